@@ -1,0 +1,86 @@
+// Package server is the xAPI write API: PUT and POST /xapi/statements. It
+// authenticates, validates (a client gets its 400 synchronously), assigns the
+// LRS-set properties and publishes; it answers only after the publisher has
+// made the statements durable.
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/mux"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/tributary-lrs/tributary/ingest/inflight"
+	"github.com/tributary-lrs/tributary/ingest/publish"
+	"github.com/tributary-lrs/tributary/schemas/config"
+	"github.com/tributary-lrs/tributary/schemas/store"
+	"github.com/tributary-lrs/tributary/schemas/xapihttp"
+)
+
+// Lookup tells which statement ids are already stored, with their content hash.
+type Lookup interface {
+	ContentHashes(ctx context.Context, keys []store.StatementKey) (map[store.StatementKey]string, error)
+}
+
+// StoreLookup reads the ids from the store.
+type StoreLookup struct {
+	Engine   store.Engine
+	Database string
+}
+
+// ContentHashes implements Lookup.
+func (l StoreLookup) ContentHashes(ctx context.Context, keys []store.StatementKey) (map[store.StatementKey]string, error) {
+	return store.ContentHashes(ctx, l.Engine, l.Database, keys)
+}
+
+// Deps are what the server needs.
+type Deps struct {
+	Publisher publish.Publisher
+	Tracker   *inflight.Tracker
+	Lookup    Lookup
+	Auth      xapihttp.Authenticator
+	Config    config.Ingest
+	Log       *slog.Logger
+	Registry  prometheus.Registerer
+}
+
+// Server serves the write side of the Statement resource.
+type Server struct {
+	d       Deps
+	recent  *recentIDs
+	metrics *metrics
+}
+
+// New returns a Server.
+func New(d Deps) (*Server, error) {
+	if d.Publisher == nil || d.Tracker == nil || d.Lookup == nil || d.Auth == nil || d.Log == nil || d.Registry == nil {
+		return nil, fmt.Errorf("ingest server: missing dependency")
+	}
+	m, err := newMetrics(d.Registry)
+	if err != nil {
+		return nil, err
+	}
+	return &Server{d: d, recent: newRecentIDs(d.Config.RecentIDs), metrics: m}, nil
+}
+
+// Routes registers PUT and POST /xapi/statements on r.
+func (s *Server) Routes(r *mux.Router) {
+	auth := xapihttp.RequireAuth(s.d.Auth, "statements/write")
+	r.Handle("/xapi/statements", xapihttp.Negotiate(auth(http.HandlerFunc(s.put)))).Methods(http.MethodPut)
+	r.Handle("/xapi/statements", xapihttp.Negotiate(auth(http.HandlerFunc(s.post)))).Methods(http.MethodPost)
+}
+
+func authorityJSON(p *xapihttp.Principal) (json.RawMessage, error) {
+	b, err := json.Marshal(p.Authority)
+	if err != nil {
+		return nil, fmt.Errorf("encode authority: %w", err)
+	}
+	return b, nil
+}
+
+func since(t time.Time) float64 { return time.Since(t).Seconds() }

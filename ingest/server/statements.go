@@ -1,0 +1,222 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/tributary-lrs/tributary/ingest/publish"
+	"github.com/tributary-lrs/tributary/schemas/envelope"
+	"github.com/tributary-lrs/tributary/schemas/store"
+	"github.com/tributary-lrs/tributary/schemas/xapi"
+	"github.com/tributary-lrs/tributary/schemas/xapihttp"
+)
+
+var (
+	errQueryParams = errors.New("unexpected query parameters")
+	errStatementID = errors.New("statementId")
+)
+
+// post stores one statement or an array (Communication 2.1.2) and answers
+// 200 with their ids in order.
+func (s *Server) post(w http.ResponseWriter, r *http.Request) {
+	if len(r.URL.RawQuery) > 0 {
+		xapihttp.Error(w, r, http.StatusBadRequest, fmt.Errorf("%w on POST /xapi/statements: %q", errQueryParams, r.URL.RawQuery))
+		return
+	}
+	body, ok := s.readJSONBody(w, r)
+	if !ok {
+		return
+	}
+	stmts, batch, err := xapi.DecodeStatements(body)
+	if err != nil {
+		s.metrics.statements.WithLabelValues("invalid").Inc()
+		xapihttp.Error(w, r, http.StatusBadRequest, err)
+		return
+	}
+	v := xapihttp.VersionFrom(r.Context())
+	validate := xapi.ValidateBatch
+	if !batch {
+		validate = func(v xapi.Version, stmts []xapi.Statement) error { return xapi.Validate(v, stmts[0]) }
+	}
+	if err := validate(v, stmts); err != nil {
+		s.metrics.statements.WithLabelValues("invalid").Add(float64(len(stmts)))
+		xapihttp.Error(w, r, http.StatusBadRequest, err)
+		return
+	}
+	ids, ok := s.store(w, r, v, stmts)
+	if !ok {
+		return
+	}
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = id.String()
+	}
+	xapihttp.JSON(w, http.StatusOK, out)
+}
+
+// put stores one statement under the statementId parameter (Communication
+// 2.1.1) and answers 204.
+func (s *Server) put(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	raw := q.Get("statementId")
+	if len(q) != 1 || raw == "" {
+		xapihttp.Error(w, r, http.StatusBadRequest,
+			fmt.Errorf("%w: PUT /xapi/statements takes exactly one parameter, statementId", errQueryParams))
+		return
+	}
+	id, err := uuid.Parse(raw)
+	if err != nil || len(raw) != 36 {
+		xapihttp.Error(w, r, http.StatusBadRequest, fmt.Errorf("%w %q is not a UUID", errStatementID, raw))
+		return
+	}
+	body, ok := s.readJSONBody(w, r)
+	if !ok {
+		return
+	}
+	st, err := xapi.DecodeStatement(body)
+	if err != nil {
+		s.metrics.statements.WithLabelValues("invalid").Inc()
+		xapihttp.Error(w, r, http.StatusBadRequest, err)
+		return
+	}
+	if got, present := st["id"]; present {
+		gs, _ := got.(string)
+		if gid, err := uuid.Parse(gs); err != nil || gid != id {
+			xapihttp.Error(w, r, http.StatusBadRequest,
+				fmt.Errorf("the statement's id %v does not match the statementId parameter %s", got, raw))
+			return
+		}
+	}
+	st["id"] = id.String()
+	v := xapihttp.VersionFrom(r.Context())
+	if err := xapi.Validate(v, st); err != nil {
+		s.metrics.statements.WithLabelValues("invalid").Inc()
+		xapihttp.Error(w, r, http.StatusBadRequest, err)
+		return
+	}
+	if _, ok := s.store(w, r, v, []xapi.Statement{st}); ok {
+		w.WriteHeader(http.StatusNoContent)
+	}
+}
+
+// store assigns the LRS-set properties, drops statements already stored with
+// the same content, refuses the request with 409 if one is stored with
+// different content, and publishes the rest. It writes the error response
+// itself and returns ok=false on failure.
+func (s *Server) store(w http.ResponseWriter, r *http.Request, v xapi.Version, stmts []xapi.Statement) ([]uuid.UUID, bool) {
+	ctx := r.Context()
+	p, _ := xapihttp.PrincipalFrom(ctx)
+	authority, err := authorityJSON(p)
+	if err != nil {
+		xapihttp.Error(w, r, http.StatusInternalServerError, err)
+		return nil, false
+	}
+	ids := make([]uuid.UUID, len(stmts))
+	hashes := make([]string, len(stmts))
+	var supplied []int // statements whose id came from the client: they may be known already
+	for i, st := range stmts {
+		if raw, ok := st["id"].(string); ok {
+			ids[i] = uuid.MustParse(raw) // validated
+			supplied = append(supplied, i)
+		} else {
+			ids[i] = uuid.New()
+		}
+		st["id"] = ids[i].String() // canonical lower-case form, as the envelope carries it
+		hashes[i] = xapi.ContentHash(st)
+	}
+	known, err := s.known(ctx, p.Tenant, ids, hashes, supplied)
+	if err != nil {
+		s.fail(w, r, len(stmts), err)
+		return nil, false
+	}
+
+	stored, done := s.d.Tracker.Begin(len(stmts))
+	defer done()
+	envs := make([]*envelope.Envelope, 0, len(stmts))
+	for i, st := range stmts {
+		if known[i] {
+			continue
+		}
+		if _, err := xapi.Finalize(st, v, stored, p.Authority); err != nil {
+			xapihttp.Error(w, r, http.StatusBadRequest, err)
+			return nil, false
+		}
+		raw, err := xapi.Marshal(st)
+		if err != nil {
+			xapihttp.Error(w, r, http.StatusBadRequest, err)
+			return nil, false
+		}
+		envs = append(envs, &envelope.Envelope{V: envelope.Version, Kind: envelope.KindStatement, Tenant: p.Tenant,
+			ID: ids[i], Stored: stored, Authority: authority, XAPIVersion: string(v), ContentHash: hashes[i], Statement: raw})
+	}
+	start := time.Now()
+	if err := s.d.Publisher.Publish(ctx, envs); err != nil {
+		s.fail(w, r, len(envs), err)
+		return nil, false
+	}
+	s.metrics.publish.Observe(since(start))
+	for _, e := range envs {
+		s.recent.add(store.StatementKey{Tenant: e.Tenant, ID: e.ID}, e.ContentHash)
+	}
+	s.metrics.statements.WithLabelValues("published").Add(float64(len(envs)))
+	s.metrics.statements.WithLabelValues("unchanged").Add(float64(len(stmts) - len(envs)))
+	return ids, true
+}
+
+// known reports, per statement, whether the same statement is already stored
+// (nothing to do). A different statement under one of the ids is a conflict.
+func (s *Server) known(ctx context.Context, tenant string, ids []uuid.UUID, hashes []string, supplied []int) ([]bool, error) {
+	known := make([]bool, len(ids))
+	var ask []store.StatementKey
+	for _, i := range supplied {
+		k := store.StatementKey{Tenant: tenant, ID: ids[i]}
+		if h, ok := s.recent.get(k); ok {
+			if h != hashes[i] {
+				return nil, fmt.Errorf("statement %s: %w", ids[i], store.ErrConflict)
+			}
+			known[i] = true
+			continue
+		}
+		ask = append(ask, k)
+	}
+	if len(ask) == 0 {
+		return known, nil
+	}
+	stored, err := s.d.Lookup.ContentHashes(ctx, ask)
+	if err != nil {
+		return nil, fmt.Errorf("check statement ids: %w", err)
+	}
+	for _, i := range supplied {
+		h, ok := stored[store.StatementKey{Tenant: tenant, ID: ids[i]}]
+		switch {
+		case !ok:
+		case h != hashes[i]:
+			return nil, fmt.Errorf("statement %s: %w", ids[i], store.ErrConflict)
+		default:
+			known[i] = true
+		}
+	}
+	return known, nil
+}
+
+// fail answers a failed store: 409 for a conflict, 503 with Retry-After when
+// the broker or store cannot take the statements (nothing was acknowledged).
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, n int, err error) {
+	switch {
+	case errors.Is(err, store.ErrConflict):
+		s.metrics.statements.WithLabelValues("conflict").Add(float64(n))
+		xapihttp.Error(w, r, http.StatusConflict, err)
+	case errors.Is(err, publish.ErrUnavailable), store.IsTransient(err),
+		errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		s.metrics.statements.WithLabelValues("unavailable").Add(float64(n))
+		xapihttp.Unavailable(w, r, s.d.Config.RetryAfter, err)
+	default:
+		s.metrics.statements.WithLabelValues("unavailable").Add(float64(n))
+		xapihttp.Unavailable(w, r, s.d.Config.RetryAfter, fmt.Errorf("store statements: %w", err))
+	}
+}

@@ -1,0 +1,236 @@
+// Package consumer reads the statement topic in a consumer group, writes
+// statements to a Sink in bounded batches, dead-letters what cannot be stored,
+// records the consistency watermark, and commits offsets only after all of
+// that succeeded (at-least-once; the store deduplicates by statement id).
+package consumer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/segmentio/kafka-go"
+
+	"github.com/tributary-lrs/tributary/processor/watermark"
+	"github.com/tributary-lrs/tributary/schemas/config"
+	"github.com/tributary-lrs/tributary/schemas/envelope"
+	"github.com/tributary-lrs/tributary/schemas/kafkatopic"
+)
+
+// Sink stores statements.
+//
+// Write returns nil only after every statement of batch is durably stored or
+// returned as Rejected (invalid, or conflicting with a stored statement of the
+// same id). Rejected statements go to the dead-letter topic. An error that
+// store.IsTransient reports is retried with the same batch; any other error is
+// taken to be caused by one statement of the batch, which is isolated by
+// bisection and dead-lettered. Writing a statement twice must be harmless.
+type Sink interface {
+	Write(ctx context.Context, batch []*envelope.Envelope) ([]Rejected, error)
+}
+
+// Rejected is a statement the sink refused, with the reason.
+type Rejected struct {
+	Envelope *envelope.Envelope
+	Reason   string
+}
+
+// Progress persists the watermark state of each partition (progress.Store).
+type Progress interface {
+	Load(ctx context.Context, topic string) (map[int]*watermark.Partition, error)
+	Write(ctx context.Context, topic string, partitions int, states map[int]*watermark.Partition) error
+}
+
+// Deps are the collaborators of a Consumer.
+type Deps struct {
+	Sink     Sink
+	Progress Progress
+	Log      *slog.Logger
+	// Registerer receives the metrics; nil means none are registered.
+	Registerer prometheus.Registerer
+	// ShutdownTimeout bounds finishing the current batch and closing the
+	// reader once Run's context ends.
+	ShutdownTimeout time.Duration
+	// SessionTimeout of the consumer group membership (kafka-go default 30 s).
+	SessionTimeout time.Duration
+}
+
+// Consumer is one member of the processor consumer group.
+type Consumer struct {
+	r        *kafka.Reader
+	dlq      *kafka.Writer
+	sink     Sink
+	progress Progress
+	log      *slog.Logger
+	m        *metrics
+
+	brokers  []string
+	topic    string
+	pcfg     config.Processor
+	shutdown time.Duration
+
+	states     map[int]*watermark.Partition
+	partitions int
+	checked    time.Time
+}
+
+// New returns a consumer of kcfg.Topic in group kcfg.GroupID, dead-lettering
+// to kcfg.DeadLetterTopic. Nothing is read before Run.
+func New(kcfg config.Kafka, pcfg config.Processor, d Deps) (*Consumer, error) {
+	switch {
+	case len(kcfg.Brokers) == 0 || kcfg.Topic == "" || kcfg.GroupID == "":
+		return nil, errors.New("consumer: kafka brokers, topic and group_id must be set")
+	case kcfg.DeadLetterTopic == "" || kcfg.DeadLetterTopic == kcfg.Topic:
+		return nil, errors.New("consumer: dead_letter_topic must be set and differ from the topic")
+	case d.Sink == nil || d.Progress == nil:
+		return nil, errors.New("consumer: sink and progress are required")
+	case pcfg.BatchRows < 1 || pcfg.BatchAge <= 0 || pcfg.RetryMin <= 0 || pcfg.RetryMax < pcfg.RetryMin || pcfg.InstanceTTL <= 0:
+		return nil, errors.New("consumer: invalid processor settings (batch_rows, batch_age, retry_min/max, instance_ttl)")
+	}
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	if d.ShutdownTimeout <= 0 {
+		d.ShutdownTimeout = 10 * time.Second
+	}
+	m, err := newMetrics(d.Registerer)
+	if err != nil {
+		return nil, err
+	}
+	log := d.Log.With("topic", kcfg.Topic, "group", kcfg.GroupID)
+	maxBytes := max(pcfg.BatchBytes, 1<<20)
+	r := kafka.NewReader(kafka.ReaderConfig{
+		Brokers:        kcfg.Brokers,
+		GroupID:        kcfg.GroupID,
+		Topic:          kcfg.Topic,
+		Dialer:         &kafka.Dialer{ClientID: kcfg.ClientID, Timeout: 10 * time.Second, DualStack: true},
+		MinBytes:       1,
+		MaxBytes:       maxBytes,
+		MaxWait:        min(pcfg.BatchAge, 250*time.Millisecond),
+		CommitInterval: 0, // synchronous commits: errors are returned, never swallowed
+		StartOffset:    kafka.FirstOffset,
+		SessionTimeout: d.SessionTimeout,
+		// A rebalance waits for every member to rejoin; a member finishes its
+		// batch first, bounded by the shutdown timeout.
+		RebalanceTimeout:      d.ShutdownTimeout + 5*time.Second,
+		JoinGroupBackoff:      500 * time.Millisecond,
+		WatchPartitionChanges: true,
+		ReadBackoffMin:        50 * time.Millisecond,
+		ReadBackoffMax:        time.Second,
+		ErrorLogger:           kafka.LoggerFunc(func(msg string, args ...any) { log.Warn("kafka reader", "detail", fmt.Sprintf(msg, args...)) }),
+	})
+	dlq := &kafka.Writer{
+		Addr:         kafka.TCP(kcfg.Brokers...),
+		Topic:        kcfg.DeadLetterTopic,
+		Balancer:     &kafka.Hash{},
+		RequiredAcks: kafka.RequireAll,
+		BatchTimeout: 5 * time.Millisecond,
+		WriteTimeout: 10 * time.Second,
+		Transport:    &kafka.Transport{ClientID: kcfg.ClientID},
+	}
+	return &Consumer{
+		r: r, dlq: dlq, sink: d.Sink, progress: d.Progress, log: log, m: m,
+		brokers: kcfg.Brokers, topic: kcfg.Topic, pcfg: pcfg, shutdown: d.ShutdownTimeout,
+		states: map[int]*watermark.Partition{},
+	}, nil
+}
+
+// Run consumes until ctx ends, then finishes and commits the current batch
+// (bounded by the shutdown timeout) and closes the reader. It returns nil
+// after a clean shutdown and an error when the consumer cannot go on.
+func (c *Consumer) Run(ctx context.Context) (err error) {
+	defer func() { err = errors.Join(err, c.close()) }()
+	for {
+		batch, ferr := c.fetch(ctx)
+		if len(batch) > 0 {
+			if perr := c.processDetached(ctx, batch); perr != nil {
+				if ctx.Err() != nil {
+					c.log.Warn("batch not committed at shutdown; it will be redelivered", "messages", len(batch), "err", perr)
+					return nil
+				}
+				return perr
+			}
+		}
+		if ferr != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return fmt.Errorf("fetch from %s: %w", c.topic, ferr)
+		}
+	}
+}
+
+// fetch collects a batch: it waits for a first message, then takes more until
+// batch_rows, batch_bytes or batch_age is reached. The error is non-nil only
+// when fetching cannot go on (ctx ended or the reader failed).
+func (c *Consumer) fetch(ctx context.Context) ([]kafka.Message, error) {
+	first, err := c.r.FetchMessage(ctx)
+	if err != nil {
+		return nil, err
+	}
+	batch := []kafka.Message{first}
+	size := len(first.Value)
+	actx, cancel := context.WithTimeout(ctx, c.pcfg.BatchAge)
+	defer cancel()
+	for len(batch) < c.pcfg.BatchRows && (c.pcfg.BatchBytes <= 0 || size < c.pcfg.BatchBytes) {
+		m, err := c.r.FetchMessage(actx)
+		if err != nil {
+			if ctx.Err() == nil && actx.Err() != nil {
+				break // age reached: flush
+			}
+			return batch, err
+		}
+		batch = append(batch, m)
+		size += len(m.Value)
+	}
+	return batch, nil
+}
+
+// processDetached processes batch on a context that survives ctx by at most
+// the shutdown timeout, so a batch in progress is finished and committed.
+func (c *Consumer) processDetached(ctx context.Context, batch []kafka.Message) error {
+	pctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancel()
+	stop := context.AfterFunc(ctx, func() { time.AfterFunc(c.shutdown, cancel) })
+	defer stop()
+	return c.process(pctx, batch)
+}
+
+// close closes the reader and the dead-letter writer, each bounded by the
+// shutdown timeout (kafka-go's Close can hang).
+func (c *Consumer) close() error {
+	var errs []error
+	for name, fn := range map[string]func() error{"reader": c.r.Close, "dead-letter writer": c.dlq.Close} {
+		done := make(chan error, 1)
+		go func() { done <- fn() }()
+		select {
+		case err := <-done:
+			if err != nil {
+				errs = append(errs, fmt.Errorf("close %s: %w", name, err))
+			}
+		case <-time.After(c.shutdown):
+			errs = append(errs, fmt.Errorf("close %s: timed out after %v", name, c.shutdown))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// partitionCount returns the topic's partition count, refreshed every 30 s.
+func (c *Consumer) partitionCount(ctx context.Context) (int, error) {
+	if c.partitions > 0 && time.Since(c.checked) < 30*time.Second {
+		return c.partitions, nil
+	}
+	n, err := kafkatopic.Partitions(ctx, c.brokers, c.topic)
+	if err != nil {
+		if c.partitions > 0 {
+			c.log.Warn("partition count refresh failed; keeping the last one", "err", err)
+			return c.partitions, nil
+		}
+		return 0, err
+	}
+	c.partitions, c.checked = n, time.Now()
+	return n, nil
+}

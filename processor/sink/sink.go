@@ -1,0 +1,166 @@
+// Package sink stores statement envelopes in ClickHouse: it validates them
+// again (anything can write to a topic), drops copies of statements already
+// stored, refuses a different statement under a stored id, and writes the rest
+// with one insert.
+package sink
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/tributary-lrs/tributary/processor/consumer"
+	"github.com/tributary-lrs/tributary/schemas/envelope"
+	"github.com/tributary-lrs/tributary/schemas/store"
+	"github.com/tributary-lrs/tributary/schemas/xapi"
+)
+
+// Reasons a statement is refused (sent to the dead-letter topic).
+const (
+	ReasonInvalid  = "invalid statement"
+	ReasonConflict = "conflict: id already stored with different content"
+)
+
+// Sink writes batches of statements to the store.
+type Sink struct {
+	eng     store.Engine
+	db      string
+	log     *slog.Logger
+	metrics *metrics
+}
+
+// New returns a Sink writing into database db.
+func New(eng store.Engine, db string, log *slog.Logger, reg prometheus.Registerer) (*Sink, error) {
+	m, err := newMetrics(reg)
+	if err != nil {
+		return nil, err
+	}
+	return &Sink{eng: eng, db: db, log: log, metrics: m}, nil
+}
+
+// Write stores every valid statement of batch that is not stored yet, with a
+// single insert. It returns nil only after the insert succeeded. Statements it
+// refuses are returned, never dropped silently: invalid ones, and a statement
+// whose id is already stored (or earlier in the batch) with different content.
+// A copy of a statement already stored is skipped: redelivery never makes a
+// statement appear twice.
+func (s *Sink) Write(ctx context.Context, batch []*envelope.Envelope) ([]consumer.Rejected, error) {
+	var rejected []consumer.Rejected
+	rows := make([]store.StatementRow, 0, len(batch))
+	seen := make(map[store.StatementKey]string, len(batch))
+	for _, env := range batch {
+		key := store.StatementKey{Tenant: env.Tenant, ID: env.ID}
+		if h, dup := seen[key]; dup {
+			if h != env.ContentHash {
+				rejected = append(rejected, consumer.Rejected{Envelope: env, Reason: ReasonConflict})
+			}
+			continue
+		}
+		row, err := Row(env)
+		if err != nil {
+			rejected = append(rejected, consumer.Rejected{Envelope: env, Reason: ReasonInvalid + ": " + err.Error()})
+			continue
+		}
+		seen[key] = env.ContentHash
+		rows = append(rows, row)
+	}
+	rows, conflicts, err := s.dropStored(ctx, rows)
+	if err != nil {
+		return nil, err
+	}
+	for _, env := range batch {
+		if conflicts[store.StatementKey{Tenant: env.Tenant, ID: env.ID}] == env.ContentHash && env.ContentHash != "" {
+			rejected = append(rejected, consumer.Rejected{Envelope: env, Reason: ReasonConflict})
+		}
+	}
+	if len(rows) > 0 {
+		start := time.Now()
+		if err := s.eng.Insert(ctx, store.StatementBatch(s.db, rows)); err != nil {
+			return nil, fmt.Errorf("insert %d statements: %w", len(rows), err)
+		}
+		s.metrics.insertSeconds.Observe(time.Since(start).Seconds())
+	}
+	s.metrics.stored.Add(float64(len(rows)))
+	s.metrics.rejected.Add(float64(len(rejected)))
+	return rejected, nil
+}
+
+// dropStored removes rows whose id is already stored. It returns the content
+// hash of each refused row (same id, different content) by key.
+func (s *Sink) dropStored(ctx context.Context, rows []store.StatementRow) ([]store.StatementRow, map[store.StatementKey]string, error) {
+	if len(rows) == 0 {
+		return rows, nil, nil
+	}
+	keys := make([]store.StatementKey, len(rows))
+	for i, r := range rows {
+		keys[i] = store.StatementKey{Tenant: r.Tenant, ID: r.ID}
+	}
+	existing, err := store.ContentHashes(ctx, s.eng, s.db, keys)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(existing) == 0 {
+		return rows, nil, nil
+	}
+	conflicts := map[store.StatementKey]string{}
+	kept := rows[:0]
+	for i, r := range rows {
+		h, stored := existing[keys[i]]
+		switch {
+		case !stored:
+			kept = append(kept, r)
+		case h != r.ContentHash:
+			conflicts[keys[i]] = r.ContentHash
+		default:
+			s.metrics.duplicates.Inc()
+		}
+	}
+	return kept, conflicts, nil
+}
+
+func parseID(s string) uuid.UUID {
+	id, err := uuid.Parse(s)
+	if err != nil {
+		return uuid.Nil
+	}
+	return id
+}
+
+// ErrInvalid wraps the reason an envelope's statement cannot be stored.
+var ErrInvalid = errors.New("invalid statement")
+
+// Row turns an envelope into the row to insert: the statement must parse and
+// validate under the version it was accepted with.
+func Row(env *envelope.Envelope) (store.StatementRow, error) {
+	v, err := xapi.NegotiateVersion(env.XAPIVersion)
+	if err != nil {
+		return store.StatementRow{}, fmt.Errorf("%w: version %q: %v", ErrInvalid, env.XAPIVersion, err)
+	}
+	st, err := xapi.DecodeStatement(env.Statement)
+	if err != nil {
+		return store.StatementRow{}, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	if err := xapi.Validate(v, st); err != nil {
+		return store.StatementRow{}, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	if id, _ := st["id"].(string); env.ID != parseID(id) {
+		return store.StatementRow{}, fmt.Errorf("%w: statement id %q differs from envelope id %s", ErrInvalid, id, env.ID)
+	}
+	ix := xapi.Extract(st)
+	version, _ := st["version"].(string)
+	ts := ix.Timestamp
+	if ts.IsZero() {
+		ts = env.Stored
+	}
+	return store.StatementRow{
+		Tenant: env.Tenant, ID: env.ID, Stored: env.Stored, Timestamp: ts, Version: version,
+		Verb: ix.Verb, ObjectType: ix.ObjectType, ObjectID: ix.ObjectID, Registration: ix.Registration,
+		Voids: ix.Voids, Agents: ix.Agents, RelatedAgents: ix.RelatedAgents, RelatedActivities: ix.RelatedActivities,
+		Authority: string(env.Authority), ContentHash: env.ContentHash, Raw: env.Statement,
+	}, nil
+}

@@ -1,0 +1,165 @@
+package query
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/tributary-lrs/tributary/query/statements"
+	"github.com/tributary-lrs/tributary/schemas/store"
+	"github.com/tributary-lrs/tributary/schemas/xapihttp"
+)
+
+var errNotFound = errors.New("no such statement")
+
+// getStatements serves GET and HEAD /xapi/statements.
+func (s *Service) getStatements(w http.ResponseWriter, r *http.Request) {
+	p, ok := xapihttp.PrincipalFrom(r.Context())
+	if !ok || p.Tenant == "" {
+		xapihttp.Error(w, r, http.StatusUnauthorized, xapihttp.ErrUnauthorized)
+		return
+	}
+	req, err := statements.Parse(r.URL.RawQuery, s.lim, s.parseAgent)
+	if err != nil {
+		xapihttp.Error(w, r, http.StatusBadRequest, err)
+		return
+	}
+	wm, ok := watermarkFrom(r.Context())
+	if !ok {
+		xapihttp.Unavailable(w, r, retryAfter, errNoWatermark)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), s.d.Config.Timeout)
+	defer cancel()
+	switch req.Kind {
+	case statements.KindSingle, statements.KindVoided:
+		s.single(ctx, w, r, p.Tenant, req)
+	case statements.KindMore:
+		s.list(ctx, w, r, p.Tenant, req.Cursor)
+	default:
+		s.list(ctx, w, r, p.Tenant, statements.NewCursor(req.Filter, wm))
+	}
+}
+
+// single answers statementId (404 when voided) and voidedStatementId (404
+// unless voided). Attachments are not sent yet: the statement comes as
+// application/json also when attachments=true.
+func (s *Service) single(ctx context.Context, w http.ResponseWriter, r *http.Request, tenant string, req statements.Request) {
+	rows, err := s.d.Engine.Query(ctx, statements.SingleSQL(s.d.Database, tenant, req.ID))
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	defer rows.Close()
+	var (
+		id     uuid.UUID
+		stored time.Time
+		raw    []byte
+		voided bool
+		found  bool
+	)
+	if rows.Next() {
+		if err := rows.Scan(&id, &stored, &raw, &voided); err != nil {
+			s.storeError(w, r, err)
+			return
+		}
+		found = true
+	}
+	if err := rows.Err(); err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	if !found || voided != (req.Kind == statements.KindVoided) {
+		what := "statement"
+		if req.Kind == statements.KindVoided {
+			what = "voided statement"
+		}
+		xapihttp.Error(w, r, http.StatusNotFound, fmt.Errorf("%w: no %s with id %s", errNotFound, what, req.ID))
+		return
+	}
+	writeJSON(w, raw, stored)
+}
+
+// list answers one page of a StatementResult, splicing the stored bytes of
+// each statement into the body without re-encoding them.
+func (s *Service) list(ctx context.Context, w http.ResponseWriter, r *http.Request, tenant string, c statements.Cursor) {
+	rows, err := s.d.Engine.Query(ctx, statements.ListSQL(s.d.Database, tenant, c))
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	defer rows.Close()
+	var (
+		body   bytes.Buffer
+		n      int
+		last   statements.Position
+		newest time.Time
+		more   bool
+	)
+	body.WriteString(`{"statements":[`)
+	for rows.Next() {
+		if n == c.Filter.Limit {
+			more = true // the probe row: there is a next page
+			break
+		}
+		var (
+			id     uuid.UUID
+			stored time.Time
+			raw    []byte
+		)
+		if err := rows.Scan(&id, &stored, &raw); err != nil {
+			s.storeError(w, r, err)
+			return
+		}
+		if n > 0 {
+			body.WriteByte(',')
+		}
+		body.Write(raw)
+		n++
+		last = statements.Position{Stored: stored, ID: id}
+		if stored.After(newest) {
+			newest = stored
+		}
+	}
+	if err := rows.Err(); err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	body.WriteString(`],"more":`)
+	if more {
+		body.WriteString(strconv.Quote("/xapi/statements?more=" + c.Next(last).Encode()))
+	} else {
+		body.WriteString(`""`)
+	}
+	body.WriteString("}")
+	writeJSON(w, body.Bytes(), newest)
+}
+
+// writeJSON answers 200 with body; lastModified is skipped when zero.
+func writeJSON(w http.ResponseWriter, body []byte, lastModified time.Time) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	if !lastModified.IsZero() {
+		h.Set("Last-Modified", lastModified.UTC().Format(http.TimeFormat))
+	}
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(body)
+}
+
+// storeError answers 503 with Retry-After for a failure that may pass (a
+// transient engine error or the query timeout), else 500.
+func (s *Service) storeError(w http.ResponseWriter, r *http.Request, err error) {
+	if store.IsTransient(err) || errors.Is(err, context.DeadlineExceeded) {
+		s.log.WarnContext(r.Context(), "store unavailable", "err", err)
+		xapihttp.Unavailable(w, r, retryAfter, err)
+		return
+	}
+	s.log.ErrorContext(r.Context(), "statement query failed", "err", err)
+	xapihttp.Error(w, r, http.StatusInternalServerError, err)
+}

@@ -1,0 +1,271 @@
+package query
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"regexp"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/gorilla/mux"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/tributary-lrs/tributary/schemas/config"
+	"github.com/tributary-lrs/tributary/schemas/store"
+	"github.com/tributary-lrs/tributary/schemas/store/chdb"
+	"github.com/tributary-lrs/tributary/schemas/xapihttp"
+)
+
+var (
+	engine *chdb.Engine
+	dbSeq  atomic.Int64
+)
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "query-chdb-*")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	engine, err = chdb.Open(dir)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	_ = engine.Close()
+	_ = os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// fakeWatermark is a settable Watermark.
+type fakeWatermark struct {
+	mu  sync.Mutex
+	t   time.Time
+	err error
+	n   int
+}
+
+func (f *fakeWatermark) ConsistentThrough(context.Context) (time.Time, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.n++
+	return f.t, f.err
+}
+
+func (f *fakeWatermark) set(t time.Time) { f.mu.Lock(); f.t = t; f.mu.Unlock() }
+
+// fakeAuth maps Basic user names to principals; any password.
+type fakeAuth map[string]*xapihttp.Principal
+
+func (a fakeAuth) Authenticate(r *http.Request) (*xapihttp.Principal, error) {
+	u, _, ok := r.BasicAuth()
+	if p, found := a[u]; ok && found {
+		return p, nil
+	}
+	return nil, xapihttp.ErrUnauthorized
+}
+
+var testAuth = fakeAuth{
+	"acme":      {Tenant: "acme", Key: "acme", Scopes: []string{"all"}},
+	"other":     {Tenant: "other", Key: "other", Scopes: []string{"statements/read"}},
+	"writeonly": {Tenant: "acme", Key: "writeonly", Scopes: []string{"statements/write"}},
+}
+
+var testConfig = config.Query{MaxLimit: 50, DefaultLimit: 20, Timeout: 10 * time.Second, WatermarkRefresh: time.Nanosecond}
+
+type env struct {
+	t   *testing.T
+	db  string
+	wm  *fakeWatermark
+	reg *prometheus.Registry
+	h   http.Handler
+}
+
+var nonIdent = regexp.MustCompile(`[^a-zA-Z0-9_]`)
+
+// newEnv migrates a fresh database (chDB has one session per process) and
+// builds the service on it with the watermark at wm.
+func newEnv(t *testing.T, wm time.Time) *env {
+	t.Helper()
+	db := fmt.Sprintf("q%d_%s", dbSeq.Add(1), nonIdent.ReplaceAllString(t.Name(), "_"))
+	if len(db) > 60 {
+		db = db[:60]
+	}
+	migrate(t, db)
+	t.Cleanup(func() { _ = engine.Exec(context.Background(), "DROP DATABASE IF EXISTS "+store.Ident(db)) })
+	return newEnvOn(t, engine, db, wm)
+}
+
+// migrate runs store.Migrate. Until schemas/store records migrations with
+// SQL the engine accepts (INSERT ... VALUES (...) SETTINGS is rejected), it
+// falls back to applying the migration statements directly.
+func migrate(t *testing.T, db string) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := store.Migrate(ctx, engine, db); err == nil {
+		return
+	} else {
+		t.Logf("store.Migrate: %v; applying the migrations directly", err)
+	}
+	ms, err := store.Migrations(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		for _, stmt := range m.Statements {
+			if err := engine.Exec(ctx, stmt); err != nil {
+				t.Fatalf("migration %s: %v", m.Name, err)
+			}
+		}
+	}
+}
+
+func newEnvOn(t *testing.T, eng store.Engine, db string, wm time.Time) *env {
+	t.Helper()
+	e := &env{t: t, db: db, wm: &fakeWatermark{t: wm}, reg: prometheus.NewRegistry()}
+	svc, err := New(Deps{Engine: eng, Database: db, Auth: testAuth, Watermark: e.wm, Config: testConfig,
+		Log: discardLog, Registry: e.reg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := mux.NewRouter()
+	svc.Routes(r)
+	e.h = r
+	return e
+}
+
+// fx is one statement fixture: the columns of statements_in.
+type fx struct {
+	tenant    string
+	id        uuid.UUID
+	stored    time.Time
+	verb      string
+	objType   string
+	objID     string
+	reg       uuid.UUID
+	voids     uuid.UUID
+	agents    []string
+	relAgents []string
+	relActs   []string
+}
+
+// raw is the stored JSON: deliberately not in Go's encoding (spacing, key
+// order) so that a re-encoding would show.
+func (f fx) raw() string {
+	return fmt.Sprintf(`{ "id" : "%s", "verb":{"id":"%s"},  "stored":"%s" }`, f.id, f.verb, f.stored.Format(time.RFC3339Nano))
+}
+
+func (e *env) insert(fs ...fx) {
+	e.t.Helper()
+	n := len(fs)
+	tenant, ids, stored, ts := make([]string, n), make([]uuid.UUID, n), make([]time.Time, n), make([]time.Time, n)
+	version, verb, otype, oid := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	reg, voids := make([]uuid.UUID, n), make([]uuid.UUID, n)
+	agents, rel, acts := make([][]string, n), make([][]string, n), make([][]string, n)
+	auth, hash, raw := make([]string, n), make([]string, n), make([]string, n)
+	for i, f := range fs {
+		if f.tenant == "" {
+			f.tenant = "acme"
+		}
+		if f.objType == "" {
+			f.objType = "Activity"
+		}
+		tenant[i], ids[i], stored[i], ts[i] = f.tenant, f.id, f.stored, f.stored
+		version[i], verb[i], otype[i], oid[i] = "1.0.0", f.verb, f.objType, f.objID
+		reg[i], voids[i] = f.reg, f.voids
+		agents[i], rel[i], acts[i] = nz(f.agents), nz(f.relAgents), nz(f.relActs)
+		auth[i], hash[i], raw[i] = "account:http://lrs|acme", "h-"+f.id.String(), f.raw()
+	}
+	b := &store.Batch{Table: store.Table(e.db, "statements_in"), Columns: []store.Column{
+		{Name: "tenant", Data: tenant}, {Name: "id", Data: ids}, {Name: "stored", Data: stored},
+		{Name: "timestamp", Data: ts}, {Name: "version", Data: version}, {Name: "verb", Data: verb},
+		{Name: "object_type", Data: otype}, {Name: "object_id", Data: oid}, {Name: "registration", Data: reg},
+		{Name: "voids", Data: voids}, {Name: "agents", Data: agents}, {Name: "related_agents", Data: rel},
+		{Name: "related_activities", Data: acts}, {Name: "authority", Data: auth},
+		{Name: "content_hash", Data: hash}, {Name: "raw", Data: raw},
+	}}
+	if err := engine.Insert(context.Background(), b); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+func nz(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// do sends a request as user (no credentials when user is "") with the
+// version header 1.0.3.
+func (e *env) do(method, target, user string) *httptest.ResponseRecorder {
+	e.t.Helper()
+	r := httptest.NewRequest(method, target, nil)
+	r.Header.Set(xapihttp.HeaderVersion, "1.0.3")
+	if user != "" {
+		r.SetBasicAuth(user, "secret")
+	}
+	w := httptest.NewRecorder()
+	e.h.ServeHTTP(w, r)
+	return w
+}
+
+func (e *env) get(target string) *httptest.ResponseRecorder {
+	e.t.Helper()
+	return e.do(http.MethodGet, target, "acme")
+}
+
+type result struct {
+	Statements []json.RawMessage `json:"statements"`
+	More       *string           `json:"more"`
+}
+
+// list GETs target as acme, expects 200 and returns the statement ids and more.
+func (e *env) list(target string) ([]uuid.UUID, string) {
+	e.t.Helper()
+	return e.listAs("acme", target)
+}
+
+func (e *env) listAs(user, target string) ([]uuid.UUID, string) {
+	e.t.Helper()
+	w := e.do(http.MethodGet, target, user)
+	if w.Code != http.StatusOK {
+		e.t.Fatalf("GET %s: %d %s", target, w.Code, w.Body)
+	}
+	var res result
+	if err := json.Unmarshal(w.Body.Bytes(), &res); err != nil {
+		e.t.Fatalf("GET %s: %v: %s", target, err, w.Body)
+	}
+	if res.More == nil || res.Statements == nil {
+		e.t.Fatalf("GET %s: statements and more are required: %s", target, w.Body)
+	}
+	ids := make([]uuid.UUID, 0, len(res.Statements))
+	for _, s := range res.Statements {
+		var v struct{ ID uuid.UUID }
+		if err := json.Unmarshal(s, &v); err != nil {
+			e.t.Fatal(err)
+		}
+		ids = append(ids, v.ID)
+	}
+	return ids, *res.More
+}
+
+// errStore is an Engine whose every call fails with err.
+type errStore struct{ err error }
+
+func (s errStore) Exec(context.Context, string) error                { return s.err }
+func (s errStore) Query(context.Context, string) (store.Rows, error) { return nil, s.err }
+func (s errStore) Insert(context.Context, *store.Batch) error        { return s.err }
+func (s errStore) Ping(context.Context) error                        { return s.err }
+func (s errStore) Close() error                                      { return nil }
+
+var discardLog = slog.New(slog.NewTextHandler(io.Discard, nil))

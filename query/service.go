@@ -1,0 +1,165 @@
+// Package query serves the xAPI read API: GET/HEAD /xapi/statements
+// (Communication 2.1.3) and /xapi/about. Every read is confined to the tenant
+// of the caller's credentials and capped at the consistency watermark that the
+// X-Experience-API-Consistent-Through header announces.
+package query
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gorilla/mux"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/tributary-lrs/tributary/query/statements"
+	"github.com/tributary-lrs/tributary/schemas/config"
+	"github.com/tributary-lrs/tributary/schemas/store"
+	"github.com/tributary-lrs/tributary/schemas/xapi"
+	"github.com/tributary-lrs/tributary/schemas/xapihttp"
+)
+
+// Watermark reports the consistency watermark: a time T such that every
+// statement stored at or before T is visible in the store. It must never
+// overstate.
+type Watermark interface {
+	ConsistentThrough(ctx context.Context) (time.Time, error)
+}
+
+// Deps are what the query service needs; all are required but Log and Registry.
+type Deps struct {
+	Engine    store.Engine
+	Database  string
+	Auth      xapihttp.Authenticator
+	Watermark Watermark
+	Config    config.Query
+	Log       *slog.Logger
+	// Registry receives the service's metrics; nil registers nothing.
+	Registry prometheus.Registerer
+}
+
+// Service is the read API.
+type Service struct {
+	d          Deps
+	log        *slog.Logger
+	lim        statements.Limits
+	wm         *watermarkCache
+	duration   *prometheus.HistogramVec
+	parseAgent statements.AgentParser
+}
+
+// retryAfter is what a 503 asks the client to wait.
+const retryAfter = time.Second
+
+// Scope a statement GET needs.
+const readScope = "statements/read"
+
+// New checks d and builds the service.
+func New(d Deps) (*Service, error) {
+	var errs []error
+	if d.Engine == nil {
+		errs = append(errs, errors.New("query: Engine is required"))
+	}
+	if d.Database == "" {
+		errs = append(errs, errors.New("query: Database is required"))
+	}
+	if d.Auth == nil {
+		errs = append(errs, errors.New("query: Auth is required"))
+	}
+	if d.Watermark == nil {
+		errs = append(errs, errors.New("query: Watermark is required"))
+	}
+	c := d.Config
+	if c.MaxLimit < 1 || c.DefaultLimit < 1 || c.DefaultLimit > c.MaxLimit {
+		errs = append(errs, errors.New("query: Config.DefaultLimit must be between 1 and Config.MaxLimit"))
+	}
+	if c.Timeout <= 0 || c.WatermarkRefresh <= 0 {
+		errs = append(errs, errors.New("query: Config.Timeout and Config.WatermarkRefresh must be positive"))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	log := d.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	s := &Service{
+		d: d, log: log,
+		lim: statements.Limits{Default: c.DefaultLimit, Max: c.MaxLimit},
+		wm:  newWatermarkCache(d.Watermark, c.WatermarkRefresh, c.Timeout, log),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "lrs_query_request_duration_seconds",
+			Help:    "Duration of read API requests by route and HTTP status code.",
+			Buckets: prometheus.ExponentialBuckets(0.001, 2.5, 10),
+		}, []string{"route", "code"}),
+		parseAgent: xapi.ParseAgentParam,
+	}
+	if d.Registry != nil {
+		if err := d.Registry.Register(s.duration); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// Routes registers GET and HEAD on /xapi/statements and /xapi/about. Other
+// methods on /xapi/statements belong to ingest.
+func (s *Service) Routes(r *mux.Router) {
+	get := []string{http.MethodGet, http.MethodHead}
+	stmts := xapihttp.Negotiate(xapihttp.RequireAuth(s.d.Auth, readScope)(http.HandlerFunc(s.getStatements)))
+	r.Handle("/xapi/statements", s.instrument("statements", s.consistentThrough(stmts))).Methods(get...)
+	r.Handle("/xapi/about", s.instrument("about", http.HandlerFunc(s.about))).Methods(get...)
+}
+
+// about answers the About resource (Communication 2.8): no authentication and
+// no version negotiation, but the version header is still set.
+func (s *Service) about(w http.ResponseWriter, r *http.Request) {
+	v, err := xapi.NegotiateVersion(r.Header.Get(xapihttp.HeaderVersion))
+	if err != nil {
+		v = xapihttp.VersionFrom(r.Context())
+	}
+	w.Header().Set(xapihttp.HeaderVersion, string(v))
+	xapihttp.JSON(w, http.StatusOK, map[string]any{"version": xapi.AboutVersions(), "extensions": map[string]any{}})
+}
+
+// instrument records the duration by route and status, and drops the body of
+// HEAD responses (the headers stay those of the GET).
+func (s *Service) instrument(route string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, head: r.Method == http.MethodHead}
+		next.ServeHTTP(sw, r)
+		if sw.code == 0 {
+			sw.code = http.StatusOK
+		}
+		s.duration.WithLabelValues(route, strconv.Itoa(sw.code)).Observe(time.Since(start).Seconds())
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	code int
+	head bool
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.code == 0 {
+		w.code = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.code == 0 {
+		w.code = http.StatusOK
+	}
+	if w.head {
+		return len(b), nil
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

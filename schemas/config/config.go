@@ -1,0 +1,274 @@
+// Package config is the one typed configuration of every Tributary role. It is
+// loaded from a YAML file, then TRIBUTARY_* environment variables, then flags
+// (see Load); services receive the sections they need as plain values and
+// never read configuration themselves.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"time"
+)
+
+// Config is the whole configuration. Keys are the mapstructure names, e.g.
+// http.addr, env TRIBUTARY_HTTP_ADDR.
+type Config struct {
+	HTTP       HTTP       `mapstructure:"http"`
+	Data       Data       `mapstructure:"data"`
+	Auth       Auth       `mapstructure:"auth"`
+	Kafka      Kafka      `mapstructure:"kafka"`
+	ClickHouse ClickHouse `mapstructure:"clickhouse"`
+	Ingest     Ingest     `mapstructure:"ingest"`
+	Processor  Processor  `mapstructure:"processor"`
+	Query      Query      `mapstructure:"query"`
+	Log        Log        `mapstructure:"log"`
+	Shutdown   Shutdown   `mapstructure:"shutdown"`
+}
+
+// HTTP is the listener of the role (xAPI, /metrics, /healthz, /readyz).
+type HTTP struct {
+	Addr              string        `mapstructure:"addr"`
+	ReadHeaderTimeout time.Duration `mapstructure:"read_header_timeout"`
+	ReadTimeout       time.Duration `mapstructure:"read_timeout"`
+	WriteTimeout      time.Duration `mapstructure:"write_timeout"`
+	IdleTimeout       time.Duration `mapstructure:"idle_timeout"`
+}
+
+// Data is where the all-in-one mode keeps its embedded database.
+type Data struct {
+	Dir string `mapstructure:"dir"`
+}
+
+// Auth holds the credentials.
+type Auth struct {
+	Bootstrap Bootstrap `mapstructure:"bootstrap"`
+}
+
+// Bootstrap is a credential with every permission on the default tenant.
+// Empty key and secret in all-in-one mode mean: generate one and print it.
+type Bootstrap struct {
+	Key    string `mapstructure:"key"`
+	Secret string `mapstructure:"secret"`
+	Tenant string `mapstructure:"tenant"`
+}
+
+// Kafka is the broker the distributed roles share.
+type Kafka struct {
+	Brokers           []string `mapstructure:"brokers"`
+	Topic             string   `mapstructure:"topic"`
+	DeadLetterTopic   string   `mapstructure:"dead_letter_topic"`
+	Partitions        int      `mapstructure:"partitions"`
+	ReplicationFactor int      `mapstructure:"replication_factor"`
+	GroupID           string   `mapstructure:"group_id"`
+	ClientID          string   `mapstructure:"client_id"`
+	// CreateTopics lets a role create missing topics at start.
+	CreateTopics bool `mapstructure:"create_topics"`
+}
+
+// Engines of the store.
+const (
+	EngineChDB       = "chdb"
+	EngineClickHouse = "clickhouse"
+)
+
+// ClickHouse is the store.
+type ClickHouse struct {
+	// Engine is "clickhouse" (a server, through clickhouse-go) or "chdb"
+	// (embedded, data under data.dir; all-in-one only).
+	Engine   string   `mapstructure:"engine"`
+	Addr     []string `mapstructure:"addr"`
+	Protocol string   `mapstructure:"protocol"` // native or http
+	Database string   `mapstructure:"database"`
+	Username string   `mapstructure:"username"`
+	Password string   `mapstructure:"password"`
+	// Secure turns TLS on.
+	Secure      bool          `mapstructure:"secure"`
+	DialTimeout time.Duration `mapstructure:"dial_timeout"`
+	// MaxOpenConns bounds the connection pool.
+	MaxOpenConns int `mapstructure:"max_open_conns"`
+}
+
+// Ingest tunes the write API.
+type Ingest struct {
+	MaxBodyBytes      int64         `mapstructure:"max_body_bytes"`
+	PublishTimeout    time.Duration `mapstructure:"publish_timeout"`
+	BatchTimeout      time.Duration `mapstructure:"batch_timeout"`
+	BatchSize         int           `mapstructure:"batch_size"`
+	HeartbeatInterval time.Duration `mapstructure:"heartbeat_interval"`
+	RetryAfter        time.Duration `mapstructure:"retry_after"`
+	// RecentIDs is how many recently published statement ids each instance
+	// remembers to answer 409/204 before the processor has stored them.
+	RecentIDs int `mapstructure:"recent_ids"`
+}
+
+// Processor tunes the consumer.
+type Processor struct {
+	BatchRows  int           `mapstructure:"batch_rows"`
+	BatchBytes int           `mapstructure:"batch_bytes"`
+	BatchAge   time.Duration `mapstructure:"batch_age"`
+	RetryMin   time.Duration `mapstructure:"retry_min"`
+	RetryMax   time.Duration `mapstructure:"retry_max"`
+	// InstanceTTL is how long (in log time) an ingest instance may stay silent
+	// before its heartbeats stop holding the watermark back.
+	InstanceTTL time.Duration `mapstructure:"instance_ttl"`
+}
+
+// Query tunes the read API.
+type Query struct {
+	MaxLimit     int           `mapstructure:"max_limit"`
+	DefaultLimit int           `mapstructure:"default_limit"`
+	Timeout      time.Duration `mapstructure:"timeout"`
+	// WatermarkRefresh is how often the consistency watermark is re-read.
+	WatermarkRefresh time.Duration `mapstructure:"watermark_refresh"`
+}
+
+// Log configures log/slog.
+type Log struct {
+	Level  string `mapstructure:"level"`  // debug, info, warn, error
+	Format string `mapstructure:"format"` // json or text
+}
+
+// Shutdown bounds each step of the shutdown sequence.
+type Shutdown struct {
+	StepTimeout time.Duration `mapstructure:"step_timeout"`
+}
+
+// Default returns the configuration used when nothing is set: all-in-one on
+// 127.0.0.1:8080 with data under ./data.
+func Default() Config {
+	return Config{
+		HTTP: HTTP{Addr: "127.0.0.1:8080", ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
+			WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second},
+		Data: Data{Dir: "./data"},
+		Auth: Auth{Bootstrap: Bootstrap{Tenant: "default"}},
+		Kafka: Kafka{Brokers: []string{"127.0.0.1:9092"}, Topic: "tributary.statements",
+			DeadLetterTopic: "tributary.statements.dlq", Partitions: 12, ReplicationFactor: 1,
+			GroupID: "tributary-processor", ClientID: "tributary", CreateTopics: true},
+		ClickHouse: ClickHouse{Engine: EngineChDB, Addr: []string{"127.0.0.1:9000"}, Protocol: "native",
+			Database: "tributary", Username: "default", DialTimeout: 5 * time.Second, MaxOpenConns: 16},
+		Ingest: Ingest{MaxBodyBytes: 10 << 20, PublishTimeout: 10 * time.Second, BatchTimeout: 2 * time.Millisecond,
+			BatchSize: 1000, HeartbeatInterval: 200 * time.Millisecond, RetryAfter: 5 * time.Second, RecentIDs: 100000},
+		Processor: Processor{BatchRows: 5000, BatchBytes: 16 << 20, BatchAge: 100 * time.Millisecond,
+			RetryMin: 100 * time.Millisecond, RetryMax: 10 * time.Second, InstanceTTL: 15 * time.Second},
+		Query:    Query{MaxLimit: 1000, DefaultLimit: 100, Timeout: 30 * time.Second, WatermarkRefresh: 50 * time.Millisecond},
+		Log:      Log{Level: "info", Format: "json"},
+		Shutdown: Shutdown{StepTimeout: 10 * time.Second},
+	}
+}
+
+// Roles a process can run.
+const (
+	RoleAll       = "all"
+	RoleIngest    = "ingest"
+	RoleProcessor = "processor"
+	RoleQuery     = "query"
+	RoleMigrate   = "migrate"
+)
+
+// Validate reports every problem of the configuration for the given role at once.
+func (c Config) Validate(role string) error {
+	var errs []error
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", key, fmt.Sprintf(format, args...)))
+	}
+	distributed := role != RoleAll
+	needsKafka := role == RoleIngest || role == RoleProcessor
+	needsStore := true // every role reads or writes the store; ingest reads ids for 409
+
+	if role != RoleMigrate {
+		if _, _, err := net.SplitHostPort(c.HTTP.Addr); err != nil {
+			bad("http.addr", "%q is not host:port", c.HTTP.Addr)
+		}
+	}
+	if role == RoleAll && strings.TrimSpace(c.Data.Dir) == "" {
+		bad("data.dir", "must be set")
+	}
+	b := c.Auth.Bootstrap
+	if (b.Key == "") != (b.Secret == "") {
+		bad("auth.bootstrap", "key and secret must be set together")
+	}
+	if distributed && role != RoleMigrate && role != RoleProcessor && b.Key == "" {
+		bad("auth.bootstrap.key", "must be set in distributed mode (no credential would be able to sign in)")
+	}
+	if b.Key != "" && len(b.Secret) < 8 {
+		bad("auth.bootstrap.secret", "must be at least 8 characters")
+	}
+	if strings.ContainsAny(b.Key, ":") {
+		bad("auth.bootstrap.key", "must not contain ':'")
+	}
+	if b.Tenant == "" {
+		bad("auth.bootstrap.tenant", "must be set")
+	}
+	if needsKafka {
+		if len(c.Kafka.Brokers) == 0 {
+			bad("kafka.brokers", "at least one broker is needed")
+		}
+		if c.Kafka.Topic == "" {
+			bad("kafka.topic", "must be set")
+		}
+		if c.Kafka.DeadLetterTopic == "" || c.Kafka.DeadLetterTopic == c.Kafka.Topic {
+			bad("kafka.dead_letter_topic", "must be set and differ from kafka.topic")
+		}
+		if c.Kafka.Partitions < 1 {
+			bad("kafka.partitions", "must be at least 1")
+		}
+		if c.Kafka.ReplicationFactor < 1 {
+			bad("kafka.replication_factor", "must be at least 1")
+		}
+		if c.Kafka.GroupID == "" {
+			bad("kafka.group_id", "must be set")
+		}
+	}
+	if needsStore {
+		switch c.ClickHouse.Engine {
+		case EngineChDB:
+			if distributed {
+				bad("clickhouse.engine", "chdb is embedded and only serves the all-in-one role; use clickhouse")
+			}
+		case EngineClickHouse:
+			if len(c.ClickHouse.Addr) == 0 {
+				bad("clickhouse.addr", "at least one address is needed")
+			}
+			if c.ClickHouse.Protocol != "native" && c.ClickHouse.Protocol != "http" {
+				bad("clickhouse.protocol", "%q: want native or http", c.ClickHouse.Protocol)
+			}
+		default:
+			bad("clickhouse.engine", "%q: want chdb or clickhouse", c.ClickHouse.Engine)
+		}
+		if c.ClickHouse.Database == "" {
+			bad("clickhouse.database", "must be set")
+		}
+	}
+	positive := map[string]time.Duration{
+		"ingest.publish_timeout": c.Ingest.PublishTimeout, "ingest.heartbeat_interval": c.Ingest.HeartbeatInterval,
+		"ingest.batch_timeout": c.Ingest.BatchTimeout, "processor.batch_age": c.Processor.BatchAge,
+		"processor.retry_min": c.Processor.RetryMin, "processor.retry_max": c.Processor.RetryMax,
+		"processor.instance_ttl": c.Processor.InstanceTTL, "query.timeout": c.Query.Timeout,
+		"query.watermark_refresh": c.Query.WatermarkRefresh, "shutdown.step_timeout": c.Shutdown.StepTimeout,
+	}
+	for k, d := range positive {
+		if d <= 0 {
+			bad(k, "must be a positive duration")
+		}
+	}
+	if c.Ingest.MaxBodyBytes < 1024 {
+		bad("ingest.max_body_bytes", "must be at least 1024")
+	}
+	if c.Processor.BatchRows < 1 {
+		bad("processor.batch_rows", "must be at least 1")
+	}
+	if c.Query.MaxLimit < 1 || c.Query.DefaultLimit < 1 || c.Query.DefaultLimit > c.Query.MaxLimit {
+		bad("query.default_limit", "must be between 1 and query.max_limit")
+	}
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		bad("log.level", "%q: want debug, info, warn or error", c.Log.Level)
+	}
+	if c.Log.Format != "json" && c.Log.Format != "text" {
+		bad("log.format", "%q: want json or text", c.Log.Format)
+	}
+	return errors.Join(errs...)
+}

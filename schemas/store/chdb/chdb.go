@@ -1,0 +1,160 @@
+// Package chdb implements store.Engine on chDB, ClickHouse as an in-process
+// library (github.com/chdb-io/chdb-go, purego binding).
+//
+// chDB allows one session per process: a second session closes the first. So
+// every Engine of a process shares one connection to one data directory,
+// reference-counted by Open and Close, and every call into the library is
+// serialized. The C calls cannot be interrupted: a context is checked before
+// each call, not during it.
+package chdb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+
+	chdbpurego "github.com/chdb-io/chdb-go/chdb-purego"
+
+	"github.com/tributary-lrs/tributary/schemas/store"
+	_ "github.com/tributary-lrs/tributary/schemas/store/chdb/libpath" // sets CHDB_LIB_PATH before chdb-purego loads the library
+)
+
+// ErrClosed is returned by calls on an Engine after Close.
+var ErrClosed = errors.New("chdb: engine is closed")
+
+// session is the process-wide chDB connection.
+var session struct {
+	mu   sync.Mutex // guards the fields and serializes every call into chDB
+	conn chdbpurego.ChdbConn
+	path string
+	refs int
+}
+
+// Engine is a store.Engine on the process-wide chDB session.
+type Engine struct {
+	path   string
+	tmpDir string
+	closed atomic.Bool
+}
+
+var _ store.Engine = (*Engine)(nil)
+
+// Open returns an Engine on the chDB data directory path (created if
+// missing). Engines opened on the same path share the session; opening a
+// different path while an Engine is open is an error.
+func Open(path string) (*Engine, error) {
+	if path == "" {
+		return nil, errors.New("chdb: open: empty data directory path")
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("chdb: open %s: %w", path, err)
+	}
+	session.mu.Lock()
+	defer session.mu.Unlock()
+	if session.refs > 0 {
+		if session.path != abs {
+			return nil, fmt.Errorf("chdb: open %s: the process already has %s open (one chDB session per process)", abs, session.path)
+		}
+		session.refs++
+		return &Engine{path: abs, tmpDir: os.TempDir()}, nil
+	}
+	if err := os.MkdirAll(abs, 0o755); err != nil {
+		return nil, fmt.Errorf("chdb: open %s: %w", abs, err)
+	}
+	conn, err := chdbpurego.NewConnectionFromConnString(abs)
+	if err != nil {
+		return nil, fmt.Errorf("chdb: open %s: %w", abs, err)
+	}
+	// chDB defaults to async_insert=1: make every insert of the session
+	// synchronous (Insert also says so on each statement).
+	res, err := conn.Query("SET async_insert = 0", "Null")
+	if err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("chdb: open %s: disable async_insert: %w", abs, parseError(err.Error()))
+	}
+	res.Free()
+	session.conn, session.path, session.refs = conn, abs, 1
+	return &Engine{path: abs, tmpDir: os.TempDir()}, nil
+}
+
+// Path returns the absolute data directory of the session.
+func (e *Engine) Path() string { return e.path }
+
+// Close releases the Engine; the last Close of the process closes the chDB
+// session. It is safe to call more than once.
+func (e *Engine) Close() error {
+	if !e.closed.CompareAndSwap(false, true) {
+		return nil
+	}
+	session.mu.Lock()
+	defer session.mu.Unlock()
+	session.refs--
+	if session.refs == 0 {
+		session.conn.Close()
+		session.conn, session.path = nil, ""
+	}
+	return nil
+}
+
+// Exec runs a statement that returns no rows.
+func (e *Engine) Exec(ctx context.Context, sql string) error {
+	if _, err := e.Raw(ctx, sql, "Null"); err != nil {
+		return fmt.Errorf("chdb exec: %w", err)
+	}
+	return nil
+}
+
+// Ping checks that the session answers a query.
+func (e *Engine) Ping(ctx context.Context) error {
+	if _, err := e.Raw(ctx, "SELECT 1", "Null"); err != nil {
+		return fmt.Errorf("chdb ping: %w", err)
+	}
+	return nil
+}
+
+// Query runs a SELECT and returns its rows.
+func (e *Engine) Query(ctx context.Context, sql string) (store.Rows, error) {
+	buf, err := e.Raw(ctx, sql, "RowBinaryWithNamesAndTypes")
+	if err != nil {
+		return nil, fmt.Errorf("chdb query: %w", err)
+	}
+	rows, err := newRows(buf)
+	if err != nil {
+		return nil, fmt.Errorf("chdb query: %w", err)
+	}
+	return rows, nil
+}
+
+// Raw runs sql with the output format and returns the output, copied into Go
+// memory. Engine errors are *store.ServerError. Exported for tools that need
+// a format of their own, such as the ClickHouse HTTP test server.
+func (e *Engine) Raw(ctx context.Context, sql, format string) ([]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	session.mu.Lock()
+	defer session.mu.Unlock()
+	if e.closed.Load() || session.conn == nil {
+		return nil, ErrClosed
+	}
+	if err := ctx.Err(); err != nil { // the wait for the lock may have been long
+		return nil, err
+	}
+	res, err := session.conn.Query(sql, format)
+	if err != nil {
+		return nil, parseError(err.Error())
+	}
+	defer res.Free()
+	if err := res.Error(); err != nil {
+		return nil, parseError(err.Error())
+	}
+	buf := res.Buf()
+	out := make([]byte, len(buf))
+	copy(out, buf)
+	return out, nil
+}

@@ -1,0 +1,107 @@
+package chdb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/ClickHouse/ch-go/proto"
+	"github.com/google/uuid"
+
+	"github.com/tributary-lrs/tributary/schemas/store"
+)
+
+// Insert writes the batch synchronously. chDB takes queries as C strings, so
+// rows cannot travel inside the SQL text (a NUL would cut it): the batch is
+// encoded as one Native block into a temporary file that the INSERT reads.
+func (e *Engine) Insert(ctx context.Context, b *store.Batch) error {
+	if b.Rows() == 0 {
+		return nil
+	}
+	buf, err := EncodeNative(b)
+	if err != nil {
+		return fmt.Errorf("chdb insert into %s: %w", b.Table, err)
+	}
+	f, err := os.CreateTemp(e.tmpDir, "tributary-insert-*.native")
+	if err != nil {
+		return fmt.Errorf("chdb insert into %s: %w", b.Table, err)
+	}
+	defer os.Remove(f.Name())
+	_, werr := f.Write(buf)
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		return fmt.Errorf("chdb insert into %s: write batch file: %w", b.Table, werr)
+	}
+	cols := make([]string, len(b.Columns))
+	for i, c := range b.Columns {
+		cols[i] = store.Ident(c.Name)
+	}
+	sql := "INSERT INTO " + b.Table + " (" + strings.Join(cols, ", ") + ") FROM INFILE " +
+		store.String(f.Name()) + " SETTINGS async_insert = 0 FORMAT Native"
+	if _, err := e.Raw(ctx, sql, "Null"); err != nil {
+		return fmt.Errorf("chdb insert into %s: %w", b.Table, err)
+	}
+	return nil
+}
+
+// EncodeNative encodes a batch as one block of ClickHouse's Native format as
+// the Native input format reads it (no block info, no serialization flags).
+func EncodeNative(b *store.Batch) ([]byte, error) {
+	n := b.Rows()
+	input := make([]proto.InputColumn, len(b.Columns))
+	for i, c := range b.Columns {
+		col, err := nativeColumn(c.Data)
+		if err != nil {
+			return nil, fmt.Errorf("column %s: %w", c.Name, err)
+		}
+		if col.Rows() != n {
+			return nil, fmt.Errorf("column %s has %d rows, column %s has %d",
+				c.Name, col.Rows(), b.Columns[0].Name, n)
+		}
+		input[i] = proto.InputColumn{Name: c.Name, Data: col}
+	}
+	var buf proto.Buffer
+	block := proto.Block{Columns: len(input), Rows: n}
+	if err := block.EncodeRawBlock(&buf, 0, input); err != nil {
+		return nil, fmt.Errorf("encode native block: %w", err)
+	}
+	return buf.Buf, nil
+}
+
+func nativeColumn(data any) (proto.ColInput, error) {
+	switch d := data.(type) {
+	case []string:
+		col := new(proto.ColStr)
+		col.AppendArr(d)
+		return col, nil
+	case []uint8:
+		return proto.ColUInt8(d), nil
+	case []uint16:
+		return proto.ColUInt16(d), nil
+	case []uint32:
+		return proto.ColUInt32(d), nil
+	case []uint64:
+		return proto.ColUInt64(d), nil
+	case []int64:
+		return proto.ColInt64(d), nil
+	case []time.Time:
+		col := new(proto.ColDateTime64).WithPrecision(proto.PrecisionMilli).WithLocation(time.UTC)
+		col.AppendArr(d)
+		return col, nil
+	case []uuid.UUID:
+		return proto.ColUUID(d), nil
+	case [][]string:
+		col := new(proto.ColStr).Array()
+		col.AppendArr(d)
+		return col, nil
+	case nil:
+		return nil, errors.New("no data")
+	default:
+		return nil, fmt.Errorf("unsupported data type %T", data)
+	}
+}

@@ -1,0 +1,77 @@
+// Package store holds the ClickHouse contract shared by every service: the thin
+// Engine interface that each engine (a ClickHouse server through clickhouse-go,
+// or chDB embedded) implements, SQL literal helpers, error classification, and
+// the versioned migrations that create the tables.
+//
+// Everything above the Engine is plain SQL text, identical on both engines.
+package store
+
+import (
+	"context"
+)
+
+// Engine is the engine-specific part of the store: connect, execute, insert a
+// batch, scan rows. Implementations must be safe for concurrent use.
+//
+// Errors: a failure that may succeed when retried (engine unreachable, timeout,
+// too many parts, memory limit) wraps ErrUnavailable; a failure reported by the
+// engine about the query itself is a *ServerError carrying ClickHouse's code.
+type Engine interface {
+	// Exec runs a statement that returns no rows (DDL, INSERT ... SELECT, SET).
+	Exec(ctx context.Context, sql string) error
+	// Query runs a SELECT. The caller must Close the Rows.
+	Query(ctx context.Context, sql string) (Rows, error)
+	// Insert writes one columnar batch. It returns nil only after the engine
+	// has stored every row (synchronous insert, never async_insert).
+	Insert(ctx context.Context, b *Batch) error
+	// Ping checks that the engine answers.
+	Ping(ctx context.Context) error
+	// Close releases the engine. It is safe to call more than once.
+	Close() error
+}
+
+// Rows iterates over a query result, like database/sql.Rows.
+//
+// Scan supports these destinations, converting from the listed column types:
+//
+//	*string      String, LowCardinality(String), FixedString(N), UUID
+//	*[]byte      String, FixedString(N)
+//	*uint8 *uint16 *uint32 *uint64 *int64   the matching (U)Int column, or any narrower one
+//	*time.Time   DateTime, DateTime64(P[, tz])  (returned in UTC)
+//	*uuid.UUID   UUID
+//	*[]string    Array(String), Array(LowCardinality(String))
+//	*bool        Bool, UInt8
+type Rows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+	Close() error
+}
+
+// Batch is a columnar insert into one table. Every column holds one typed
+// slice, and all slices have the same length.
+type Batch struct {
+	// Table is the qualified table name, e.g. "tributary.statements_in".
+	Table   string
+	Columns []Column
+}
+
+// Column is one column of a Batch. Data is one of:
+//
+//	[]string      for String, LowCardinality(String)
+//	[]uint8 []uint16 []uint32 []uint64 []int64
+//	[]time.Time   for DateTime64(3, 'UTC')
+//	[]uuid.UUID   for UUID
+//	[][]string    for Array(String), Array(LowCardinality(String))
+type Column struct {
+	Name string
+	Data any
+}
+
+// Rows reports the number of rows in the batch (the length of its first column).
+func (b *Batch) Rows() int {
+	if len(b.Columns) == 0 {
+		return 0
+	}
+	return columnLen(b.Columns[0].Data)
+}

@@ -1,0 +1,163 @@
+package store
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// Migration is one versioned, idempotent schema change.
+type Migration struct {
+	Version    uint32
+	Name       string
+	Statements []string
+}
+
+// ErrSchemaOutdated means the database has not been migrated to the version
+// this build needs: run `tributary migrate`.
+var ErrSchemaOutdated = errors.New("database schema is older than this build needs; run `tributary migrate`")
+
+// Migrations returns every migration in version order, with {db} replaced by
+// the quoted database name.
+func Migrations(db string) ([]Migration, error) {
+	entries, err := fs.ReadDir(migrationFiles, "migrations")
+	if err != nil {
+		return nil, fmt.Errorf("read migrations: %w", err)
+	}
+	var out []Migration
+	for _, e := range entries {
+		name := e.Name()
+		num, _, ok := strings.Cut(name, "_")
+		if !ok {
+			return nil, fmt.Errorf("migration %q: name must be NNNN_name.sql", name)
+		}
+		v, err := strconv.ParseUint(num, 10, 32)
+		if err != nil {
+			return nil, fmt.Errorf("migration %q: %w", name, err)
+		}
+		body, err := migrationFiles.ReadFile("migrations/" + name)
+		if err != nil {
+			return nil, fmt.Errorf("read migration %q: %w", name, err)
+		}
+		out = append(out, Migration{
+			Version:    uint32(v),
+			Name:       strings.TrimSuffix(name, ".sql"),
+			Statements: splitStatements(strings.ReplaceAll(string(body), "{db}", Ident(db))),
+		})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
+	return out, nil
+}
+
+// LatestVersion is the schema version this build needs.
+func LatestVersion() uint32 {
+	ms, err := Migrations("x")
+	if err != nil || len(ms) == 0 {
+		return 0
+	}
+	return ms[len(ms)-1].Version
+}
+
+// Migrate creates the database and applies every migration not yet recorded
+// in its schema_migrations table. Each migration is idempotent, so a run cut
+// short is completed by the next one.
+func Migrate(ctx context.Context, e Engine, db string) (applied []uint32, err error) {
+	if err := e.Exec(ctx, "CREATE DATABASE IF NOT EXISTS "+Ident(db)); err != nil {
+		return nil, fmt.Errorf("create database %s: %w", db, err)
+	}
+	if err := e.Exec(ctx, "CREATE TABLE IF NOT EXISTS "+Table(db, "schema_migrations")+
+		" (version UInt32, name String, applied DateTime64(3, 'UTC')) ENGINE = ReplacingMergeTree ORDER BY version"); err != nil {
+		return nil, fmt.Errorf("create schema_migrations: %w", err)
+	}
+	done, err := appliedVersions(ctx, e, db)
+	if err != nil {
+		return nil, err
+	}
+	ms, err := Migrations(db)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range ms {
+		if done[m.Version] {
+			continue
+		}
+		for i, stmt := range m.Statements {
+			if err := e.Exec(ctx, stmt); err != nil {
+				return applied, fmt.Errorf("migration %s statement %d: %w", m.Name, i+1, err)
+			}
+		}
+		rec := fmt.Sprintf("INSERT INTO %s (version, name, applied) SETTINGS async_insert = 0 VALUES (%d, %s, %s)",
+			Table(db, "schema_migrations"), m.Version, String(m.Name), Time(time.Now()))
+		if err := e.Exec(ctx, rec); err != nil {
+			return applied, fmt.Errorf("record migration %s: %w", m.Name, err)
+		}
+		applied = append(applied, m.Version)
+	}
+	return applied, nil
+}
+
+// CheckSchema returns ErrSchemaOutdated unless every migration of this build
+// has been applied to db. Services call it at start instead of creating tables.
+func CheckSchema(ctx context.Context, e Engine, db string) error {
+	done, err := appliedVersions(ctx, e, db)
+	if err != nil {
+		if ServerCode(err) == 81 || ServerCode(err) == 60 { // UNKNOWN_DATABASE, UNKNOWN_TABLE
+			return fmt.Errorf("database %s: %w", db, ErrSchemaOutdated)
+		}
+		return err
+	}
+	ms, err := Migrations(db)
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if !done[m.Version] {
+			return fmt.Errorf("database %s lacks migration %s: %w", db, m.Name, ErrSchemaOutdated)
+		}
+	}
+	return nil
+}
+
+func appliedVersions(ctx context.Context, e Engine, db string) (map[uint32]bool, error) {
+	rows, err := e.Query(ctx, "SELECT version FROM "+Table(db, "schema_migrations"))
+	if err != nil {
+		return nil, fmt.Errorf("read schema_migrations: %w", err)
+	}
+	defer rows.Close()
+	done := map[uint32]bool{}
+	for rows.Next() {
+		var v uint32
+		if err := rows.Scan(&v); err != nil {
+			return nil, fmt.Errorf("scan schema_migrations: %w", err)
+		}
+		done[v] = true
+	}
+	return done, rows.Err()
+}
+
+// splitStatements splits a migration file on semicolons that end a line,
+// dropping comment-only chunks.
+func splitStatements(body string) []string {
+	var out []string
+	for _, chunk := range strings.Split(body, ";\n") {
+		var lines []string
+		for _, l := range strings.Split(chunk, "\n") {
+			if t := strings.TrimSpace(l); t != "" && !strings.HasPrefix(t, "--") {
+				lines = append(lines, l)
+			}
+		}
+		if s := strings.TrimSpace(strings.Join(lines, "\n")); s != "" {
+			out = append(out, strings.TrimSuffix(s, ";"))
+		}
+	}
+	return out
+}

@@ -1,0 +1,53 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// ProgressTable is the table the processors write their progress to.
+const ProgressTable = "consumer_progress"
+
+// ConsistentThrough returns the consistency watermark of topic: the minimum
+// watermark over every partition of the topic in consumer_progress (written by
+// the processor after each stored batch). Every statement stored at or before
+// it is visible. ok is false while some partition (per the partitions column)
+// has no row yet, i.e. nothing can be promised.
+func ConsistentThrough(ctx context.Context, e Engine, db, topic string) (t time.Time, ok bool, err error) {
+	rows, err := e.Query(ctx, "SELECT partition, partitions, watermark FROM "+Table(db, ProgressTable)+
+		" FINAL WHERE topic = "+String(topic))
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("read consumer progress of %s: %w", topic, err)
+	}
+	defer rows.Close()
+	var (
+		want uint32
+		seen = map[uint32]bool{}
+		low  time.Time
+	)
+	for rows.Next() {
+		var part, parts uint32
+		var w time.Time
+		if err := rows.Scan(&part, &parts, &w); err != nil {
+			return time.Time{}, false, fmt.Errorf("scan consumer progress: %w", err)
+		}
+		want = max(want, parts)
+		seen[part] = true
+		if low.IsZero() || w.Before(low) {
+			low = w
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return time.Time{}, false, fmt.Errorf("read consumer progress of %s: %w", topic, err)
+	}
+	if want == 0 {
+		return time.Time{}, false, nil
+	}
+	for p := range want {
+		if !seen[p] {
+			return time.Time{}, false, nil
+		}
+	}
+	return low.UTC(), true, nil
+}

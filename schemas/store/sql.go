@@ -1,0 +1,98 @@
+package store
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Every query is plain SQL text, the same on both engines. Values are written
+// as literals with these helpers; nothing else may splice user input into SQL.
+
+// String renders s as a ClickHouse string literal.
+func String(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	b.WriteByte('\'')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\\':
+			b.WriteString(`\\`)
+		case '\'':
+			b.WriteString(`\'`)
+		case 0:
+			b.WriteString(`\0`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\r':
+			b.WriteString(`\r`)
+		case '\t':
+			b.WriteString(`\t`)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('\'')
+	return b.String()
+}
+
+// Strings renders a list of string literals separated by commas, for IN (...).
+func Strings(ss []string) string {
+	parts := make([]string, len(ss))
+	for i, s := range ss {
+		parts[i] = String(s)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// UUID renders id as a UUID literal.
+func UUID(id uuid.UUID) string { return "toUUID('" + id.String() + "')" }
+
+// UUIDs renders a list of UUID literals separated by commas, for IN (...).
+func UUIDs(ids []uuid.UUID) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = UUID(id)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Time renders t as a DateTime64(3, 'UTC') literal (millisecond precision).
+func Time(t time.Time) string {
+	return "fromUnixTimestamp64Milli(toInt64(" + strconv.FormatInt(t.UnixMilli(), 10) + "), 'UTC')"
+}
+
+// Ident renders a database or table identifier, quoted with backticks.
+func Ident(name string) string {
+	return "`" + strings.ReplaceAll(name, "`", "``") + "`"
+}
+
+// Table renders a qualified table name db.table.
+func Table(db, table string) string { return Ident(db) + "." + Ident(table) }
+
+func columnLen(data any) int {
+	switch d := data.(type) {
+	case []string:
+		return len(d)
+	case []uint8:
+		return len(d)
+	case []uint16:
+		return len(d)
+	case []uint32:
+		return len(d)
+	case []uint64:
+		return len(d)
+	case []int64:
+		return len(d)
+	case []time.Time:
+		return len(d)
+	case []uuid.UUID:
+		return len(d)
+	case [][]string:
+		return len(d)
+	default:
+		return 0
+	}
+}

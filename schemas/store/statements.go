@@ -1,0 +1,125 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// ErrConflict means a statement id is already stored with different content.
+// xAPI: the first write wins and the later one gets 409 Conflict.
+var ErrConflict = errors.New("a statement with this id is already stored with different content")
+
+// StatementRow is one statement as written to statements_in: the bytes as
+// stored plus the columns every GET filter reads, extracted once at write time.
+type StatementRow struct {
+	Tenant            string
+	ID                uuid.UUID
+	Stored            time.Time
+	Timestamp         time.Time
+	Version           string
+	Verb              string
+	ObjectType        string
+	ObjectID          string
+	Registration      uuid.UUID
+	Voids             uuid.UUID
+	Agents            []string
+	RelatedAgents     []string
+	RelatedActivities []string
+	Authority         string
+	ContentHash       string
+	Raw               []byte
+}
+
+// StatementBatch builds the single insert that stores rows (and, through the
+// materialized views, every lookup table).
+func StatementBatch(db string, rows []StatementRow) *Batch {
+	n := len(rows)
+	var (
+		tenant, version, verb, objType, objID, authority, hash, raw = make([]string, n), make([]string, n),
+			make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		ids, regs, voids               = make([]uuid.UUID, n), make([]uuid.UUID, n), make([]uuid.UUID, n)
+		stored, ts                     = make([]time.Time, n), make([]time.Time, n)
+		agents, relAgents, relActivity = make([][]string, n), make([][]string, n), make([][]string, n)
+	)
+	for i, r := range rows {
+		tenant[i], ids[i], stored[i], ts[i] = r.Tenant, r.ID, r.Stored, r.Timestamp
+		version[i], verb[i], objType[i], objID[i] = r.Version, r.Verb, r.ObjectType, r.ObjectID
+		regs[i], voids[i] = r.Registration, r.Voids
+		agents[i], relAgents[i], relActivity[i] = nonNil(r.Agents), nonNil(r.RelatedAgents), nonNil(r.RelatedActivities)
+		authority[i], hash[i], raw[i] = r.Authority, r.ContentHash, string(r.Raw)
+	}
+	return &Batch{Table: Table(db, "statements_in"), Columns: []Column{
+		{"tenant", tenant}, {"id", ids}, {"stored", stored}, {"timestamp", ts}, {"version", version},
+		{"verb", verb}, {"object_type", objType}, {"object_id", objID}, {"registration", regs}, {"voids", voids},
+		{"agents", agents}, {"related_agents", relAgents}, {"related_activities", relActivity},
+		{"authority", authority}, {"content_hash", hash}, {"raw", raw},
+	}}
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// StatementKey identifies a statement across tenants.
+type StatementKey struct {
+	Tenant string
+	ID     uuid.UUID
+}
+
+// maxLookup bounds the ids of one lookup query (the SQL text grows with it).
+const maxLookup = 2000
+
+// ContentHashes returns the content hash of every key already stored. Keys
+// not in the result are not stored. Used by ingest (409 or no-op for a known
+// id) and by the processor (a redelivered statement is not inserted twice).
+func ContentHashes(ctx context.Context, e Engine, db string, keys []StatementKey) (map[StatementKey]string, error) {
+	out := make(map[StatementKey]string, len(keys))
+	for start := 0; start < len(keys); start += maxLookup {
+		chunk := keys[start:min(start+maxLookup, len(keys))]
+		if err := contentHashes(ctx, e, db, chunk, out); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func contentHashes(ctx context.Context, e Engine, db string, keys []StatementKey, out map[StatementKey]string) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	byTenant := map[string][]uuid.UUID{}
+	for _, k := range keys {
+		byTenant[k.Tenant] = append(byTenant[k.Tenant], k.ID)
+	}
+	var where []string
+	for tenant, ids := range byTenant {
+		where = append(where, fmt.Sprintf("(tenant = %s AND id IN (%s))", String(tenant), UUIDs(ids)))
+	}
+	q := fmt.Sprintf("SELECT tenant, id, any(content_hash) FROM %s WHERE %s GROUP BY tenant, id",
+		Table(db, "statement_ids"), strings.Join(where, " OR "))
+	rows, err := e.Query(ctx, q)
+	if err != nil {
+		return fmt.Errorf("look up statement ids: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k StatementKey
+		var h string
+		if err := rows.Scan(&k.Tenant, &k.ID, &h); err != nil {
+			return fmt.Errorf("scan statement ids: %w", err)
+		}
+		out[k] = h
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read statement ids: %w", err)
+	}
+	return nil
+}

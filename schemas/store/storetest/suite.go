@@ -1,0 +1,206 @@
+// Package storetest is the conformance suite every store.Engine must pass:
+// the same DDL, inserts, scans, literals, errors and migrations on chDB and
+// on a ClickHouse server.
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/tributary-lrs/tributary/schemas/store"
+)
+
+// Run runs the suite. open returns a fresh Engine for one subtest; the suite
+// closes it. Every subtest works in a database of its own.
+func Run(t *testing.T, open func(t *testing.T) store.Engine) {
+	tests := []struct {
+		name string
+		fn   func(t *testing.T, e store.Engine, db string)
+	}{
+		{"PingAndClose", testPingAndClose},
+		{"ExecDDL", testExecDDL},
+		{"InsertAndScanEveryType", testInsertAndScanEveryType},
+		{"ScanConversions", testScanConversions},
+		{"ScanRejectsBadDestinations", testScanRejects},
+		{"StringsRoundTripExactly", testStringsRoundTrip},
+		{"LiteralsRoundTrip", testLiterals},
+		{"SyntaxErrorIsServerError62", testSyntaxError},
+		{"UnknownTableIsServerError", testUnknownTable},
+		{"MigrateIsIdempotent", testMigrate},
+		{"StatementsInFeedsEveryTable", testStatementsIn},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := open(t)
+			t.Cleanup(func() { _ = e.Close() })
+			db := Database(t)
+			t.Cleanup(func() {
+				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+				defer cancel()
+				_ = e.Exec(ctx, "DROP DATABASE IF EXISTS "+store.Ident(db)+" SYNC")
+			})
+			tc.fn(t, e, db)
+		})
+	}
+}
+
+var dbSeq atomic.Int64
+
+// Database returns a database name unique in the process, derived from the
+// test name (chDB is one instance per process, shared by every test).
+func Database(t testing.TB) string {
+	var b strings.Builder
+	b.WriteString("st")
+	for _, r := range strings.ToLower(t.Name()) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	name := b.String()
+	if len(name) > 60 {
+		name = name[:60]
+	}
+	return fmt.Sprintf("%s_%d", name, dbSeq.Add(1))
+}
+
+func ctx(t *testing.T) context.Context {
+	c, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	t.Cleanup(cancel)
+	return c
+}
+
+func exec(t *testing.T, e store.Engine, sqls ...string) {
+	t.Helper()
+	for _, sql := range sqls {
+		if err := e.Exec(ctx(t), sql); err != nil {
+			t.Fatalf("Exec(%.200s): %v", sql, err)
+		}
+	}
+}
+
+func createDB(t *testing.T, e store.Engine, db string) {
+	t.Helper()
+	exec(t, e, "CREATE DATABASE IF NOT EXISTS "+store.Ident(db))
+}
+
+// queryRows runs sql and calls scan for every row.
+func queryRows(t *testing.T, e store.Engine, sql string, scan func(r store.Rows) error) {
+	t.Helper()
+	rows, err := e.Query(ctx(t), sql)
+	if err != nil {
+		t.Fatalf("Query(%.200s): %v", sql, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			t.Fatalf("Scan(%.200s): %v", sql, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatalf("Rows.Err(%.200s): %v", sql, err)
+	}
+	if err := rows.Close(); err != nil {
+		t.Fatalf("Rows.Close(%.200s): %v", sql, err)
+	}
+}
+
+// queryOne scans the single row of sql into dest.
+func queryOne(t *testing.T, e store.Engine, sql string, dest ...any) {
+	t.Helper()
+	n := 0
+	queryRows(t, e, sql, func(r store.Rows) error {
+		n++
+		return r.Scan(dest...)
+	})
+	if n != 1 {
+		t.Fatalf("Query(%.200s): %d rows, want 1", sql, n)
+	}
+}
+
+func testPingAndClose(t *testing.T, e store.Engine, _ string) {
+	if err := e.Ping(ctx(t)); err != nil {
+		t.Fatalf("Ping: %v", err)
+	}
+}
+
+func testExecDDL(t *testing.T, e store.Engine, db string) {
+	createDB(t, e, db)
+	tbl := store.Table(db, "ddl")
+	exec(t, e,
+		"CREATE TABLE "+tbl+" (k UInt64, v String) ENGINE = MergeTree ORDER BY k",
+		"ALTER TABLE "+tbl+" ADD COLUMN w UInt8 DEFAULT 7",
+		"INSERT INTO "+tbl+" (k, v) SETTINGS async_insert = 0 VALUES (1, 'one')",
+	)
+	var k uint64
+	var v string
+	var w uint8
+	queryOne(t, e, "SELECT k, v, w FROM "+tbl, &k, &v, &w)
+	if k != 1 || v != "one" || w != 7 {
+		t.Fatalf("got (%d, %q, %d), want (1, \"one\", 7)", k, v, w)
+	}
+	var n uint64
+	queryOne(t, e, "SELECT count() FROM system.tables WHERE database = "+store.String(db)+" AND name = 'ddl'", &n)
+	if n != 1 {
+		t.Fatalf("system.tables count = %d, want 1", n)
+	}
+	exec(t, e, "DROP TABLE "+tbl+" SYNC")
+	if err := e.Exec(ctx(t), "CREATE TABLE "+tbl+" (k UInt64) ENGINE = NoSuchEngine"); store.ServerCode(err) == 0 {
+		t.Fatalf("CREATE TABLE with an unknown engine = %v, want *store.ServerError", err)
+	}
+}
+
+func testSyntaxError(t *testing.T, e store.Engine, _ string) {
+	checks := map[string]error{
+		"Exec":  e.Exec(ctx(t), "SELEC 1"),
+		"Query": queryErr(t, e, "SELEC 1"),
+	}
+	for op, err := range checks {
+		var se *store.ServerError
+		if !errors.As(err, &se) || se.Code != 62 {
+			t.Errorf("%s(SELEC 1) = %v, want *store.ServerError code 62", op, err)
+			continue
+		}
+		if se.Name != "SYNTAX_ERROR" {
+			t.Errorf("%s(SELEC 1) name = %q, want SYNTAX_ERROR", op, se.Name)
+		}
+		if store.IsTransient(err) {
+			t.Errorf("%s(SELEC 1) classified as transient", op)
+		}
+	}
+}
+
+func testUnknownTable(t *testing.T, e store.Engine, db string) {
+	createDB(t, e, db)
+	err := queryErr(t, e, "SELECT * FROM "+store.Table(db, "missing"))
+	if code := store.ServerCode(err); code != 60 {
+		t.Fatalf("SELECT from a missing table = %v (code %d), want code 60 UNKNOWN_TABLE", err, code)
+	}
+	err = queryErr(t, e, "SELECT * FROM "+store.Table(db+"_nodb", "missing"))
+	if code := store.ServerCode(err); code != 81 {
+		t.Fatalf("SELECT from a missing database = %v (code %d), want code 81 UNKNOWN_DATABASE", err, code)
+	}
+}
+
+// queryErr runs a query and returns its error, including one reported while
+// reading the rows.
+func queryErr(t *testing.T, e store.Engine, sql string) error {
+	rows, err := e.Query(ctx(t), sql)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	t.Fatalf("Query(%s) succeeded, want an error", sql)
+	return nil
+}

@@ -1,0 +1,34 @@
+// Package svc is the process lifecycle every Tributary role shares: the
+// logger, the HTTP server with /metrics, /healthz and /readyz, readiness
+// checks, request metrics, and one shutdown order bounded step by step.
+package svc
+
+import (
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/tributary-lrs/tributary/schemas/config"
+)
+
+// NewLogger returns a slog.Logger writing to w in cfg.Format ("text", else
+// JSON) at cfg.Level ("debug", "warn", "error", else info). Validate rejects
+// other values before this is called.
+func NewLogger(cfg config.Log, w io.Writer) *slog.Logger {
+	var level slog.Level
+	switch strings.ToLower(cfg.Level) {
+	case "debug":
+		level = slog.LevelDebug
+	case "warn":
+		level = slog.LevelWarn
+	case "error":
+		level = slog.LevelError
+	default:
+		level = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if strings.ToLower(cfg.Format) == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}

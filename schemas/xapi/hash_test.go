@@ -1,0 +1,85 @@
+package xapi
+
+import "testing"
+
+// TestContentHash: Data 2.3.1 Statement Comparison Requirements.
+func TestContentHash(t *testing.T) {
+	base := ContentHash(patched(t, ""))
+	same := []struct{ name, patch string }{
+		{"ignores_id", `{"id":"11111111-1111-4111-8111-111111111111"}`},
+		{"ignores_stored_authority_version", `{"stored":"2030-01-01T00:00:00Z","authority":{"mbox":"mailto:x@y.z"},"version":"1.0.0"}`},
+		{"ignores_attachments", `{"attachments":[{"usageType":"http://e.com/u","display":{"en":"x"},"contentType":"text/plain","length":1,"sha2":"` + sha256hex + `"}]}`},
+		{"timestamp_as_instant", `{"timestamp":"2026-11-26T08:59:58.345Z"}`},
+		{"timestamp_offset_form", `{"timestamp":"2026-11-26T10:29:58.345+01:30"}`},
+		{"timestamp_sub_ms_precision", `{"timestamp":"2026-11-26T08:59:58.3459Z"}`},
+		{"mbox_domain_case", `{"actor":{"objectType":"Agent","name":"Ada Lovelace","mbox":"mailto:ada@EXAMPLE.com"}}`},
+		{"actor_default_objectType", `{"actor":{"name":"Ada Lovelace","mbox":"mailto:ada@example.com"}}`},
+		{"verb_display", `{"verb":{"id":"http://adlnet.gov/expapi/verbs/answered"}}`},
+		{"activity_definition", `{"object":{"id":"http://example.com/courses/algebra/quiz1/q3"}}`},
+		{"duration_beyond_0.01s", `{"result":{"score":{"scaled":0.85,"raw":85,"min":0,"max":100},"success":true,"completion":true,"response":"two[,]three","duration":"PT1M3.2599S","extensions":{"http://example.com/ext/attempt":2}}}`},
+		{"number_spelling", `{"result":{"score":{"scaled":0.850,"raw":8.5e1,"min":0.0,"max":100},"success":true,"completion":true,"response":"two[,]three","duration":"PT1M3.25S","extensions":{"http://example.com/ext/attempt":2.0}}}`},
+		{"group_member_order", `{"context":` + ctxWith(`"team":{"objectType":"Group","name":"Team B","member":[{"openid":"http://toby.openid.example.org/"},{"mbox_sha1sum":"EBD31E95054C018B10727CCFFD2EF2EC3A016EE9"}]}`) + `}`},
+		{"context_activity_single_object", `{"context":` + ctxWith(`"contextActivities":{"parent":{"id":"http://example.com/courses/algebra/quiz1"},"grouping":[{"id":"http://example.com/courses/algebra"}],"category":[{"id":"http://example.com/profiles/quiz"}]}`) + `}`},
+		{"uuid_case", `{"context":` + ctxWith(`"registration":"EC531277-B57B-4C15-8D91-D292C5B2B8F7"`) + `}`},
+	}
+	for _, c := range same {
+		t.Run("Data_2.3.1_"+c.name, func(t *testing.T) {
+			if got := ContentHash(patched(t, c.patch)); got != base {
+				t.Fatalf("hash changed: %s != %s", got, base)
+			}
+		})
+	}
+	differ := []struct{ name, patch string }{
+		{"actor", `{"actor":{"mbox":"mailto:bob@example.com"}}`},
+		{"actor_name", `{"actor":{"name":"Ada","mbox":"mailto:ada@example.com"}}`},
+		{"mbox_local_part_case", `{"actor":{"objectType":"Agent","name":"Ada Lovelace","mbox":"mailto:ADA@example.com"}}`},
+		{"verb_id", `{"verb":{"id":"http://adlnet.gov/expapi/verbs/attempted"}}`},
+		{"object_id", `{"object":{"id":"http://example.com/other"}}`},
+		{"timestamp_instant", `{"timestamp":"2026-11-26T09:59:58.345Z"}`},
+		{"missing_timestamp", `{"-":["timestamp"]}`},
+		{"result_score", `{"result":{"score":{"scaled":0.86}}}`},
+		{"duration_at_0.01s", `{"result":{"score":{"scaled":0.85,"raw":85,"min":0,"max":100},"success":true,"completion":true,"response":"two[,]three","duration":"PT1M3.26S","extensions":{"http://example.com/ext/attempt":2}}}`},
+		{"extension_value", `{"context":` + ctxWith(`"extensions":{"http://example.com/ext/session":{"browser":"Chrome","n":null}}`) + `}`},
+		{"registration", `{"context":` + ctxWith(`"registration":"ec531277-b57b-4c15-8d91-d292c5b2b8f8"`) + `}`},
+		{"team_member_removed", `{"context":` + ctxWith(`"team":{"objectType":"Group","name":"Team B","member":[{"openid":"http://toby.openid.example.org/"}]}`) + `}`},
+	}
+	for _, c := range differ {
+		t.Run("Data_2.3.1_differs_"+c.name, func(t *testing.T) {
+			if got := ContentHash(patched(t, c.patch)); got == base {
+				t.Fatal("hash did not change")
+			}
+		})
+	}
+}
+
+// ctxWith returns the base statement's context with one property replaced.
+func ctxWith(prop string) string {
+	const rest = `"instructor": {"name": "Alan Turing", "account": {"homePage": "http://lms.example.com", "name": "aturing"}},
+    "revision": "2", "platform": "Example LMS", "language": "en-US",
+    "statement": {"objectType": "StatementRef", "id": "6690e6c9-3ef0-4ed3-8b37-7f3964730bee"}`
+	all := map[string]string{
+		"registration":      `"registration": "ec531277-b57b-4c15-8d91-d292c5b2b8f7"`,
+		"team":              `"team": {"objectType": "Group", "name": "Team B", "member": [{"mbox_sha1sum": "ebd31e95054c018b10727ccffd2ef2ec3a016ee9"}, {"openid": "http://toby.openid.example.org/"}]}`,
+		"contextActivities": `"contextActivities": {"parent": [{"id": "http://example.com/courses/algebra/quiz1", "objectType": "Activity"}], "grouping": [{"id": "http://example.com/courses/algebra"}], "category": [{"id": "http://example.com/profiles/quiz", "definition": {"type": "http://adlnet.gov/expapi/activities/profile"}}]}`,
+		"extensions":        `"extensions": {"http://example.com/ext/session": {"browser": "Firefox", "n": null}}`,
+	}
+	out := "{" + rest
+	for k, v := range all {
+		if len(prop) > len(k)+2 && prop[1:len(k)+1] == k {
+			v = prop
+		}
+		out += "," + v
+	}
+	return out + "}"
+}
+
+func TestCanonNumber(t *testing.T) {
+	for in, want := range map[string]string{
+		"0": "0", "-0.0": "0", "1": "1e0", "1.0": "1e0", "10": "1e1", "100e-2": "1e0",
+		"0.85": "85e-2", "-2.50": "-25e-1", "1E+3": "1e3", "123456789012345678901": "123456789012345678901e0",
+	} {
+		if got := canonNumber(in); got != want {
+			t.Errorf("canonNumber(%s) = %s, want %s", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,299 @@
+package xapi
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Rule names cite the spec section a problem breaks. "Data x" is xAPI 1.0.3
+// Part Two; "9274.1.1 x" is the xAPI 2.0.0 LRS base standard.
+const (
+	ruleFormat      = "Data 2.2"
+	ruleStatement   = "Data 2.4"
+	ruleID          = "Data 2.4.1"
+	ruleActor       = "Data 2.4.2"
+	ruleAgent       = "Data 2.4.2.1"
+	ruleGroup       = "Data 2.4.2.2"
+	ruleIFI         = "Data 2.4.2.3"
+	ruleAccount     = "Data 2.4.2.4"
+	ruleVerb        = "Data 2.4.3"
+	ruleObject      = "Data 2.4.4"
+	ruleActivity    = "Data 2.4.4.1"
+	ruleInteraction = "Data 2.4.4.1 Interaction Activities"
+	ruleComponents  = "Data 2.4.4.1 Interaction Components"
+	ruleAgentObject = "Data 2.4.4.2"
+	ruleStmtRef     = "Data 2.4.4.3 Statement References"
+	ruleSubStmt     = "Data 2.4.4.3 SubStatements"
+	ruleResult      = "Data 2.4.5"
+	ruleScore       = "Data 2.4.5.1"
+	ruleContext     = "Data 2.4.6"
+	ruleCtxActs     = "Data 2.4.6.2"
+	ruleTimestamp   = "Data 2.4.7"
+	ruleStored      = "Data 2.4.8"
+	ruleAuthority   = "Data 2.4.9"
+	ruleVersion     = "Data 2.4.10"
+	ruleAttachments = "Data 2.4.11"
+	ruleExtensions  = "Data 4.1"
+	ruleLangMap     = "Data 4.2"
+	ruleIRI         = "Data 4.3"
+	ruleUUID        = "Data 4.4"
+	ruleTimeFormat  = "Data 4.5"
+	ruleDuration    = "Data 4.6"
+	ruleBatchIDs    = "Communication 2.1.2"
+	rule2Version    = "9274.1.1 4.2.4.3"
+	rule2CtxAgents  = "9274.1.1 4.2.2.5 contextAgents"
+	rule2CtxGroups  = "9274.1.1 4.2.2.5 contextGroups"
+	rule2Timestamp  = "9274.1.1 4.2.7 Timestamps"
+)
+
+// Validate checks one statement against the rules of version v and returns
+// a *ValidationError listing every problem (paths start at "$"), or nil.
+// It does not modify s.
+func Validate(v Version, s Statement) error {
+	val := validator{ver: v}
+	root := rootPath()
+	val.statement(s, &root, false)
+	return val.err()
+}
+
+// ValidateBatch validates every statement of a POSTed array with paths
+// prefixed "$[i]", and reports statement ids used more than once in the batch
+// (Communication 2.1.2; a "shall" in 2.0). For a single-object body call
+// Validate instead, so paths start at "$".
+func ValidateBatch(v Version, stmts []Statement) error {
+	val := validator{ver: v}
+	root := rootPath()
+	var seen map[string]int
+	for i, s := range stmts {
+		p := root.i(i)
+		val.statement(s, &p, false)
+		id, ok := s["id"].(string)
+		if !ok || !isUUID(id) {
+			continue
+		}
+		if seen == nil {
+			seen = make(map[string]int, len(stmts))
+		}
+		id = strings.ToLower(id)
+		if first, dup := seen[id]; dup {
+			pid := p.k("id")
+			val.add(&pid, ruleBatchIDs, "statement id "+id+" is also used by statement "+strconv.Itoa(first)+" of this batch")
+			continue
+		}
+		seen[id] = i
+	}
+	return val.err()
+}
+
+// statement validates a Statement, or a SubStatement when sub is true.
+func (v *validator) statement(s map[string]any, p *path, sub bool) {
+	var objIsActivity bool
+	if o, ok := s["object"].(map[string]any); ok {
+		t, has := o["objectType"]
+		objIsActivity = !has || t == "Activity"
+	}
+	for key, val := range s {
+		c := p.k(key)
+		if val == nil {
+			v.add(&c, ruleFormat, "null is not allowed outside extensions")
+			continue
+		}
+		switch key {
+		case "actor":
+			v.actor(val, &c, ruleActor)
+		case "verb":
+			v.verb(val, &c)
+		case "object":
+			v.object(val, &c, sub)
+		case "result":
+			v.result(val, &c)
+		case "context":
+			v.context(val, &c, objIsActivity)
+		case "timestamp":
+			v.timestamp(val, &c, ruleTimestamp)
+		case "attachments":
+			v.attachments(val, &c)
+		case "objectType":
+			if !sub {
+				v.add(&c, ruleStatement, `"objectType" is not a Statement property`)
+			} else if val != "SubStatement" {
+				v.add(&c, ruleSubStmt, `objectType must be "SubStatement"`)
+			}
+		case "id", "stored", "authority", "version":
+			if sub {
+				v.add(&c, ruleSubStmt, "a SubStatement must not have the \""+key+"\" property")
+				continue
+			}
+			switch key {
+			case "id":
+				v.uuid(val, &c, ruleID)
+			case "stored":
+				v.timestamp(val, &c, ruleStored)
+			case "authority":
+				v.authority(val, &c)
+			case "version":
+				v.version(val, &c)
+			}
+		default:
+			v.add(&c, ruleFormat, "additional property \""+key+"\" is not allowed")
+		}
+	}
+	for _, req := range [...]string{"actor", "verb", "object"} {
+		if _, ok := s[req]; !ok {
+			c := p.k(req)
+			v.add(&c, ruleStatement, "\""+req+"\" is required")
+		}
+	}
+}
+
+func (v *validator) version(val any, p *path) {
+	s, ok := val.(string)
+	switch {
+	case !ok:
+		v.add(p, ruleVersion, "version must be a string")
+	case v.ver == V200 && !statementVersionOK(v.ver, s):
+		v.add(p, rule2Version, "version must be 1.0, 1.0.x, 2.0 or 2.0.x")
+	case !statementVersionOK(v.ver, s):
+		v.add(p, ruleVersion, "version must start with \"1.0.\" under xAPI 1.0.3")
+	}
+}
+
+// authority: an Agent, or (3-legged OAuth) a Group of exactly two Agents.
+func (v *validator) authority(val any, p *path) {
+	m, ok := val.(map[string]any)
+	if !ok {
+		v.add(p, ruleAuthority, "authority must be an Agent or Group object")
+		return
+	}
+	if m["objectType"] == "Group" {
+		if mem, ok := m["member"].([]any); ok && len(mem) != 2 {
+			c := p.k("member")
+			v.add(&c, ruleAuthority, "an authority Group must have exactly two member Agents")
+		} else if !ok {
+			v.add(p, ruleAuthority, "an authority Group must have exactly two member Agents")
+		}
+	}
+	v.actor(val, p, ruleAuthority)
+}
+
+func (v *validator) timestamp(val any, p *path, rule string) {
+	s, ok := val.(string)
+	if !ok {
+		v.add(p, rule, "must be a Timestamp string")
+		return
+	}
+	if v.ver == V200 {
+		if _, ok := parseTimestamp(s, true); !ok {
+			v.add(p, rule2Timestamp, "must be an RFC 3339 timestamp with an offset (not -00:00)")
+		}
+		return
+	}
+	if _, ok := parseTimestamp(s, false); !ok {
+		v.add(p, ruleTimeFormat, "must be an ISO 8601 timestamp (offsets -00, -0000, -00:00 are not allowed)")
+	}
+}
+
+func (v *validator) attachments(val any, p *path) {
+	arr, ok := val.([]any)
+	if !ok {
+		v.add(p, ruleAttachments, "attachments must be an array of Attachment objects")
+		return
+	}
+	for i, e := range arr {
+		c := p.i(i)
+		m, ok := e.(map[string]any)
+		if !ok {
+			v.add(&c, ruleAttachments, "must be an Attachment object")
+			continue
+		}
+		for key, x := range m {
+			f := c.k(key)
+			if x == nil {
+				v.add(&f, ruleFormat, "null is not allowed outside extensions")
+				continue
+			}
+			switch key {
+			case "usageType":
+				v.iri(x, &f, ruleAttachments)
+			case "fileUrl":
+				v.iri(x, &f, ruleAttachments)
+			case "display", "description":
+				v.langMap(x, &f)
+			case "contentType":
+				if s, ok := x.(string); !ok || !isMediaType(s) {
+					v.add(&f, ruleAttachments, "contentType must be an Internet Media Type")
+				}
+			case "length":
+				if n, ok := number(x); !ok || n < 0 || n != float64(int64(n)) {
+					v.add(&f, ruleAttachments, "length must be a non-negative integer")
+				}
+			case "sha2":
+				if s, ok := x.(string); !ok || !isSHA2Hex(s) {
+					v.add(&f, ruleAttachments, "sha2 must be a hex SHA-2 digest")
+				}
+			default:
+				v.add(&f, ruleFormat, "additional property \""+key+"\" is not allowed in an Attachment")
+			}
+		}
+		v.required(m, &c, ruleAttachments, "usageType", "display", "contentType", "length", "sha2")
+	}
+}
+
+// required reports each missing key of m.
+func (v *validator) required(m map[string]any, p *path, rule string, keys ...string) {
+	for _, k := range keys {
+		if _, ok := m[k]; !ok {
+			c := p.k(k)
+			v.add(&c, rule, "\""+k+"\" is required")
+		}
+	}
+}
+
+func (v *validator) uuid(val any, p *path, rule string) {
+	if s, ok := val.(string); !ok || !isUUID(s) {
+		v.add(p, rule, "must be a UUID in standard string form")
+	}
+}
+
+func (v *validator) iri(val any, p *path, rule string) {
+	if s, ok := val.(string); !ok || !isIRI(s) {
+		v.add(p, rule, "must be an absolute IRI")
+	}
+}
+
+func (v *validator) str(val any, p *path, rule string) {
+	if _, ok := val.(string); !ok {
+		v.add(p, rule, "must be a string")
+	}
+}
+
+func (v *validator) langMap(val any, p *path) {
+	m, ok := val.(map[string]any)
+	if !ok {
+		v.add(p, ruleLangMap, "must be a Language Map object")
+		return
+	}
+	for tag, x := range m {
+		c := p.k(tag)
+		if !isLangTag(tag) {
+			v.add(&c, ruleLangMap, "key is not an RFC 5646 language tag")
+		}
+		if _, ok := x.(string); !ok {
+			v.add(&c, ruleLangMap, "value must be a string")
+		}
+	}
+}
+
+func (v *validator) extensions(val any, p *path) {
+	m, ok := val.(map[string]any)
+	if !ok {
+		v.add(p, ruleExtensions, "extensions must be an object")
+		return
+	}
+	for key := range m {
+		if !isIRI(key) {
+			c := p.k(key)
+			v.add(&c, ruleExtensions, "extension key must be an IRI")
+		}
+	}
+}
