@@ -12,7 +12,11 @@ type fakeClock struct {
 }
 
 func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *fakeClock) Set(ms int64)   { c.mu.Lock(); c.t = time.UnixMilli(ms).Add(123 * time.Microsecond); c.mu.Unlock() }
+func (c *fakeClock) Set(ms int64) {
+	c.mu.Lock()
+	c.t = time.UnixMilli(ms).Add(123 * time.Microsecond)
+	c.mu.Unlock()
+}
 
 func ms(t time.Time) int64 { return t.UnixMilli() }
 

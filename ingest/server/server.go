@@ -42,7 +42,10 @@ func (l StoreLookup) ContentHashes(ctx context.Context, keys []store.StatementKe
 type Deps struct {
 	Publisher publish.Publisher
 	Tracker   *inflight.Tracker
-	Lookup    Lookup
+	// Lookup finds ids already stored, to answer 409 or "no change" before
+	// publishing. Nil when the publisher itself decides synchronously (the
+	// all-in-one committer refuses a conflicting id with store.ErrConflict).
+	Lookup Lookup
 	Auth      xapihttp.Authenticator
 	Config    config.Ingest
 	Log       *slog.Logger
@@ -58,7 +61,7 @@ type Server struct {
 
 // New returns a Server.
 func New(d Deps) (*Server, error) {
-	if d.Publisher == nil || d.Tracker == nil || d.Lookup == nil || d.Auth == nil || d.Log == nil || d.Registry == nil {
+	if d.Publisher == nil || d.Tracker == nil || d.Auth == nil || d.Log == nil || d.Registry == nil {
 		return nil, fmt.Errorf("ingest server: missing dependency")
 	}
 	m, err := newMetrics(d.Registry)

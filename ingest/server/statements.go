@@ -136,7 +136,16 @@ func (s *Server) store(w http.ResponseWriter, r *http.Request, v xapi.Version, s
 	}
 
 	stored, done := s.d.Tracker.Begin(len(stmts))
-	defer done()
+	published := false
+	defer func() {
+		if published {
+			done()
+			return
+		}
+		// A publish that failed or timed out may still reach Kafka: keep the
+		// statements in flight a while so the watermark never passes them.
+		time.AfterFunc(s.d.Config.PublishTimeout, done)
+	}()
 	envs := make([]*envelope.Envelope, 0, len(stmts))
 	for i, st := range stmts {
 		if known[i] {
@@ -159,6 +168,7 @@ func (s *Server) store(w http.ResponseWriter, r *http.Request, v xapi.Version, s
 		s.fail(w, r, len(envs), err)
 		return nil, false
 	}
+	published = true
 	s.metrics.publish.Observe(since(start))
 	for _, e := range envs {
 		s.recent.add(store.StatementKey{Tenant: e.Tenant, ID: e.ID}, e.ContentHash)
@@ -184,7 +194,7 @@ func (s *Server) known(ctx context.Context, tenant string, ids []uuid.UUID, hash
 		}
 		ask = append(ask, k)
 	}
-	if len(ask) == 0 {
+	if len(ask) == 0 || s.d.Lookup == nil {
 		return known, nil
 	}
 	stored, err := s.d.Lookup.ContentHashes(ctx, ask)

@@ -106,7 +106,7 @@ func New(kcfg config.Kafka, pcfg config.Processor, d Deps) (*Consumer, error) {
 		Brokers:        kcfg.Brokers,
 		GroupID:        kcfg.GroupID,
 		Topic:          kcfg.Topic,
-		Dialer:         &kafka.Dialer{ClientID: kcfg.ClientID, Timeout: 10 * time.Second, DualStack: true},
+		Dialer:         &kafka.Dialer{ClientID: kcfg.ClientID, Timeout: 10 * time.Second},
 		MinBytes:       1,
 		MaxBytes:       maxBytes,
 		MaxWait:        min(pcfg.BatchAge, 250*time.Millisecond),
@@ -203,7 +203,11 @@ func (c *Consumer) processDetached(ctx context.Context, batch []kafka.Message) e
 // shutdown timeout (kafka-go's Close can hang).
 func (c *Consumer) close() error {
 	var errs []error
-	for name, fn := range map[string]func() error{"reader": c.r.Close, "dead-letter writer": c.dlq.Close} {
+	for _, step := range []struct {
+		name string
+		fn   func() error
+	}{{"reader", c.r.Close}, {"dead-letter writer", c.dlq.Close}} {
+		name, fn := step.name, step.fn
 		done := make(chan error, 1)
 		go func() { done <- fn() }()
 		select {

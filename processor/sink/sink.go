@@ -81,7 +81,7 @@ func (s *Sink) Write(ctx context.Context, batch []*envelope.Envelope) ([]consume
 	if len(rows) > 0 {
 		start := time.Now()
 		if err := s.eng.Insert(ctx, store.StatementBatch(s.db, rows)); err != nil {
-			return nil, fmt.Errorf("insert %d statements: %w", len(rows), err)
+			return nil, storeFailure(fmt.Errorf("insert %d statements: %w", len(rows), err))
 		}
 		s.metrics.insertSeconds.Observe(time.Since(start).Seconds())
 	}
@@ -102,7 +102,7 @@ func (s *Sink) dropStored(ctx context.Context, rows []store.StatementRow) ([]sto
 	}
 	existing, err := store.ContentHashes(ctx, s.eng, s.db, keys)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, storeFailure(err)
 	}
 	if len(existing) == 0 {
 		return rows, nil, nil
@@ -121,6 +121,18 @@ func (s *Sink) dropStored(ctx context.Context, rows []store.StatementRow) ([]sto
 		}
 	}
 	return kept, conflicts, nil
+}
+
+// storeFailure marks a store error as transient. Every row was validated and
+// every column is typed by us, so an insert does not fail because of one
+// statement: whatever the engine says (missing table, disk full, a bug), the
+// batch is retried with backoff and never dead-lettered, so nothing
+// acknowledged is lost while an operator fixes the cause.
+func storeFailure(err error) error {
+	if store.IsTransient(err) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", store.ErrUnavailable, err)
 }
 
 func parseID(s string) uuid.UUID {

@@ -34,6 +34,8 @@ type HTTP struct {
 	ReadTimeout       time.Duration `mapstructure:"read_timeout"`
 	WriteTimeout      time.Duration `mapstructure:"write_timeout"`
 	IdleTimeout       time.Duration `mapstructure:"idle_timeout"`
+	// Pprof serves Go's profiler under /debug/pprof/ (off by default).
+	Pprof bool `mapstructure:"pprof"`
 }
 
 // Data is where the all-in-one mode keeps its embedded database.

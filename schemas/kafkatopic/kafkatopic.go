@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/segmentio/kafka-go"
+
+	"github.com/tributary-lrs/tributary/schemas/config"
 )
 
 // Topic describes a topic to create when it is missing.
@@ -16,6 +18,16 @@ type Topic struct {
 	Name              string
 	Partitions        int
 	ReplicationFactor int
+}
+
+// Statements returns the topics of cfg: the statement topic with its
+// partitions and the dead-letter topic (one partition: it is rarely written and
+// read in order).
+func Statements(cfg config.Kafka) []Topic {
+	return []Topic{
+		{Name: cfg.Topic, Partitions: cfg.Partitions, ReplicationFactor: cfg.ReplicationFactor},
+		{Name: cfg.DeadLetterTopic, Partitions: 1, ReplicationFactor: cfg.ReplicationFactor},
+	}
 }
 
 // ErrNoTopic means the topic does not exist (or has no partitions yet).

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
+
+	"github.com/tributary-lrs/tributary/schemas/config"
 )
 
 func TestEnsureAndPartitions(t *testing.T) {
@@ -36,5 +38,14 @@ func TestEnsureAndPartitions(t *testing.T) {
 	}
 	if err := Ensure(ctx, brokers, Topic{Name: "bad"}); err == nil {
 		t.Fatal("Ensure accepted a topic without partitions")
+	}
+}
+
+func TestStatements(t *testing.T) {
+	cfg := config.Default().Kafka
+	got := Statements(cfg)
+	if len(got) != 2 || got[0].Name != cfg.Topic || got[0].Partitions != cfg.Partitions ||
+		got[1].Name != cfg.DeadLetterTopic || got[1].ReplicationFactor != cfg.ReplicationFactor {
+		t.Fatalf("Statements = %+v", got)
 	}
 }

@@ -1,0 +1,68 @@
+// Package app builds the ingest role: the xAPI write API publishing to Kafka.
+package app
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/gorilla/mux"
+
+	"github.com/tributary-lrs/tributary/ingest/inflight"
+	"github.com/tributary-lrs/tributary/ingest/publish"
+	"github.com/tributary-lrs/tributary/ingest/server"
+	"github.com/tributary-lrs/tributary/schemas/kafkatopic"
+	"github.com/tributary-lrs/tributary/schemas/store"
+	"github.com/tributary-lrs/tributary/schemas/store/clickhouse"
+	"github.com/tributary-lrs/tributary/schemas/svc"
+	"github.com/tributary-lrs/tributary/schemas/xapihttp"
+)
+
+// Setup implements svc.Setup for the ingest role.
+func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
+	cfg := env.Config
+	eng, err := clickhouse.Open(ctx, clickhouse.FromConfig(cfg.ClickHouse))
+	if err != nil {
+		return nil, fmt.Errorf("open clickhouse: %w", err)
+	}
+	env.Lifecycle.OnStop(svc.PhaseStore, "clickhouse", func(context.Context) error { return eng.Close() })
+	if err := store.CheckSchema(ctx, eng, cfg.ClickHouse.Database); err != nil {
+		return nil, err
+	}
+	if cfg.Kafka.CreateTopics {
+		if err := kafkatopic.Ensure(ctx, cfg.Kafka.Brokers, kafkatopic.Statements(cfg.Kafka)...); err != nil {
+			return nil, err
+		}
+	}
+	tracker := inflight.New(nil)
+	pub, err := publish.NewKafka(cfg.Kafka, cfg.Ingest, tracker, env.Log, env.Registry)
+	if err != nil {
+		return nil, err
+	}
+	// Kafka closes after HTTP drained, so every accepted request is answered.
+	env.Lifecycle.OnStop(svc.PhaseClients, "kafka writer", pub.Close)
+	env.Lifecycle.Readiness().Add("kafka", readiness(pub))
+	env.Lifecycle.Readiness().Add("clickhouse", eng.Ping)
+	b := cfg.Auth.Bootstrap
+	srv, err := server.New(server.Deps{
+		Publisher: pub, Tracker: tracker,
+		Lookup: server.StoreLookup{Engine: eng, Database: cfg.ClickHouse.Database},
+		Auth:   xapihttp.NewStatic(b.Key, b.Secret, b.Tenant, "urn:tributary"),
+		Config: cfg.Ingest, Log: env.Log, Registry: env.Registry,
+	})
+	if err != nil {
+		return nil, err
+	}
+	r := mux.NewRouter()
+	srv.Routes(r)
+	return r, nil
+}
+
+func readiness(p *publish.Kafka) func(context.Context) error {
+	return func(context.Context) error {
+		if !p.Ready() {
+			return publish.ErrUnavailable
+		}
+		return nil
+	}
+}

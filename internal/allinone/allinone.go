@@ -1,0 +1,84 @@
+// Package allinone runs the whole LRS in one process: the write API stores
+// statements synchronously (group commit) into the embedded engine, the read
+// API serves them from it, and the consistency watermark comes from the
+// in-process tracker. No broker, no external database.
+package allinone
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+
+	"github.com/gorilla/mux"
+
+	"github.com/tributary-lrs/tributary/ingest/inflight"
+	"github.com/tributary-lrs/tributary/ingest/server"
+	"github.com/tributary-lrs/tributary/internal/engine"
+	"github.com/tributary-lrs/tributary/processor/direct"
+	"github.com/tributary-lrs/tributary/processor/sink"
+	"github.com/tributary-lrs/tributary/query"
+	"github.com/tributary-lrs/tributary/schemas/store"
+	"github.com/tributary-lrs/tributary/schemas/svc"
+	"github.com/tributary-lrs/tributary/schemas/xapihttp"
+)
+
+// Setup implements svc.Setup for the all-in-one role.
+func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
+	cfg := env.Config
+	if err := os.MkdirAll(cfg.Data.Dir, 0o750); err != nil {
+		return nil, fmt.Errorf("create data dir: %w", err)
+	}
+	eng, err := engine.Open(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	env.Lifecycle.OnStop(svc.PhaseStore, "store", func(context.Context) error { return eng.Close() })
+	env.Lifecycle.Readiness().Add("store", eng.Ping)
+	db := cfg.ClickHouse.Database
+	if _, err := store.Migrate(ctx, eng, db); err != nil {
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	cred, generated, err := bootstrapCredential(cfg.Auth.Bootstrap, cfg.Data.Dir)
+	if err != nil {
+		return nil, err
+	}
+	auth := xapihttp.NewStatic(cred.Key, cred.Secret, cfg.Auth.Bootstrap.Tenant, "http://"+cfg.HTTP.Addr)
+
+	snk, err := sink.New(eng, db, env.Log, env.Registry)
+	if err != nil {
+		return nil, err
+	}
+	committer := direct.New(snk, direct.Options{MaxRows: cfg.Processor.BatchRows, RetryMin: cfg.Processor.RetryMin,
+		RetryMax: cfg.Processor.RetryMax, RetryFor: cfg.Ingest.PublishTimeout}, env.Log)
+	// HTTP drains first, then the committer answers what is queued.
+	env.Lifecycle.OnStop(svc.PhaseWorkers, "statement committer", committer.Close)
+
+	tracker := inflight.New(nil)
+	// No ingest-side id lookup: the committer's sink checks the ids of a whole
+	// group at once and refuses a conflicting one synchronously.
+	ing, err := server.New(server.Deps{Publisher: committer, Tracker: tracker, Auth: auth,
+		Config: cfg.Ingest, Log: env.Log, Registry: env.Registry})
+	if err != nil {
+		return nil, err
+	}
+	q, err := query.New(query.Deps{Engine: eng, Database: db, Auth: auth, Watermark: trackerWatermark{tracker},
+		Config: cfg.Query, Log: env.Log, Registry: env.Registry})
+	if err != nil {
+		return nil, err
+	}
+	r := mux.NewRouter()
+	ing.Routes(r)
+	q.Routes(r)
+	banner(env, cred, generated)
+	return r, nil
+}
+
+func banner(env svc.Env, c credential, generated bool) {
+	secret := c.Secret
+	if !generated && env.Config.Auth.Bootstrap.Key != "" {
+		secret = "(as configured)"
+	}
+	fmt.Fprintf(env.Stdout, "\nTributary all-in-one LRS\n  xAPI endpoint: http://%s/xapi\n  key:           %s\n  secret:        %s\n  data:          %s\n\n",
+		env.Config.HTTP.Addr, c.Key, secret, env.Config.Data.Dir)
+}

@@ -1,0 +1,359 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/gorilla/mux"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/twmb/franz-go/pkg/kfake"
+
+	"github.com/tributary-lrs/tributary/ingest/inflight"
+	"github.com/tributary-lrs/tributary/ingest/publish"
+	"github.com/tributary-lrs/tributary/ingest/server"
+	"github.com/tributary-lrs/tributary/processor/consumer"
+	"github.com/tributary-lrs/tributary/processor/progress"
+	"github.com/tributary-lrs/tributary/processor/sink"
+	"github.com/tributary-lrs/tributary/query"
+	queryapp "github.com/tributary-lrs/tributary/query/app"
+	"github.com/tributary-lrs/tributary/schemas/config"
+	"github.com/tributary-lrs/tributary/schemas/envelope"
+	"github.com/tributary-lrs/tributary/schemas/store"
+	"github.com/tributary-lrs/tributary/schemas/store/chdb"
+	"github.com/tributary-lrs/tributary/schemas/xapihttp"
+)
+
+const partitions = 3
+
+// engine is the process-wide chDB instance (chDB allows one per process);
+// every test uses its own database.
+var engine store.Engine
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "tributary-e2e-")
+	if err != nil {
+		panic(err)
+	}
+	e, err := chdb.Open(dir)
+	if err != nil {
+		panic(err)
+	}
+	engine = e
+	code := m.Run()
+	_ = e.Close()
+	_ = os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// stack is the distributed LRS in one test process: ingest → kfake → processor → chDB → query.
+type stack struct {
+	t       *testing.T
+	cfg     config.Config
+	db      string
+	ingest  *httptest.Server
+	query   *httptest.Server
+	pub     *publish.Kafka
+	acked   *ackLog
+	inserts *insertLog
+
+	mu        sync.Mutex
+	processor *runningProcessor
+}
+
+func newStack(t *testing.T) *stack {
+	t.Helper()
+	id := strings.ReplaceAll(uuid.NewString()[:8], "-", "")
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1),
+		kfake.SeedTopics(partitions, "stmts-"+id), kfake.SeedTopics(1, "dlq-"+id))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cluster.Close)
+	cfg := config.Default()
+	cfg.Kafka.Brokers, cfg.Kafka.Topic, cfg.Kafka.DeadLetterTopic = cluster.ListenAddrs(), "stmts-"+id, "dlq-"+id
+	cfg.Kafka.GroupID, cfg.Kafka.Partitions = "group-"+id, partitions
+	cfg.Ingest.HeartbeatInterval = 50 * time.Millisecond
+	cfg.Processor.BatchRows, cfg.Processor.BatchAge = 500, 30*time.Millisecond
+	cfg.Processor.RetryMin, cfg.Processor.RetryMax = 10*time.Millisecond, 200*time.Millisecond
+	cfg.Query.WatermarkRefresh = 10 * time.Millisecond
+	cfg.Shutdown.StepTimeout = 5 * time.Second
+	s := &stack{t: t, cfg: cfg, db: "e2e_" + id, acked: newAckLog(), inserts: newInsertLog()}
+	ctx := context.Background()
+	if _, err := store.Migrate(ctx, engine, s.db); err != nil {
+		t.Fatal(err)
+	}
+	auth := xapihttp.NewStatic("key", "secret123", "default", "http://lrs.test")
+	log := slog.New(slog.DiscardHandler)
+
+	tracker := inflight.New(nil)
+	s.pub, err = publish.NewKafka(cfg.Kafka, cfg.Ingest, tracker, log, prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.pub.Close(context.Background()) })
+	ing, err := server.New(server.Deps{Publisher: recordingPublisher{s.pub, s.acked}, Tracker: tracker,
+		Lookup: server.StoreLookup{Engine: engine, Database: s.db}, Auth: auth, Config: cfg.Ingest,
+		Log: log, Registry: prometheus.NewRegistry()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := mux.NewRouter()
+	ing.Routes(r)
+	s.ingest = httptest.NewServer(r)
+	t.Cleanup(s.ingest.Close)
+
+	q, err := query.New(query.Deps{Engine: engine, Database: s.db, Auth: auth,
+		Watermark: queryapp.ProgressWatermark{Engine: engine, Database: s.db, Topic: cfg.Kafka.Topic},
+		Config:    cfg.Query, Log: log, Registry: prometheus.NewRegistry()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	qr := mux.NewRouter()
+	q.Routes(qr)
+	s.query = httptest.NewServer(qr)
+	t.Cleanup(s.query.Close)
+	t.Cleanup(s.stopProcessor)
+	waitFor(t, 20*time.Second, "ingest ready (heartbeat on every partition)", s.pub.Ready)
+	return s
+}
+
+// runningProcessor is one consumer-group member.
+type runningProcessor struct {
+	cancel context.CancelFunc
+	done   chan error
+}
+
+// startProcessor starts a processor; crashAfter > 0 makes it die right after
+// its crashAfter-th insert, before recording progress or committing offsets
+// (as a kill -9 between insert and commit would).
+func (s *stack) startProcessor(crashAfter int) *runningProcessor {
+	s.t.Helper()
+	snk, err := sink.New(engine, s.db, slog.New(slog.DiscardHandler), prometheus.NewRegistry())
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	var prog consumer.Progress = progress.New(engine, s.db)
+	if crashAfter > 0 {
+		prog = &crashingProgress{Progress: prog, after: crashAfter}
+	}
+	c, err := consumer.New(s.cfg.Kafka, s.cfg.Processor, consumer.Deps{
+		Sink: &recordingSink{Sink: snk, log: s.inserts}, Progress: prog, Log: slog.New(slog.DiscardHandler),
+		Registerer: prometheus.NewRegistry(), ShutdownTimeout: 5 * time.Second, SessionTimeout: 6 * time.Second})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	p := &runningProcessor{cancel: cancel, done: make(chan error, 1)}
+	go func() {
+		var err error = errGoexit
+		defer func() { p.done <- err }()
+		err = c.Run(ctx)
+	}()
+	s.mu.Lock()
+	s.processor = p
+	s.mu.Unlock()
+	return p
+}
+
+var errGoexit = fmt.Errorf("processor goroutine exited without returning (simulated crash)")
+
+func (s *stack) stopProcessor() {
+	s.mu.Lock()
+	p := s.processor
+	s.processor = nil
+	s.mu.Unlock()
+	if p == nil {
+		return
+	}
+	p.cancel()
+	select {
+	case <-p.done:
+	case <-time.After(15 * time.Second):
+		s.t.Error("processor did not stop within 15 s")
+	}
+}
+
+// post sends statements as one POST and returns the HTTP status.
+func (s *stack) post(stmts []map[string]any) (int, []string) {
+	s.t.Helper()
+	body, _ := json.Marshal(stmts)
+	req, _ := http.NewRequest(http.MethodPost, s.ingest.URL+"/xapi/statements", strings.NewReader(string(body)))
+	req.SetBasicAuth("key", "secret123")
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Experience-API-Version", "1.0.3")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Error(err)
+		return 0, nil
+	}
+	defer resp.Body.Close()
+	var ids []string
+	if resp.StatusCode == http.StatusOK {
+		_ = json.NewDecoder(resp.Body).Decode(&ids)
+	}
+	return resp.StatusCode, ids
+}
+
+type result struct {
+	Statements []json.RawMessage `json:"statements"`
+	More       string            `json:"more"`
+}
+
+// get runs a statement GET on the query server.
+func (s *stack) get(path string) (result, http.Header, int) {
+	s.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, s.query.URL+path, nil)
+	req.SetBasicAuth("key", "secret123")
+	req.Header.Set("X-Experience-API-Version", "2.0.0")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	var r result
+	if resp.StatusCode == http.StatusOK {
+		if err := json.Unmarshal(b, &r); err != nil {
+			s.t.Fatalf("GET %s: %v: %s", path, err, b)
+		}
+	}
+	return r, resp.Header, resp.StatusCode
+}
+
+// all follows more links from path and returns every statement id and stored time.
+func (s *stack) all(path string) map[string]time.Time {
+	s.t.Helper()
+	out := map[string]time.Time{}
+	for path != "" {
+		r, _, code := s.get(path)
+		if code != http.StatusOK {
+			s.t.Fatalf("GET %s: status %d", path, code)
+		}
+		for _, raw := range r.Statements {
+			var st struct {
+				ID     string    `json:"id"`
+				Stored time.Time `json:"stored"`
+			}
+			_ = json.Unmarshal(raw, &st)
+			if _, dup := out[st.ID]; dup {
+				s.t.Fatalf("statement %s returned twice", st.ID)
+			}
+			out[st.ID] = st.Stored
+		}
+		path = strings.TrimPrefix(r.More, "/xapi")
+		if path != "" && !strings.HasPrefix(path, "/") {
+			path = "/" + path
+		}
+		if strings.HasPrefix(path, "/statements") {
+			path = "/xapi" + path
+		}
+	}
+	return out
+}
+
+func consistentThrough(t *testing.T, h http.Header) time.Time {
+	t.Helper()
+	ct, err := time.Parse(time.RFC3339Nano, h.Get(xapihttp.HeaderConsistentThrough))
+	if err != nil {
+		t.Fatalf("bad %s %q: %v", xapihttp.HeaderConsistentThrough, h.Get(xapihttp.HeaderConsistentThrough), err)
+	}
+	return ct
+}
+
+func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
+	t.Helper()
+	for end := time.Now().Add(d); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
+		if cond() {
+			return
+		}
+	}
+	t.Fatalf("timed out after %s waiting for %s", d, what)
+}
+
+func timeParam(t time.Time) string { return url.QueryEscape(t.UTC().Format("2006-01-02T15:04:05.000Z")) }
+
+// recordingPublisher records the stored time of every acknowledged statement.
+type recordingPublisher struct {
+	publish.Publisher
+	log *ackLog
+}
+
+func (p recordingPublisher) Publish(ctx context.Context, envs []*envelope.Envelope) error {
+	err := p.Publisher.Publish(ctx, envs)
+	if err == nil {
+		p.log.add(envs)
+	}
+	return err
+}
+
+type ackLog struct {
+	mu     sync.Mutex
+	stored map[string]time.Time
+}
+
+func newAckLog() *ackLog { return &ackLog{stored: map[string]time.Time{}} }
+
+func (a *ackLog) add(envs []*envelope.Envelope) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, e := range envs {
+		a.stored[e.ID.String()] = e.Stored
+	}
+}
+
+func (a *ackLog) snapshot() map[string]time.Time {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	out := make(map[string]time.Time, len(a.stored))
+	for k, v := range a.stored {
+		out[k] = v
+	}
+	return out
+}
+
+func (a *ackLog) newest() time.Time {
+	var n time.Time
+	for _, st := range a.snapshot() {
+		if st.After(n) {
+			n = st
+		}
+	}
+	return n
+}
+
+// recordingSink counts inserted batches.
+type recordingSink struct {
+	consumer.Sink
+	log *insertLog
+}
+
+func (r *recordingSink) Write(ctx context.Context, batch []*envelope.Envelope) ([]consumer.Rejected, error) {
+	rej, err := r.Sink.Write(ctx, batch)
+	if err == nil {
+		r.log.add(len(batch))
+	}
+	return rej, err
+}
+
+type insertLog struct {
+	mu      sync.Mutex
+	batches int
+}
+
+func newInsertLog() *insertLog { return &insertLog{} }
+
+func (l *insertLog) add(int) { l.mu.Lock(); l.batches++; l.mu.Unlock() }
+
+func (l *insertLog) count() int { l.mu.Lock(); defer l.mu.Unlock(); return l.batches }

@@ -1,0 +1,52 @@
+// Package app builds the processor role: a Kafka consumer-group member that
+// stores statements in ClickHouse and publishes its progress.
+package app
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/tributary-lrs/tributary/processor/consumer"
+	"github.com/tributary-lrs/tributary/processor/progress"
+	"github.com/tributary-lrs/tributary/processor/sink"
+	"github.com/tributary-lrs/tributary/schemas/kafkatopic"
+	"github.com/tributary-lrs/tributary/schemas/store"
+	"github.com/tributary-lrs/tributary/schemas/store/clickhouse"
+	"github.com/tributary-lrs/tributary/schemas/svc"
+)
+
+// Setup implements svc.Setup for the processor role. Its HTTP handler serves
+// nothing beyond /metrics, /healthz and /readyz.
+func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
+	cfg := env.Config
+	eng, err := clickhouse.Open(ctx, clickhouse.FromConfig(cfg.ClickHouse))
+	if err != nil {
+		return nil, fmt.Errorf("open clickhouse: %w", err)
+	}
+	env.Lifecycle.OnStop(svc.PhaseStore, "clickhouse", func(context.Context) error { return eng.Close() })
+	env.Lifecycle.Readiness().Add("clickhouse", eng.Ping)
+	if err := store.CheckSchema(ctx, eng, cfg.ClickHouse.Database); err != nil {
+		return nil, err
+	}
+	if cfg.Kafka.CreateTopics {
+		if err := kafkatopic.Ensure(ctx, cfg.Kafka.Brokers, kafkatopic.Statements(cfg.Kafka)...); err != nil {
+			return nil, err
+		}
+	}
+	snk, err := sink.New(eng, cfg.ClickHouse.Database, env.Log, env.Registry)
+	if err != nil {
+		return nil, err
+	}
+	c, err := consumer.New(cfg.Kafka, cfg.Processor, consumer.Deps{
+		Sink: snk, Progress: progress.New(eng, cfg.ClickHouse.Database), Log: env.Log,
+		Registerer: env.Registry, ShutdownTimeout: cfg.Shutdown.StepTimeout,
+	})
+	if err != nil {
+		return nil, err
+	}
+	// The consumer stops with the workers: it finishes and commits its batch
+	// before the store closes.
+	env.Lifecycle.Go(svc.PhaseWorkers, "consumer", c.Run)
+	return http.NotFoundHandler(), nil
+}

@@ -1,0 +1,15 @@
+// Command processor runs the processor role of Tributary on its own. It does not include
+// the embedded engine: it talks to a ClickHouse server.
+package main
+
+import (
+	"os"
+
+	"github.com/tributary-lrs/tributary/processor/app"
+	"github.com/tributary-lrs/tributary/schemas/config"
+	"github.com/tributary-lrs/tributary/schemas/svc"
+)
+
+func main() {
+	os.Exit(svc.Main(config.RoleProcessor, os.Args[1:], os.Environ(), os.Stdout, os.Stderr, app.Setup))
+}

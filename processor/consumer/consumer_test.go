@@ -1,0 +1,183 @@
+package consumer
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+	"github.com/segmentio/kafka-go"
+
+	"github.com/tributary-lrs/tributary/schemas/envelope"
+	"github.com/tributary-lrs/tributary/schemas/store"
+)
+
+// TestRoundTripAndWatermark: statements reach the sink exactly once, every
+// partition gets a progress row with W = LW − 1 ms of the last heartbeat,
+// and offsets are committed to the end.
+func TestRoundTripAndWatermark(t *testing.T) {
+	e := newEnv(t)
+	t0 := time.UnixMilli(1_700_000_000_000).UTC()
+	stmts, ids := statements(40, t0)
+	var msgs []kafka.Message
+	msgs = append(msgs, heartbeats("ingest-a", t0, false)...)
+	msgs = append(msgs, stmts...)
+	msgs = append(msgs, heartbeats("ingest-a", t0.Add(time.Second), false)...)
+	e.produce(msgs...)
+
+	sink, prog := newSink(), newProgress()
+	reg := prometheus.NewRegistry()
+	e.start(sink, prog, reg, 2*time.Second)
+	waitFor(t, "every statement stored", func() bool { return sink.has(ids) })
+	want := t0.Add(time.Second - time.Millisecond)
+	waitFor(t, "consistent-through of the last heartbeat", func() bool {
+		w, ok := prog.consistentThrough(e.kcfg.Topic)
+		return ok && w.Equal(want)
+	})
+	waitFor(t, "offsets committed", e.allCommitted)
+	for _, id := range ids {
+		if n := sink.stored(id); n != 1 {
+			t.Fatalf("statement %v stored %d times", id, n)
+		}
+	}
+	if n, err := testutil.GatherAndCount(reg, "lrs_processor_batch_size", "lrs_processor_insert_duration_seconds"); err != nil || n != 2 {
+		t.Fatalf("metrics: %d %v", n, err)
+	}
+
+	// A Final heartbeat of the only instance keeps its LW; a second instance
+	// holds the watermark at its own LW.
+	e.produce(heartbeats("ingest-b", t0.Add(1500*time.Millisecond), false)...)
+	e.produce(heartbeats("ingest-a", t0.Add(3*time.Second), true)...)
+	want = t0.Add(1500*time.Millisecond - time.Millisecond)
+	waitFor(t, "watermark held by ingest-b", func() bool {
+		w, ok := prog.consistentThrough(e.kcfg.Topic)
+		return ok && w.Equal(want)
+	})
+}
+
+// TestDeadLetters: a malformed message, a statement the sink rejects and a
+// poison statement (non-transient error) each land in the dead-letter topic
+// with their reason; every other statement is stored and the partitions go on.
+func TestDeadLetters(t *testing.T) {
+	e := newEnv(t)
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	garbage := kafka.Message{Key: []byte("junk"), Value: []byte("not an envelope"), Partition: 2, WriterData: explicitPartition{},
+		Headers: []kafka.Header{{Key: "origin", Value: []byte("test")}}}
+	stmts, ids := statements(30, now)
+	rejected, poison := ids[3], ids[17]
+	e.produce(append([]kafka.Message{garbage}, stmts...)...)
+
+	sink, prog := newSink(), newProgress()
+	sink.reject[rejected] = "conflicts with the stored statement"
+	sink.fail = func(batch []*envelope.Envelope) error {
+		for _, en := range batch {
+			if en.ID == poison {
+				return &store.ServerError{Code: 53, Name: "TYPE_MISMATCH", Message: "bad row"}
+			}
+		}
+		return nil
+	}
+	reg := prometheus.NewRegistry()
+	e.start(sink, prog, reg, 2*time.Second)
+
+	var good []uuid.UUID
+	for _, id := range ids {
+		if id != rejected && id != poison {
+			good = append(good, id)
+		}
+	}
+	waitFor(t, "good statements stored", func() bool { return sink.has(good) })
+	dead := e.readDLQ(3)
+	byCause := map[string]kafka.Message{}
+	for _, m := range dead {
+		byCause[header(m, HeaderCause)] = m
+	}
+	mal := byCause["malformed"]
+	if string(mal.Value) != "not an envelope" || string(mal.Key) != "junk" || header(mal, HeaderPartition) != "2" ||
+		header(mal, HeaderOffset) != "0" || header(mal, HeaderTopic) != e.kcfg.Topic || header(mal, "origin") != "test" ||
+		!strings.Contains(header(mal, HeaderReason), "malformed") {
+		t.Fatalf("malformed dead letter: key %q value %q headers %v", mal.Key, mal.Value, mal.Headers)
+	}
+	if m := byCause["rejected"]; string(m.Key) != rejected.String() || header(m, HeaderReason) != "conflicts with the stored statement" {
+		t.Fatalf("rejected dead letter: %q %v", m.Key, m.Headers)
+	}
+	if m := byCause["poison"]; string(m.Key) != poison.String() || !strings.Contains(header(m, HeaderReason), "TYPE_MISMATCH") {
+		t.Fatalf("poison dead letter: %q %v", m.Key, m.Headers)
+	}
+	if sink.stored(rejected) != 0 || sink.stored(poison) != 0 {
+		t.Fatal("a dead-lettered statement was stored")
+	}
+	waitFor(t, "offsets committed past the dead letters", e.allCommitted)
+	if n := testutil.CollectAndCount(reg, "lrs_processor_dead_letters_total"); n != 3 {
+		t.Fatalf("dead letter series = %d, want 3 causes", n)
+	}
+}
+
+// TestTransientErrorsRetriedCommitAfterSuccess: while the store is unavailable
+// the batch is retried and nothing is committed; once it recovers every
+// statement is stored and committed.
+func TestTransientErrorsRetriedCommitAfterSuccess(t *testing.T) {
+	e := newEnv(t)
+	stmts, ids := statements(25, time.Now().UTC())
+	e.produce(stmts...)
+
+	var failing atomic.Bool
+	failing.Store(true)
+	var attempts atomic.Int64
+	sink := newSink()
+	sink.fail = func([]*envelope.Envelope) error {
+		attempts.Add(1)
+		if failing.Load() {
+			return fmt.Errorf("insert: %w", store.ErrUnavailable)
+		}
+		return nil
+	}
+	e.start(sink, newProgress(), nil, 2*time.Second)
+	waitFor(t, "retries", func() bool { return attempts.Load() >= 4 })
+	for p, off := range e.committed() {
+		if off >= 0 {
+			t.Fatalf("partition %d committed offset %d while the store is failing", p, off)
+		}
+	}
+	failing.Store(false)
+	waitFor(t, "every statement stored", func() bool { return sink.has(ids) })
+	waitFor(t, "offsets committed", e.allCommitted)
+}
+
+// TestRestartRedelivers: a consumer that stored a batch but stopped before
+// committing leaves it to the next one (at-least-once): nothing is lost.
+func TestRestartRedelivers(t *testing.T) {
+	e := newEnv(t)
+	stmts, ids := statements(30, time.Now().UTC())
+	e.produce(stmts...)
+
+	// First consumer: the insert lands, but the "commit" never happens
+	// because the store then keeps failing (think: crash after insert).
+	first := newSink()
+	first.fail = func(batch []*envelope.Envelope) error {
+		for _, en := range batch {
+			first.count[en.ID]++
+		}
+		return errors.Join(store.ErrUnavailable, errors.New("connection reset"))
+	}
+	stop := e.start(first, newProgress(), nil, 200*time.Millisecond)
+	waitFor(t, "first consumer saw every statement", func() bool { return first.has(ids) })
+	if err := stop(); err != nil {
+		t.Fatalf("stop: %v", err)
+	}
+	for p, off := range e.committed() {
+		if off >= 0 {
+			t.Fatalf("partition %d committed offset %d without a successful insert", p, off)
+		}
+	}
+
+	second := newSink()
+	e.start(second, newProgress(), nil, 2*time.Second)
+	waitFor(t, "second consumer got every statement again", func() bool { return second.has(ids) })
+	waitFor(t, "offsets committed", e.allCommitted)
+}

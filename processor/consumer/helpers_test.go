@@ -1,0 +1,339 @@
+package consumer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/segmentio/kafka-go"
+	"github.com/twmb/franz-go/pkg/kfake"
+
+	"github.com/tributary-lrs/tributary/processor/watermark"
+	"github.com/tributary-lrs/tributary/schemas/config"
+	"github.com/tributary-lrs/tributary/schemas/envelope"
+)
+
+const partitions = 4
+
+type env struct {
+	t       *testing.T
+	brokers []string
+	kcfg    config.Kafka
+	pcfg    config.Processor
+}
+
+// newEnv starts a broker with a unique statement topic (4 partitions) and
+// dead-letter topic.
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	id := uuid.NewString()[:8]
+	topic, dlq := "stmts-"+id, "dlq-"+id
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(partitions, topic), kfake.SeedTopics(1, dlq))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	d := config.Default()
+	k := d.Kafka
+	k.Brokers, k.Topic, k.DeadLetterTopic, k.GroupID = c.ListenAddrs(), topic, dlq, "group-"+id
+	p := d.Processor
+	p.BatchRows, p.BatchAge, p.RetryMin, p.RetryMax, p.InstanceTTL = 100, 20*time.Millisecond, 10*time.Millisecond, 50*time.Millisecond, 10*time.Second
+	return &env{t: t, brokers: c.ListenAddrs(), kcfg: k, pcfg: p}
+}
+
+type explicitPartition struct{}
+
+// produce writes messages like ingest does: statements hashed by key,
+// heartbeats (WriterData explicitPartition{}) to their Partition.
+func (e *env) produce(msgs ...kafka.Message) {
+	e.t.Helper()
+	hash := &kafka.Hash{}
+	w := &kafka.Writer{Addr: kafka.TCP(e.brokers...), Topic: e.kcfg.Topic, RequiredAcks: kafka.RequireAll,
+		BatchTimeout: time.Millisecond, BatchSize: len(msgs),
+		Balancer: kafka.BalancerFunc(func(m kafka.Message, parts ...int) int {
+			if _, ok := m.WriterData.(explicitPartition); ok {
+				return m.Partition
+			}
+			return hash.Balance(m, parts...)
+		})}
+	defer w.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := w.WriteMessages(ctx, msgs...); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+func statement(stored time.Time) (kafka.Message, uuid.UUID) {
+	id := uuid.New()
+	en := &envelope.Envelope{V: envelope.Version, Kind: envelope.KindStatement, Tenant: "t", ID: id,
+		Stored: stored, ContentHash: "h", Statement: []byte(`{"id":"` + id.String() + `"}`)}
+	v, err := en.Marshal()
+	if err != nil {
+		panic(err)
+	}
+	return kafka.Message{Key: en.Key(), Value: v}, id
+}
+
+func statements(n int, stored time.Time) ([]kafka.Message, []uuid.UUID) {
+	var msgs []kafka.Message
+	var ids []uuid.UUID
+	for range n {
+		m, id := statement(stored)
+		msgs, ids = append(msgs, m), append(ids, id)
+	}
+	return msgs, ids
+}
+
+// heartbeats returns one heartbeat of inst to every partition.
+func heartbeats(inst string, lw time.Time, final bool) []kafka.Message {
+	en := &envelope.Envelope{V: envelope.Version, Kind: envelope.KindHeartbeat, Instance: inst, LowWatermark: lw, Final: final}
+	v, err := en.Marshal()
+	if err != nil {
+		panic(err)
+	}
+	out := make([]kafka.Message, partitions)
+	for p := range out {
+		out[p] = kafka.Message{Key: en.Key(), Value: v, Partition: p, WriterData: explicitPartition{}}
+	}
+	return out
+}
+
+// memSink stores statements in memory. fail, when set, decides the error of
+// each write.
+type memSink struct {
+	mu     sync.Mutex
+	count  map[uuid.UUID]int
+	writes int
+	fail   func(batch []*envelope.Envelope) error
+	reject map[uuid.UUID]string
+}
+
+func newSink() *memSink { return &memSink{count: map[uuid.UUID]int{}, reject: map[uuid.UUID]string{}} }
+
+func (s *memSink) Write(_ context.Context, batch []*envelope.Envelope) ([]Rejected, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.writes++
+	if s.fail != nil {
+		if err := s.fail(batch); err != nil {
+			return nil, err
+		}
+	}
+	var rej []Rejected
+	for _, e := range batch {
+		if r, ok := s.reject[e.ID]; ok {
+			rej = append(rej, Rejected{Envelope: e, Reason: r})
+			continue
+		}
+		if string(e.Statement) != `{"id":"`+e.ID.String()+`"}` {
+			return nil, errors.New("payload changed in transit")
+		}
+		s.count[e.ID]++
+	}
+	return rej, nil
+}
+
+func (s *memSink) has(ids []uuid.UUID) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, id := range ids {
+		if s.count[id] == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *memSink) stored(id uuid.UUID) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.count[id]
+}
+
+// memProgress keeps progress rows in memory, as serialized states.
+type memProgress struct {
+	mu    sync.Mutex
+	rows  map[string]map[int][]byte
+	parts int
+}
+
+func newProgress() *memProgress { return &memProgress{rows: map[string]map[int][]byte{}} }
+
+func (p *memProgress) Write(_ context.Context, topic string, n int, states map[int]*watermark.Partition) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.rows[topic] == nil {
+		p.rows[topic] = map[int][]byte{}
+	}
+	for part, st := range states {
+		if _, ok := st.Watermark(); !ok {
+			continue
+		}
+		b, err := st.Marshal()
+		if err != nil {
+			return err
+		}
+		p.rows[topic][part] = b
+	}
+	p.parts = n
+	return nil
+}
+
+func (p *memProgress) Load(_ context.Context, topic string) (map[int]*watermark.Partition, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := map[int]*watermark.Partition{}
+	for part, b := range p.rows[topic] {
+		st, err := watermark.Restore(b)
+		if err != nil {
+			return nil, err
+		}
+		out[part] = st
+	}
+	return out, nil
+}
+
+// consistentThrough mirrors store.ConsistentThrough on the in-memory rows.
+func (p *memProgress) consistentThrough(topic string) (time.Time, bool) {
+	states, _ := p.Load(context.Background(), topic)
+	p.mu.Lock()
+	n := p.parts
+	p.mu.Unlock()
+	var low time.Time
+	for part := range n {
+		st, ok := states[part]
+		if !ok {
+			return time.Time{}, false
+		}
+		w, _ := st.Watermark()
+		if low.IsZero() || w.Before(low) {
+			low = w
+		}
+	}
+	return low, n > 0
+}
+
+// start runs a consumer until the returned stop is called.
+func (e *env) start(sink Sink, prog Progress, reg prometheus.Registerer, shutdown time.Duration) (stop func() error) {
+	e.t.Helper()
+	c, err := New(e.kcfg, e.pcfg, Deps{Sink: sink, Progress: prog, Registerer: reg, ShutdownTimeout: shutdown, SessionTimeout: 6 * time.Second})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- c.Run(ctx) }()
+	var once sync.Once
+	var runErr error
+	stop = func() error {
+		once.Do(func() {
+			cancel()
+			select {
+			case runErr = <-done:
+			case <-time.After(3*shutdown + 5*time.Second):
+				runErr = fmt.Errorf("Run did not return after stop")
+			}
+		})
+		return runErr
+	}
+	e.t.Cleanup(func() { _ = stop() })
+	return stop
+}
+
+// committed returns the group's committed offset of every partition (-1: none).
+func (e *env) committed() []int64 {
+	e.t.Helper()
+	cl := &kafka.Client{Addr: kafka.TCP(e.brokers...), Timeout: 5 * time.Second}
+	parts := make([]int, partitions)
+	for i := range parts {
+		parts[i] = i
+	}
+	res, err := cl.OffsetFetch(context.Background(), &kafka.OffsetFetchRequest{GroupID: e.kcfg.GroupID,
+		Topics: map[string][]int{e.kcfg.Topic: parts}})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	out := make([]int64, partitions)
+	for i := range out {
+		out[i] = -1
+	}
+	for _, p := range res.Topics[e.kcfg.Topic] {
+		if p.Error == nil {
+			out[p.Partition] = p.CommittedOffset
+		}
+	}
+	return out
+}
+
+// ends returns the end offset (next offset to write) of every partition.
+func (e *env) ends() []int64 {
+	e.t.Helper()
+	cl := &kafka.Client{Addr: kafka.TCP(e.brokers...), Timeout: 5 * time.Second}
+	req := &kafka.ListOffsetsRequest{Topics: map[string][]kafka.OffsetRequest{}}
+	for p := range partitions {
+		req.Topics[e.kcfg.Topic] = append(req.Topics[e.kcfg.Topic], kafka.LastOffsetOf(p))
+	}
+	res, err := cl.ListOffsets(context.Background(), req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	out := make([]int64, partitions)
+	for _, p := range res.Topics[e.kcfg.Topic] {
+		out[p.Partition] = p.LastOffset
+	}
+	return out
+}
+
+func (e *env) allCommitted() bool {
+	c, want := e.committed(), e.ends()
+	for i := range c {
+		if c[i] != want[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// readDLQ reads n messages from the dead-letter topic.
+func (e *env) readDLQ(n int) []kafka.Message {
+	e.t.Helper()
+	r := kafka.NewReader(kafka.ReaderConfig{Brokers: e.brokers, Topic: e.kcfg.DeadLetterTopic, Partition: 0, MaxWait: 20 * time.Millisecond})
+	defer r.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var out []kafka.Message
+	for len(out) < n {
+		m, err := r.ReadMessage(ctx)
+		if err != nil {
+			e.t.Fatalf("read dead letters: %v (got %d of %d)", err, len(out), n)
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func header(m kafka.Message, key string) string {
+	for _, h := range m.Headers {
+		if h.Key == key {
+			return string(h.Value)
+		}
+	}
+	return ""
+}

@@ -1,0 +1,67 @@
+// Package app builds the query role: the xAPI read API over a ClickHouse
+// server, with the consistency watermark the processors publish.
+package app
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"github.com/tributary-lrs/tributary/query"
+	"github.com/tributary-lrs/tributary/schemas/store"
+	"github.com/tributary-lrs/tributary/schemas/store/clickhouse"
+	"github.com/tributary-lrs/tributary/schemas/svc"
+	"github.com/tributary-lrs/tributary/schemas/xapihttp"
+)
+
+// Setup implements svc.Setup for the query role.
+func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
+	cfg := env.Config
+	eng, err := clickhouse.Open(ctx, clickhouse.FromConfig(cfg.ClickHouse))
+	if err != nil {
+		return nil, fmt.Errorf("open clickhouse: %w", err)
+	}
+	env.Lifecycle.OnStop(svc.PhaseStore, "clickhouse", func(context.Context) error { return eng.Close() })
+	env.Lifecycle.Readiness().Add("clickhouse", eng.Ping)
+	if err := store.CheckSchema(ctx, eng, cfg.ClickHouse.Database); err != nil {
+		return nil, err
+	}
+	b := cfg.Auth.Bootstrap
+	svcQ, err := query.New(query.Deps{
+		Engine: eng, Database: cfg.ClickHouse.Database,
+		Auth:      xapihttp.NewStatic(b.Key, b.Secret, b.Tenant, "urn:tributary"),
+		Watermark: ProgressWatermark{Engine: eng, Database: cfg.ClickHouse.Database, Topic: cfg.Kafka.Topic},
+		Config:    cfg.Query, Log: env.Log, Registry: env.Registry,
+	})
+	if err != nil {
+		return nil, err
+	}
+	r := mux.NewRouter()
+	svcQ.Routes(r)
+	return r, nil
+}
+
+// ProgressWatermark reads the watermark from what the processors recorded in
+// consumer_progress: the minimum over every partition of the topic. Until
+// every partition has reported, nothing is guaranteed and it answers the Unix
+// epoch, which never overstates.
+type ProgressWatermark struct {
+	Engine   store.Engine
+	Database string
+	Topic    string
+}
+
+// ConsistentThrough implements query.Watermark.
+func (w ProgressWatermark) ConsistentThrough(ctx context.Context) (time.Time, error) {
+	t, ok, err := store.ConsistentThrough(ctx, w.Engine, w.Database, w.Topic)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if !ok {
+		return time.Unix(0, 0).UTC(), nil
+	}
+	return t, nil
+}

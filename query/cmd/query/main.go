@@ -1,0 +1,15 @@
+// Command query runs the query role of Tributary on its own. It does not include
+// the embedded engine: it talks to a ClickHouse server.
+package main
+
+import (
+	"os"
+
+	"github.com/tributary-lrs/tributary/query/app"
+	"github.com/tributary-lrs/tributary/schemas/config"
+	"github.com/tributary-lrs/tributary/schemas/svc"
+)
+
+func main() {
+	os.Exit(svc.Main(config.RoleQuery, os.Args[1:], os.Environ(), os.Stdout, os.Stderr, app.Setup))
+}
