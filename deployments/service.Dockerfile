@@ -2,8 +2,9 @@
 # One image per Go command of the workspace, chosen with --build-arg PKG:
 #   ./ingest/cmd/ingest  ./processor/cmd/processor  ./query/cmd/query
 #   ./cmd/tributary (used for `tributary migrate`)
-# Static binaries without cgo: they talk to a ClickHouse server and never load
-# chDB (libchdb.so is not in the image).
+# Static binaries without cgo, built with -tags nochdb: they talk to a
+# ClickHouse server and leave the embedded engine out (libchdb.so is not in the
+# image; `tributary all` with clickhouse.engine=chdb says so and exits).
 ARG GO_VERSION=1.26
 
 FROM golang:${GO_VERSION} AS build
@@ -20,7 +21,7 @@ COPY . .
 ARG PKG
 RUN test -n "${PKG}" || { echo "build arg PKG is required" >&2; exit 1; }
 RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build \
-    go build -trimpath -ldflags "-s -w" -o /out/app "${PKG}"
+    go build -tags nochdb -trimpath -ldflags "-s -w" -o /out/app "${PKG}"
 
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/app /usr/local/bin/app

@@ -101,7 +101,6 @@ func newEnv(t *testing.T, wm time.Time) *env {
 		db = db[:60]
 	}
 	migrate(t, db)
-	t.Cleanup(func() { _ = engine.Exec(context.Background(), "DROP DATABASE IF EXISTS "+store.Ident(db)) })
 	return newEnvOn(t, engine, db, wm)
 }
 
@@ -110,22 +109,8 @@ func newEnv(t *testing.T, wm time.Time) *env {
 // falls back to applying the migration statements directly.
 func migrate(t *testing.T, db string) {
 	t.Helper()
-	ctx := context.Background()
-	if _, err := store.Migrate(ctx, engine, db); err == nil {
-		return
-	} else {
-		t.Logf("store.Migrate: %v; applying the migrations directly", err)
-	}
-	ms, err := store.Migrations(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range ms {
-		for _, stmt := range m.Statements {
-			if err := engine.Exec(ctx, stmt); err != nil {
-				t.Fatalf("migration %s: %v", m.Name, err)
-			}
-		}
+	if _, err := store.Migrate(context.Background(), engine, db); err != nil {
+		t.Fatalf("store.Migrate: %v", err)
 	}
 }
 

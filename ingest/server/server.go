@@ -45,11 +45,11 @@ type Deps struct {
 	// Lookup finds ids already stored, to answer 409 or "no change" before
 	// publishing. Nil when the publisher itself decides synchronously (the
 	// all-in-one committer refuses a conflicting id with store.ErrConflict).
-	Lookup Lookup
-	Auth      xapihttp.Authenticator
-	Config    config.Ingest
-	Log       *slog.Logger
-	Registry  prometheus.Registerer
+	Lookup   Lookup
+	Auth     xapihttp.Authenticator
+	Config   config.Ingest
+	Log      *slog.Logger
+	Registry prometheus.Registerer
 }
 
 // Server serves the write side of the Statement resource.

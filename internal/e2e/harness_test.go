@@ -282,7 +282,9 @@ func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
 	t.Fatalf("timed out after %s waiting for %s", d, what)
 }
 
-func timeParam(t time.Time) string { return url.QueryEscape(t.UTC().Format("2006-01-02T15:04:05.000Z")) }
+func timeParam(t time.Time) string {
+	return url.QueryEscape(t.UTC().Format("2006-01-02T15:04:05.000Z"))
+}
 
 // recordingPublisher records the stored time of every acknowledged statement.
 type recordingPublisher struct {

@@ -6,6 +6,9 @@
 // reference-counted by Open and Close, and every call into the library is
 // serialized. The C calls cannot be interrupted: a context is checked before
 // each call, not during it.
+//
+// Known engine trap: on chDB 26.5 "DROP TABLE|DATABASE ... SYNC" never
+// returns (and holds the session); use DROP without SYNC.
 package chdb
 
 import (

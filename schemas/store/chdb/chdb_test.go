@@ -205,3 +205,48 @@ func BenchmarkInsert5k(b *testing.B) {
 	}
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "rows/s")
 }
+
+func TestConcurrentUse(t *testing.T) {
+	e := open(t)
+	ctx := context.Background()
+	for _, sql := range []string{
+		"CREATE DATABASE IF NOT EXISTS conc",
+		"CREATE TABLE IF NOT EXISTS conc.t (g UInt8, s String) ENGINE = MergeTree ORDER BY g",
+	} {
+		if err := e.Exec(ctx, sql); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const workers, rounds = 4, 10
+	errs := make(chan error, workers)
+	for w := 0; w < workers; w++ {
+		go func(w int) {
+			for i := 0; i < rounds; i++ {
+				b := &store.Batch{Table: "conc.t", Columns: []store.Column{
+					{Name: "g", Data: []uint8{uint8(w)}}, {Name: "s", Data: []string{fmt.Sprint(i)}},
+				}}
+				if err := e.Insert(ctx, b); err != nil {
+					errs <- err
+					return
+				}
+				rows, err := e.Query(ctx, "SELECT count() FROM conc.t")
+				if err != nil {
+					errs <- err
+					return
+				}
+				_ = rows.Close()
+			}
+			errs <- nil
+		}(w)
+	}
+	for w := 0; w < workers; w++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	var n uint64
+	scanOne(t, e, "SELECT count() FROM conc.t", &n)
+	if n != workers*rounds {
+		t.Fatalf("count = %d, want %d", n, workers*rounds)
+	}
+}

@@ -83,6 +83,8 @@ func decoderFor(t string) (decoder, error) {
 		return fixed(8, func(b []byte) any { return math.Float64frombits(binary.LittleEndian.Uint64(b)) }), nil
 	case "UUID":
 		return fixed(16, decodeUUID), nil
+	case "DateTime":
+		return dateTime(), nil
 	case "Date":
 		return fixed(2, func(b []byte) any {
 			return time.Unix(int64(binary.LittleEndian.Uint16(b))*86400, 0).UTC()
@@ -98,9 +100,7 @@ func decoderFor(t string) (decoder, error) {
 	}
 	switch base {
 	case "DateTime":
-		return fixed(4, func(b []byte) any {
-			return time.Unix(int64(binary.LittleEndian.Uint32(b)), 0).UTC()
-		}), nil
+		return dateTime(), nil
 	case "DateTime64":
 		return dateTime64(arg)
 	case "FixedString":
@@ -146,6 +146,13 @@ func decodeUUID(b []byte) any {
 		id[8+i] = b[15-i]
 	}
 	return id
+}
+
+// dateTime decodes DateTime[(tz)]: seconds since the epoch.
+func dateTime() decoder {
+	return fixed(4, func(b []byte) any {
+		return time.Unix(int64(binary.LittleEndian.Uint32(b)), 0).UTC()
+	})
 }
 
 // dateTime64 decodes DateTime64(P[, tz]): ticks of 10^-P seconds since the epoch.

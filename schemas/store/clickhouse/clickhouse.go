@@ -17,14 +17,14 @@ import (
 
 // Options configures the connection.
 type Options struct {
-	Addr        []string      // host:port of each server; default localhost:9000 (native) or :8123 (http)
-	Protocol    string        // "native" (default) or "http"
-	Database    string        // default database of the session; queries qualify tables anyway
-	Username    string        // default "default"
-	Password    string        //
-	Secure      bool          // TLS
-	DialTimeout time.Duration // default 10s
-	MaxOpenConns int          // default 10
+	Addr         []string      // host:port of each server; default localhost:9000 (native) or :8123 (http)
+	Protocol     string        // "native" (default) or "http"
+	Database     string        // default database of the session; queries qualify tables anyway
+	Username     string        // default "default"
+	Password     string        //
+	Secure       bool          // TLS
+	DialTimeout  time.Duration // default 10s
+	MaxOpenConns int           // default 10
 }
 
 // Engine is a store.Engine on a ClickHouse server.

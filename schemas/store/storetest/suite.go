@@ -38,13 +38,9 @@ func Run(t *testing.T, open func(t *testing.T) store.Engine) {
 		t.Run(tc.name, func(t *testing.T) {
 			e := open(t)
 			t.Cleanup(func() { _ = e.Close() })
-			db := Database(t)
-			t.Cleanup(func() {
-				ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-				defer cancel()
-				_ = e.Exec(ctx, "DROP DATABASE IF EXISTS "+store.Ident(db)+" SYNC")
-			})
-			tc.fn(t, e, db)
+			// Each case has its own database, left in place: a DROP can hang
+			// chDB 26.5, and the data directory is removed after the run.
+			tc.fn(t, e, Database(t))
 		})
 	}
 }
@@ -150,7 +146,8 @@ func testExecDDL(t *testing.T, e store.Engine, db string) {
 	if n != 1 {
 		t.Fatalf("system.tables count = %d, want 1", n)
 	}
-	exec(t, e, "DROP TABLE "+tbl+" SYNC")
+	// No DROP: on chDB 26.5 a DROP can hang the session (see package chdb).
+	exec(t, e, "ALTER TABLE "+tbl+" ADD COLUMN IF NOT EXISTS extra String")
 	if err := e.Exec(ctx(t), "CREATE TABLE "+tbl+" (k UInt64) ENGINE = NoSuchEngine"); store.ServerCode(err) == 0 {
 		t.Fatalf("CREATE TABLE with an unknown engine = %v, want *store.ServerError", err)
 	}
