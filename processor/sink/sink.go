@@ -51,9 +51,10 @@ func New(eng store.Engine, db string, log *slog.Logger, reg prometheus.Registere
 // statement appear twice.
 func (s *Sink) Write(ctx context.Context, batch []*envelope.Envelope) ([]consumer.Rejected, error) {
 	var rejected []consumer.Rejected
+	built := buildRows(batch)
 	rows := make([]store.StatementRow, 0, len(batch))
 	seen := make(map[store.StatementKey]string, len(batch))
-	for _, env := range batch {
+	for i, env := range batch {
 		key := store.StatementKey{Tenant: env.Tenant, ID: env.ID}
 		if h, dup := seen[key]; dup {
 			if h != env.ContentHash {
@@ -61,13 +62,12 @@ func (s *Sink) Write(ctx context.Context, batch []*envelope.Envelope) ([]consume
 			}
 			continue
 		}
-		row, err := Row(env)
-		if err != nil {
-			rejected = append(rejected, consumer.Rejected{Envelope: env, Reason: ReasonInvalid + ": " + err.Error()})
+		if built[i].err != nil {
+			rejected = append(rejected, consumer.Rejected{Envelope: env, Reason: ReasonInvalid + ": " + built[i].err.Error()})
 			continue
 		}
 		seen[key] = env.ContentHash
-		rows = append(rows, row)
+		rows = append(rows, built[i].row)
 	}
 	rows, conflicts, err := s.dropStored(ctx, rows)
 	if err != nil {

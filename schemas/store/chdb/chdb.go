@@ -64,7 +64,7 @@ func Open(path string) (*Engine, error) {
 			return nil, fmt.Errorf("chdb: open %s: the process already has %s open (one chDB session per process)", abs, session.path)
 		}
 		session.refs++
-		return &Engine{path: abs, tmpDir: os.TempDir()}, nil
+		return &Engine{path: abs, tmpDir: scratchDir()}, nil
 	}
 	if err := os.MkdirAll(abs, 0o755); err != nil {
 		return nil, fmt.Errorf("chdb: open %s: %w", abs, err)
@@ -82,7 +82,22 @@ func Open(path string) (*Engine, error) {
 	}
 	res.Free()
 	session.conn, session.path, session.refs = conn, abs, 1
-	return &Engine{path: abs, tmpDir: os.TempDir()}, nil
+	return &Engine{path: abs, tmpDir: scratchDir()}, nil
+}
+
+// scratchDir is where insert batches are staged: tmpfs when the machine has
+// one (a file per insert on a disk file system costs inode allocation and
+// journal work), else the system's temp directory.
+func scratchDir() string {
+	const shm = "/dev/shm"
+	if st, err := os.Stat(shm); err == nil && st.IsDir() {
+		if f, err := os.CreateTemp(shm, "tributary-probe-*"); err == nil {
+			_ = f.Close()
+			_ = os.Remove(f.Name())
+			return shm
+		}
+	}
+	return os.TempDir()
 }
 
 // Path returns the absolute data directory of the session.
