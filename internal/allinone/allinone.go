@@ -10,8 +10,6 @@ import (
 	"net/http"
 	"os"
 
-	"github.com/gorilla/mux"
-
 	"github.com/tributary-lrs/tributary/ingest/inflight"
 	"github.com/tributary-lrs/tributary/ingest/server"
 	"github.com/tributary-lrs/tributary/internal/engine"
@@ -67,7 +65,7 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := mux.NewRouter()
+	r := xapihttp.NewRouter()
 	ing.Routes(r)
 	q.Routes(r)
 	banner(env, cred, generated)

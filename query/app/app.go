@@ -8,8 +8,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/gorilla/mux"
-
 	"github.com/tributary-lrs/tributary/query"
 	"github.com/tributary-lrs/tributary/schemas/store"
 	"github.com/tributary-lrs/tributary/schemas/store/clickhouse"
@@ -39,7 +37,7 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := mux.NewRouter()
+	r := xapihttp.NewRouter()
 	svcQ.Routes(r)
 	return r, nil
 }

@@ -95,11 +95,5 @@ func jsonType(v any) string {
 // Marshal encodes s as compact JSON with object keys sorted (deterministic),
 // numbers as received, and no HTML escaping.
 func Marshal(s Statement) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(s); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}), nil
+	return appendJSON(make([]byte, 0, 1536), map[string]any(s))
 }
