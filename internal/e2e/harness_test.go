@@ -59,7 +59,7 @@ func TestMain(m *testing.M) {
 
 // stack is the distributed LRS in one test process: ingest → kfake → processor → chDB → query.
 type stack struct {
-	t       *testing.T
+	t       testing.TB
 	cfg     config.Config
 	db      string
 	ingest  *httptest.Server
@@ -72,7 +72,7 @@ type stack struct {
 	processor *runningProcessor
 }
 
-func newStack(t *testing.T) *stack {
+func newStack(t testing.TB) *stack {
 	t.Helper()
 	id := strings.ReplaceAll(uuid.NewString()[:8], "-", "")
 	cluster, err := kfake.NewCluster(kfake.NumBrokers(1),
@@ -263,7 +263,7 @@ func (s *stack) all(path string) map[string]time.Time {
 	return out
 }
 
-func consistentThrough(t *testing.T, h http.Header) time.Time {
+func consistentThrough(t testing.TB, h http.Header) time.Time {
 	t.Helper()
 	ct, err := time.Parse(time.RFC3339Nano, h.Get(xapihttp.HeaderConsistentThrough))
 	if err != nil {
@@ -272,7 +272,7 @@ func consistentThrough(t *testing.T, h http.Header) time.Time {
 	return ct
 }
 
-func waitFor(t *testing.T, d time.Duration, what string, cond func() bool) {
+func waitFor(t testing.TB, d time.Duration, what string, cond func() bool) {
 	t.Helper()
 	for end := time.Now().Add(d); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
 		if cond() {
