@@ -3,14 +3,12 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 
 	"github.com/tributary-lrs/tributary/ingest/inflight"
 	"github.com/tributary-lrs/tributary/ingest/publish"
 	"github.com/tributary-lrs/tributary/ingest/server"
 	"github.com/tributary-lrs/tributary/schemas/kafkatopic"
-	"github.com/tributary-lrs/tributary/schemas/store"
 	"github.com/tributary-lrs/tributary/schemas/store/clickhouse"
 	"github.com/tributary-lrs/tributary/schemas/svc"
 	"github.com/tributary-lrs/tributary/schemas/xapihttp"
@@ -19,12 +17,8 @@ import (
 // Setup implements svc.Setup for the ingest role.
 func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	cfg := env.Config
-	eng, err := clickhouse.Open(ctx, clickhouse.FromConfig(cfg.ClickHouse))
+	eng, err := clickhouse.OpenService(ctx, cfg.ClickHouse, env.Lifecycle)
 	if err != nil {
-		return nil, fmt.Errorf("open clickhouse: %w", err)
-	}
-	env.Lifecycle.OnStop(svc.PhaseStore, "clickhouse", func(context.Context) error { return eng.Close() })
-	if err := store.CheckSchema(ctx, eng, cfg.ClickHouse.Database); err != nil {
 		return nil, err
 	}
 	if cfg.Kafka.CreateTopics {
@@ -40,7 +34,6 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	// Kafka closes after HTTP drained, so every accepted request is answered.
 	env.Lifecycle.OnStop(svc.PhaseClients, "kafka writer", pub.Close)
 	env.Lifecycle.Readiness().Add("kafka", readiness(pub))
-	env.Lifecycle.Readiness().Add("clickhouse", eng.Ping)
 	b := cfg.Auth.Bootstrap
 	srv, err := server.New(server.Deps{
 		Publisher: pub, Tracker: tracker,

@@ -4,14 +4,12 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 
 	"github.com/tributary-lrs/tributary/processor/consumer"
 	"github.com/tributary-lrs/tributary/processor/progress"
 	"github.com/tributary-lrs/tributary/processor/sink"
 	"github.com/tributary-lrs/tributary/schemas/kafkatopic"
-	"github.com/tributary-lrs/tributary/schemas/store"
 	"github.com/tributary-lrs/tributary/schemas/store/clickhouse"
 	"github.com/tributary-lrs/tributary/schemas/svc"
 )
@@ -20,13 +18,8 @@ import (
 // nothing beyond /metrics, /healthz and /readyz.
 func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	cfg := env.Config
-	eng, err := clickhouse.Open(ctx, clickhouse.FromConfig(cfg.ClickHouse))
+	eng, err := clickhouse.OpenService(ctx, cfg.ClickHouse, env.Lifecycle)
 	if err != nil {
-		return nil, fmt.Errorf("open clickhouse: %w", err)
-	}
-	env.Lifecycle.OnStop(svc.PhaseStore, "clickhouse", func(context.Context) error { return eng.Close() })
-	env.Lifecycle.Readiness().Add("clickhouse", eng.Ping)
-	if err := store.CheckSchema(ctx, eng, cfg.ClickHouse.Database); err != nil {
 		return nil, err
 	}
 	if cfg.Kafka.CreateTopics {

@@ -4,7 +4,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"time"
 
@@ -18,13 +17,8 @@ import (
 // Setup implements svc.Setup for the query role.
 func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	cfg := env.Config
-	eng, err := clickhouse.Open(ctx, clickhouse.FromConfig(cfg.ClickHouse))
+	eng, err := clickhouse.OpenService(ctx, cfg.ClickHouse, env.Lifecycle)
 	if err != nil {
-		return nil, fmt.Errorf("open clickhouse: %w", err)
-	}
-	env.Lifecycle.OnStop(svc.PhaseStore, "clickhouse", func(context.Context) error { return eng.Close() })
-	env.Lifecycle.Readiness().Add("clickhouse", eng.Ping)
-	if err := store.CheckSchema(ctx, eng, cfg.ClickHouse.Database); err != nil {
 		return nil, err
 	}
 	b := cfg.Auth.Bootstrap

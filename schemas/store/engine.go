@@ -8,6 +8,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 )
 
 // Engine is the engine-specific part of the store: connect, execute, insert a
@@ -73,5 +74,21 @@ func (b *Batch) Rows() int {
 	if len(b.Columns) == 0 {
 		return 0
 	}
-	return columnLen(b.Columns[0].Data)
+	return max(columnLen(b.Columns[0].Data), 0)
+}
+
+// Check returns the number of rows, or an error when a column holds an
+// unsupported type or its length differs from the first column's.
+func (b *Batch) Check() (int, error) {
+	n := b.Rows()
+	for _, c := range b.Columns {
+		switch l := columnLen(c.Data); {
+		case l < 0:
+			return 0, fmt.Errorf("insert into %s: column %s: unsupported data type %T", b.Table, c.Name, c.Data)
+		case l != n:
+			return 0, fmt.Errorf("insert into %s: column %s has %d rows, column %s has %d",
+				b.Table, c.Name, l, b.Columns[0].Name, n)
+		}
+	}
+	return n, nil
 }

@@ -101,6 +101,6 @@ func columnLen(data any) int {
 	case [][]string:
 		return len(d)
 	default:
-		return 0
+		return -1
 	}
 }

@@ -18,8 +18,8 @@ import (
 // rows cannot travel inside the SQL text (a NUL would cut it): the batch is
 // encoded as one Native block into a temporary file that the INSERT reads.
 func (e *Engine) Insert(ctx context.Context, b *store.Batch) error {
-	if b.Rows() == 0 {
-		return nil
+	if n, err := b.Check(); err != nil || n == 0 {
+		return err
 	}
 	buf, err := EncodeNative(b)
 	if err != nil {
@@ -52,16 +52,15 @@ func (e *Engine) Insert(ctx context.Context, b *store.Batch) error {
 // EncodeNative encodes a batch as one block of ClickHouse's Native format as
 // the Native input format reads it (no block info, no serialization flags).
 func EncodeNative(b *store.Batch) ([]byte, error) {
-	n := b.Rows()
+	n, err := b.Check()
+	if err != nil {
+		return nil, err
+	}
 	input := make([]proto.InputColumn, len(b.Columns))
 	for i, c := range b.Columns {
 		col, err := nativeColumn(c.Data)
 		if err != nil {
 			return nil, fmt.Errorf("column %s: %w", c.Name, err)
-		}
-		if col.Rows() != n {
-			return nil, fmt.Errorf("column %s has %d rows, column %s has %d",
-				c.Name, col.Rows(), b.Columns[0].Name, n)
 		}
 		input[i] = proto.InputColumn{Name: c.Name, Data: col}
 	}

@@ -10,7 +10,6 @@ import (
 
 	ch "github.com/ClickHouse/clickhouse-go/v2"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
-	"github.com/google/uuid"
 
 	"github.com/tributary-lrs/tributary/schemas/store"
 )
@@ -107,9 +106,9 @@ func (e *Engine) Query(ctx context.Context, sql string) (store.Rows, error) {
 
 // Insert writes the batch column-wise with one synchronous INSERT.
 func (e *Engine) Insert(ctx context.Context, b *store.Batch) (err error) {
-	n := b.Rows()
-	if n == 0 {
-		return nil
+	n, err := b.Check()
+	if err != nil || n == 0 {
+		return err
 	}
 	cols := make([]string, len(b.Columns))
 	for i, c := range b.Columns {
@@ -122,12 +121,6 @@ func (e *Engine) Insert(ctx context.Context, b *store.Batch) (err error) {
 	}
 	defer func() { _ = batch.Close() }()
 	for i, c := range b.Columns {
-		if l := columnLen(c.Data); l < 0 {
-			return fmt.Errorf("clickhouse insert into %s: column %s: unsupported data type %T", b.Table, c.Name, c.Data)
-		} else if l != n {
-			return fmt.Errorf("clickhouse insert into %s: column %s has %d rows, column %s has %d",
-				b.Table, c.Name, l, b.Columns[0].Name, n)
-		}
 		if err := batch.Column(i).Append(c.Data); err != nil {
 			return fmt.Errorf("clickhouse insert into %s: column %s: %w", b.Table, c.Name, mapError(err))
 		}
@@ -136,31 +129,6 @@ func (e *Engine) Insert(ctx context.Context, b *store.Batch) (err error) {
 		return fmt.Errorf("clickhouse insert into %s: send: %w", b.Table, mapError(err))
 	}
 	return nil
-}
-
-// columnLen is the length of a Column.Data slice, -1 for an unsupported type.
-func columnLen(data any) int {
-	switch d := data.(type) {
-	case []string:
-		return len(d)
-	case []uint8:
-		return len(d)
-	case []uint16:
-		return len(d)
-	case []uint32:
-		return len(d)
-	case []uint64:
-		return len(d)
-	case []int64:
-		return len(d)
-	case []time.Time:
-		return len(d)
-	case []uuid.UUID:
-		return len(d)
-	case [][]string:
-		return len(d)
-	}
-	return -1
 }
 
 // Ping checks that the server answers.
