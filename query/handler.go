@@ -47,8 +47,8 @@ func (s *Service) getStatements(w http.ResponseWriter, r *http.Request) {
 }
 
 // single answers statementId (404 when voided) and voidedStatementId (404
-// unless voided). Attachments are not sent yet: the statement comes as
-// application/json also when attachments=true.
+// unless voided), as multipart/mixed with its attachments when
+// attachments=true.
 func (s *Service) single(ctx context.Context, w http.ResponseWriter, r *http.Request, tenant string, req statements.Request) {
 	rows, err := s.d.Engine.Query(ctx, statements.SingleSQL(s.d.Database, tenant, req.ID))
 	if err != nil {
@@ -82,11 +82,21 @@ func (s *Service) single(ctx context.Context, w http.ResponseWriter, r *http.Req
 		xapihttp.Error(w, r, http.StatusNotFound, fmt.Errorf("%w: no %s with id %s", errNotFound, what, req.ID))
 		return
 	}
-	writeJSON(w, raw, stored)
+	out, err := s.render(ctx, r, tenant, req.Filter.Format, [][]byte{raw})
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	if req.Filter.Attachments {
+		s.writeMultipart(ctx, w, r, tenant, out[0], [][]byte{raw}, stored)
+		return
+	}
+	writeJSON(w, out[0], stored)
 }
 
 // list answers one page of a StatementResult, splicing the stored bytes of
-// each statement into the body without re-encoding them.
+// each statement into the body without re-encoding them (format=exact), or
+// the statements rewritten for format=ids or canonical.
 func (s *Service) list(ctx context.Context, w http.ResponseWriter, r *http.Request, tenant string, c statements.Cursor) {
 	rows, err := s.d.Engine.Query(ctx, statements.ListSQL(s.d.Database, tenant, c))
 	if err != nil {
@@ -95,13 +105,12 @@ func (s *Service) list(ctx context.Context, w http.ResponseWriter, r *http.Reque
 	}
 	defer rows.Close()
 	var (
-		body   bytes.Buffer
+		raws   [][]byte
 		n      int
 		last   statements.Position
 		newest time.Time
 		more   bool
 	)
-	body.WriteString(`{"statements":[`)
 	for rows.Next() {
 		if n == c.Filter.Limit {
 			more = true // the probe row: there is a next page
@@ -116,10 +125,7 @@ func (s *Service) list(ctx context.Context, w http.ResponseWriter, r *http.Reque
 			s.storeError(w, r, err)
 			return
 		}
-		if n > 0 {
-			body.WriteByte(',')
-		}
-		body.Write(raw)
+		raws = append(raws, raw)
 		n++
 		last = statements.Position{Stored: stored, ID: id}
 		if stored.After(newest) {
@@ -130,6 +136,19 @@ func (s *Service) list(ctx context.Context, w http.ResponseWriter, r *http.Reque
 		s.storeError(w, r, err)
 		return
 	}
+	out, err := s.render(ctx, r, tenant, c.Filter.Format, raws)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	var body bytes.Buffer
+	body.WriteString(`{"statements":[`)
+	for i, raw := range out {
+		if i > 0 {
+			body.WriteByte(',')
+		}
+		body.Write(raw)
+	}
 	body.WriteString(`],"more":`)
 	if more {
 		body.WriteString(strconv.Quote("/xapi/statements?more=" + c.Next(last).Encode()))
@@ -137,6 +156,10 @@ func (s *Service) list(ctx context.Context, w http.ResponseWriter, r *http.Reque
 		body.WriteString(`""`)
 	}
 	body.WriteString("}")
+	if c.Filter.Attachments {
+		s.writeMultipart(ctx, w, r, tenant, body.Bytes(), raws, newest)
+		return
+	}
 	writeJSON(w, body.Bytes(), newest)
 }
 

@@ -141,11 +141,16 @@ type fx struct {
 	agents    []string
 	relAgents []string
 	relActs   []string
+	// body, when set, is the stored JSON instead of the generated one.
+	body string
 }
 
 // raw is the stored JSON: deliberately not in Go's encoding (spacing, key
 // order) so that a re-encoding would show.
 func (f fx) raw() string {
+	if f.body != "" {
+		return f.body
+	}
 	return fmt.Sprintf(`{ "id" : "%s", "verb":{"id":"%s"},  "stored":"%s" }`, f.id, f.verb, f.stored.Format(time.RFC3339Nano))
 }
 

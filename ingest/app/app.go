@@ -35,9 +35,10 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	env.Lifecycle.OnStop(svc.PhaseClients, "kafka writer", pub.Close)
 	env.Lifecycle.Readiness().Add("kafka", readiness(pub))
 	b := cfg.Auth.Bootstrap
+	st := server.StoreLookup{Engine: eng, Database: cfg.ClickHouse.Database}
 	srv, err := server.New(server.Deps{
 		Publisher: pub, Tracker: tracker,
-		Lookup: server.StoreLookup{Engine: eng, Database: cfg.ClickHouse.Database},
+		Lookup: st, Attachments: st, Voiding: st,
 		Auth:   xapihttp.NewStatic(b.Key, b.Secret, b.Tenant, "urn:tributary"),
 		Config: cfg.Ingest, Log: env.Log, Registry: env.Registry,
 	})

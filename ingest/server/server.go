@@ -45,7 +45,14 @@ type Deps struct {
 	// Lookup finds ids already stored, to answer 409 or "no change" before
 	// publishing. Nil when the publisher itself decides synchronously (the
 	// all-in-one committer refuses a conflicting id with store.ErrConflict).
-	Lookup   Lookup
+	Lookup Lookup
+	// Attachments stores the data of multipart/mixed attachments before the
+	// statements are published. Nil: a request carrying attachment data is
+	// answered 500 (no attachment storage configured).
+	Attachments AttachmentStore
+	// Voiding finds stored voiding statements, to refuse voiding one
+	// (Data 2.3.2). Nil: only the statements of the same request are checked.
+	Voiding  VoidingLookup
 	Auth     xapihttp.Authenticator
 	Config   config.Ingest
 	Log      *slog.Logger
@@ -61,7 +68,7 @@ type Server struct {
 
 // New returns a Server.
 func New(d Deps) (*Server, error) {
-	if d.Publisher == nil || d.Tracker == nil || d.Auth == nil || d.Log == nil || d.Registry == nil {
+	if d.Publisher == nil || d.Tracker == nil || d.Auth == nil || d.Attachments == nil || d.Log == nil || d.Registry == nil {
 		return nil, fmt.Errorf("ingest server: missing dependency")
 	}
 	m, err := newMetrics(d.Registry)
@@ -71,9 +78,12 @@ func New(d Deps) (*Server, error) {
 	return &Server{d: d, recent: newRecentIDs(d.Config.RecentIDs), metrics: m}, nil
 }
 
-// Routes registers PUT and POST /xapi/statements on r.
+// Routes registers PUT and POST /xapi/statements on r, and POST
+// /xapi/statements?method= (Alternate Request Syntax), which r serves again
+// as the request it stands for.
 func (s *Server) Routes(r *mux.Router) {
 	auth := xapihttp.RequireAuth(s.d.Auth, "statements/write")
+	r.Handle("/xapi/statements", s.alternate(r)).Methods(http.MethodPost).Queries("method", "{method}")
 	r.Handle("/xapi/statements", xapihttp.Negotiate(auth(http.HandlerFunc(s.put)))).Methods(http.MethodPut)
 	r.Handle("/xapi/statements", xapihttp.Negotiate(auth(http.HandlerFunc(s.post)))).Methods(http.MethodPost)
 }

@@ -56,14 +56,21 @@ type fixture struct {
 	srv    *httptest.Server
 	pub    *fakePublisher
 	lookup fakeLookup
+	atts   *fakeAttachments
+	voids  fakeVoiding
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t *testing.T) *fixture { return newFixtureWith(t, nil) }
+
+// newFixtureWith lets more routes be registered on the router after the server's.
+func newFixtureWith(t *testing.T, more func(*mux.Router)) *fixture {
 	t.Helper()
-	f := &fixture{pub: &fakePublisher{}, lookup: fakeLookup{}}
+	f := &fixture{pub: &fakePublisher{}, lookup: fakeLookup{}, atts: &fakeAttachments{pub: nil}, voids: fakeVoiding{}}
+	f.atts.pub = f.pub
 	cfg := config.Default().Ingest
 	cfg.MaxBodyBytes = 64 << 10
 	s, err := New(Deps{Publisher: f.pub, Tracker: inflight.New(nil), Lookup: f.lookup,
+		Attachments: f.atts, Voiding: f.voids,
 		Auth: xapihttp.NewStatic("key", "secret123", "t1", "http://lrs.example"), Config: cfg,
 		Log: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry()})
 	if err != nil {
@@ -71,6 +78,9 @@ func newFixture(t *testing.T) *fixture {
 	}
 	r := mux.NewRouter()
 	s.Routes(r)
+	if more != nil {
+		more(r)
+	}
 	f.srv = httptest.NewServer(r)
 	t.Cleanup(f.srv.Close)
 	return f
@@ -99,7 +109,9 @@ func (f *fixture) do(t *testing.T, r request) (*http.Response, string) {
 		r.user, r.pass = "key", "secret123"
 	}
 	req, _ := http.NewRequest(r.method, f.srv.URL+"/xapi/statements"+r.query, strings.NewReader(r.body))
-	req.Header.Set("Content-Type", r.contentType)
+	if r.contentType != "-" {
+		req.Header.Set("Content-Type", r.contentType)
+	}
 	if r.version != "-" {
 		req.Header.Set("X-Experience-API-Version", r.version)
 	}

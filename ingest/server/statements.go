@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -17,8 +18,8 @@ import (
 )
 
 var (
-	errQueryParams = errors.New("unexpected query parameters")
-	errStatementID = errors.New("statementId")
+	errQueryParams       = errors.New("unexpected query parameters")
+	errStatementID       = errors.New("statementId")
 )
 
 // post stores one statement or an array (Communication 2.1.2) and answers
@@ -28,11 +29,11 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request) {
 		xapihttp.Error(w, r, http.StatusBadRequest, fmt.Errorf("%w on POST /xapi/statements: %q", errQueryParams, r.URL.RawQuery))
 		return
 	}
-	body, ok := s.readJSONBody(w, r)
+	body, ok := s.readStatementsBody(w, r)
 	if !ok {
 		return
 	}
-	stmts, batch, err := xapi.DecodeStatements(body)
+	stmts, batch, err := xapi.DecodeStatements(body.JSON)
 	if err != nil {
 		s.metrics.statements.WithLabelValues("invalid").Inc()
 		xapihttp.Error(w, r, http.StatusBadRequest, err)
@@ -48,7 +49,11 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request) {
 		xapihttp.Error(w, r, http.StatusBadRequest, err)
 		return
 	}
-	ids, ok := s.store(w, r, v, stmts)
+	atts, ok := s.check(w, r, stmts, body)
+	if !ok {
+		return
+	}
+	ids, ok := s.store(w, r, v, stmts, atts)
 	if !ok {
 		return
 	}
@@ -74,11 +79,11 @@ func (s *Server) put(w http.ResponseWriter, r *http.Request) {
 		xapihttp.Error(w, r, http.StatusBadRequest, fmt.Errorf("%w %q is not a UUID", errStatementID, raw))
 		return
 	}
-	body, ok := s.readJSONBody(w, r)
+	body, ok := s.readStatementsBody(w, r)
 	if !ok {
 		return
 	}
-	st, err := xapi.DecodeStatement(body)
+	st, err := xapi.DecodeStatement(body.JSON)
 	if err != nil {
 		s.metrics.statements.WithLabelValues("invalid").Inc()
 		xapihttp.Error(w, r, http.StatusBadRequest, err)
@@ -99,16 +104,45 @@ func (s *Server) put(w http.ResponseWriter, r *http.Request) {
 		xapihttp.Error(w, r, http.StatusBadRequest, err)
 		return
 	}
-	if _, ok := s.store(w, r, v, []xapi.Statement{st}); ok {
+	stmts := []xapi.Statement{st}
+	atts, ok := s.check(w, r, stmts, body)
+	if !ok {
+		return
+	}
+	if _, ok := s.store(w, r, v, stmts, atts); ok {
 		w.WriteHeader(http.StatusNoContent)
 	}
 }
 
+// check applies the rules that span the request beyond one statement's
+// validity: attachments and their parts, signatures (Data 2.6) and voiding
+// (Data 2.3.2). It returns the attachment data to store, or writes the error
+// response itself and returns ok=false.
+func (s *Server) check(w http.ResponseWriter, r *http.Request, stmts []xapi.Statement, body *statementsBody) ([]store.Attachment, bool) {
+	atts, err := checkAttachments(stmts, body)
+	if err != nil {
+		s.metrics.statements.WithLabelValues("invalid").Add(float64(len(stmts)))
+		xapihttp.Error(w, r, http.StatusBadRequest, err)
+		return nil, false
+	}
+	p, _ := xapihttp.PrincipalFrom(r.Context())
+	if err := s.checkVoiding(r.Context(), p.Tenant, stmts); err != nil {
+		if errors.Is(err, errVoidingVoiding) {
+			s.metrics.statements.WithLabelValues("invalid").Add(float64(len(stmts)))
+			xapihttp.Error(w, r, http.StatusBadRequest, err)
+		} else {
+			s.fail(w, r, len(stmts), err)
+		}
+		return nil, false
+	}
+	return atts, true
+}
+
 // store assigns the LRS-set properties, drops statements already stored with
 // the same content, refuses the request with 409 if one is stored with
-// different content, and publishes the rest. It writes the error response
-// itself and returns ok=false on failure.
-func (s *Server) store(w http.ResponseWriter, r *http.Request, v xapi.Version, stmts []xapi.Statement) ([]uuid.UUID, bool) {
+// different content, stores the attachment data atts, and publishes the
+// rest. It writes the error response itself and returns ok=false on failure.
+func (s *Server) store(w http.ResponseWriter, r *http.Request, v xapi.Version, stmts []xapi.Statement, atts []store.Attachment) ([]uuid.UUID, bool) {
 	ctx := r.Context()
 	p, _ := xapihttp.PrincipalFrom(ctx)
 	authority, err := authorityJSON(p)
@@ -133,6 +167,13 @@ func (s *Server) store(w http.ResponseWriter, r *http.Request, v xapi.Version, s
 	if err != nil {
 		s.fail(w, r, len(stmts), err)
 		return nil, false
+	}
+	if len(atts) > 0 && slices.Contains(known, false) {
+		// Before publishing: an acknowledged statement never lacks its data.
+		if err := s.d.Attachments.InsertAttachments(ctx, p.Tenant, time.Now(), atts); err != nil {
+			s.fail(w, r, len(stmts), fmt.Errorf("store attachments: %w", err))
+			return nil, false
+		}
 	}
 
 	stored, done := s.d.Tracker.Begin(len(stmts))
@@ -221,6 +262,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, n int, err error) 
 	case errors.Is(err, store.ErrConflict):
 		s.metrics.statements.WithLabelValues("conflict").Add(float64(n))
 		xapihttp.Error(w, r, http.StatusConflict, err)
+	case errors.Is(err, publish.ErrTooLarge):
+		s.metrics.statements.WithLabelValues("invalid").Add(float64(n))
+		xapihttp.Error(w, r, http.StatusRequestEntityTooLarge, err)
 	case errors.Is(err, publish.ErrUnavailable), store.IsTransient(err),
 		errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		s.metrics.statements.WithLabelValues("unavailable").Add(float64(n))

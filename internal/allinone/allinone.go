@@ -55,7 +55,9 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	tracker := inflight.New(nil)
 	// No ingest-side id lookup: the committer's sink checks the ids of a whole
 	// group at once and refuses a conflicting one synchronously.
+	st := server.StoreLookup{Engine: eng, Database: db}
 	ing, err := server.New(server.Deps{Publisher: committer, Tracker: tracker, Auth: auth,
+		Attachments: st, Voiding: st,
 		Config: cfg.Ingest, Log: env.Log, Registry: env.Registry})
 	if err != nil {
 		return nil, err

@@ -103,8 +103,9 @@ func newStack(t testing.TB) *stack {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = s.pub.Close(context.Background()) })
+	st := server.StoreLookup{Engine: engine, Database: s.db}
 	ing, err := server.New(server.Deps{Publisher: recordingPublisher{s.pub, s.acked}, Tracker: tracker,
-		Lookup: server.StoreLookup{Engine: engine, Database: s.db}, Auth: auth, Config: cfg.Ingest,
+		Lookup: st, Attachments: st, Voiding: st, Auth: auth, Config: cfg.Ingest,
 		Log: log, Registry: prometheus.NewRegistry()})
 	if err != nil {
 		t.Fatal(err)

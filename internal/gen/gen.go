@@ -20,6 +20,10 @@ type Options struct {
 	// Start is the timestamp of the first statement; timestamps advance by Step.
 	Start time.Time
 	Step  time.Duration
+	// Instructors, when positive, gives about a third of the statements a
+	// context instructor drawn from that many (skewed), so related_agents
+	// matches more than the actor. Zero leaves statements without one.
+	Instructors int
 }
 
 // DefaultOptions is a mid-size organisation.
@@ -35,6 +39,7 @@ type Generator struct {
 	actors     *rand.Zipf
 	activities *rand.Zipf
 	regs       *rand.Zipf
+	instr      *rand.Zipf
 	n          int
 }
 
@@ -47,6 +52,53 @@ func New(opt Options) *Generator {
 		actors:     rand.NewZipf(r, 1.1, 4, uint64(opt.Actors-1)),
 		activities: rand.NewZipf(r, 1.3, 2, uint64(opt.Activities-1)),
 		regs:       rand.NewZipf(r, 1.05, 8, uint64(opt.Registrations-1)),
+		instr:      rand.NewZipf(r, 1.2, 2, uint64(max(opt.Instructors, 1)-1)),
+	}
+}
+
+// Verbs returns the verb ids statements use, most frequent first.
+func Verbs() []string {
+	out := make([]string, 0, len(verbs))
+	for _, i := range []int{0, 3, 2, 1, 6, 7, 4, 8, 9, 5, 10, 11} {
+		out = append(out, verbs[i].id)
+	}
+	return out
+}
+
+// Options returns the options g draws from.
+func (g *Generator) Options() Options { return g.opt }
+
+// Actor draws an actor number from the statements' (skewed) distribution.
+func (g *Generator) Actor() int { return int(g.actors.Uint64()) }
+
+// Activity draws an activity number from the statements' distribution.
+func (g *Generator) Activity() int { return int(g.activities.Uint64()) }
+
+// Registration draws a registration number from the statements' distribution.
+func (g *Generator) Registration() int { return int(g.regs.Uint64()) }
+
+// Verb draws a verb id from the statements' distribution.
+func (g *Generator) Verb() string { id, _ := g.verb(); return id }
+
+// Uniform draws a number in [0, n): a tail value when n is a population size.
+func (g *Generator) Uniform(n int) int { return g.rnd.IntN(n) }
+
+// CourseID is the id of the course (a context parent) of activity n.
+func CourseID(n int) string { return fmt.Sprintf("https://lms.example.com/courses/c%03d", n%97) }
+
+// InstructorMbox is the mbox of instructor n.
+func InstructorMbox(n int) string { return fmt.Sprintf("mailto:instructor%04d@example.com", n) }
+
+// Voiding returns a statement that voids the statement target, by actor n.
+func (g *Generator) Voiding(target string, actor int) map[string]any {
+	g.n++
+	return map[string]any{
+		"id": uuid.New().String(),
+		"actor": map[string]any{"objectType": "Agent", "name": fmt.Sprintf("Learner %05d", actor),
+			"mbox": ActorMbox(actor)},
+		"verb":      map[string]any{"id": "http://adlnet.gov/expapi/verbs/voided", "display": map[string]any{"en-US": "voided"}},
+		"object":    map[string]any{"objectType": "StatementRef", "id": target},
+		"timestamp": g.opt.Start.Add(time.Duration(g.n) * g.opt.Step).Format("2006-01-02T15:04:05.000Z"),
 	}
 }
 
@@ -105,7 +157,7 @@ func (g *Generator) Next() map[string]any {
 	verbID, verbName := g.verb()
 	ts := g.opt.Start.Add(time.Duration(g.n) * g.opt.Step)
 	score := g.rnd.IntN(101)
-	return map[string]any{
+	st := map[string]any{
 		"id": uuid.New().String(),
 		"actor": map[string]any{"objectType": "Agent", "name": fmt.Sprintf("Learner %05d", actor),
 			"mbox": ActorMbox(actor)},
@@ -123,7 +175,7 @@ func (g *Generator) Next() map[string]any {
 			"platform":     "Example LMS",
 			"language":     "en-US",
 			"contextActivities": map[string]any{
-				"parent":   []any{map[string]any{"id": fmt.Sprintf("https://lms.example.com/courses/c%03d", course), "objectType": "Activity"}},
+				"parent":   []any{map[string]any{"id": CourseID(act), "objectType": "Activity"}},
 				"grouping": []any{map[string]any{"id": "https://lms.example.com/programs/safety", "objectType": "Activity"}},
 				"category": []any{map[string]any{"id": "https://w3id.org/xapi/cmi5/context/categories/moveon", "objectType": "Activity"}},
 			},
@@ -131,4 +183,9 @@ func (g *Generator) Next() map[string]any {
 		},
 		"timestamp": ts.Format("2006-01-02T15:04:05.000Z"),
 	}
+	if g.opt.Instructors > 0 && g.rnd.IntN(3) == 0 {
+		st["context"].(map[string]any)["instructor"] = map[string]any{"objectType": "Agent",
+			"mbox": InstructorMbox(int(g.instr.Uint64()))}
+	}
+	return st
 }

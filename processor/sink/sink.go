@@ -44,7 +44,8 @@ func New(eng store.Engine, db string, log *slog.Logger, reg prometheus.Registere
 }
 
 // Write stores every valid statement of batch that is not stored yet, with a
-// single insert. It returns nil only after the insert succeeded. Statements it
+// single insert into statements_in, preceded by one insert of their Activity
+// definitions into activity_definitions (when any). It returns nil only after the insert succeeded. Statements it
 // refuses are returned, never dropped silently: invalid ones, and a statement
 // whose id is already stored (or earlier in the batch) with different content.
 // A copy of a statement already stored is skipped: redelivery never makes a
@@ -80,6 +81,17 @@ func (s *Sink) Write(ctx context.Context, batch []*envelope.Envelope) ([]consume
 	}
 	if len(rows) > 0 {
 		start := time.Now()
+		// Definitions first: a redelivered statement is skipped as a
+		// duplicate once stored, so definitions written after it would be
+		// lost by a crash in between. Written first, a crash leaves at most
+		// definitions of statements not stored yet; the retry or redelivery
+		// stores those statements (and writes the definitions again, which
+		// the ReplacingMergeTree collapses).
+		if defs := store.ActivityDefinitionBatch(s.db, rows); defs != nil {
+			if err := s.eng.Insert(ctx, defs); err != nil {
+				return nil, storeFailure(fmt.Errorf("insert %d activity definitions: %w", defs.Rows(), err))
+			}
+		}
 		if err := s.eng.Insert(ctx, store.StatementBatch(s.db, rows)); err != nil {
 			return nil, storeFailure(fmt.Errorf("insert %d statements: %w", len(rows), err))
 		}
@@ -177,5 +189,6 @@ func Row(env *envelope.Envelope) (store.StatementRow, error) {
 		Verb: ix.Verb, ObjectType: ix.ObjectType, ObjectID: ix.ObjectID, Registration: ix.Registration,
 		Voids: ix.Voids, Agents: ix.Agents, RelatedAgents: ix.RelatedAgents, RelatedActivities: ix.RelatedActivities,
 		Authority: string(env.Authority), ContentHash: env.ContentHash, Raw: env.Statement,
+		ActivityDefinitions: activityDefinitions(st),
 	}, nil
 }

@@ -94,6 +94,14 @@ func newPlan(f Filter) plan {
 // Limit+1 of them, so that one more than a page says a `more` link is due.
 // Voided statements are left out and a redelivered copy not yet merged away
 // shows once (LIMIT 1 BY id).
+//
+// With a filter, a statement also matches when its object is a StatementRef
+// to a statement that matches the filter (Communication 2.1.3 "Filter
+// Conditions for StatementRefs", Data 2.3.2), voided or not (Communication
+// 2.1.4: the voiding statement is returned too); since, until and the page
+// apply to the referring statement. One level of reference is followed.
+// The two kinds of match are paged separately (each at most Limit+1 rows, in
+// page order) and merged.
 func ListSQL(db, tenant string, c Cursor) string {
 	p := newPlan(c.Filter)
 	t := store.String(tenant)
@@ -107,30 +115,65 @@ func ListSQL(db, tenant string, c Cursor) string {
 	limit := "LIMIT " + strconv.Itoa(c.Filter.Limit+1)
 
 	var b strings.Builder
-	b.WriteString("SELECT id, stored, raw\nFROM " + store.Table(db, "statements") + "\nWHERE tenant = " + t)
 	and := func(indent string, conds ...string) {
 		for _, c := range conds {
 			b.WriteString("\n" + indent + "AND " + c)
 		}
 	}
+	b.WriteString("SELECT id, stored, raw\nFROM " + store.Table(db, "statements") + "\nWHERE tenant = " + t)
 	and("  ", window...)
-	if p.drive != nil {
-		b.WriteString("\n  AND (stored, id) IN (\n    SELECT stored, id\n    FROM " +
-			store.Table(db, "statement_index") + "\n    WHERE tenant = " + t)
-		and("      ", "kind = "+store.String(p.drive.kind), "key = "+store.String(p.drive.key))
-		and("      ", window...)
-		and("      ", p.indexAnd...)
-		if len(p.stmtAnd) == 0 {
-			// Every filter is decided in the index: page there, fetch raw for
-			// at most Limit+1 rows.
-			and("      ", notVoided)
-			b.WriteString("\n    ORDER BY " + order + "\n    LIMIT 1 BY id\n    " + limit + "\n  )")
-			b.WriteString("\nORDER BY " + order + "\nLIMIT 1 BY id")
-			return b.String()
-		}
-		b.WriteString("\n  )")
+	if p.drive == nil {
+		and("  ", notVoided)
+		b.WriteString("\nORDER BY " + order + "\nLIMIT 1 BY id\n" + limit)
+		return b.String()
 	}
+	index := func(indent string, withWindow bool) {
+		b.WriteString("\n" + indent + "FROM " + store.Table(db, "statement_index") + "\n" + indent + "WHERE tenant = " + t)
+		and(indent+"  ", "kind = "+store.String(p.drive.kind), "key = "+store.String(p.drive.key))
+		if withWindow {
+			and(indent+"  ", window...)
+		}
+		and(indent+"  ", p.indexAnd...)
+	}
+	// refs pages the statements whose StatementRef object targets a match.
+	refs := func() {
+		b.WriteString("\n    SELECT stored, id\n    FROM " + store.Table(db, "statements") + "\n    WHERE tenant = " + t)
+		and("      ", window...)
+		and("      ", "object_type = 'StatementRef'")
+		b.WriteString("\n      AND toUUIDOrZero(object_id) IN (")
+		if len(p.stmtAnd) == 0 {
+			b.WriteString("\n        SELECT id")
+			index("        ", false)
+		} else {
+			b.WriteString("\n        SELECT id\n        FROM " + store.Table(db, "statements") + "\n        WHERE tenant = " + t +
+				"\n          AND (stored, id) IN (\n          SELECT stored, id")
+			index("          ", false)
+			b.WriteString("\n        )")
+			and("          ", p.stmtAnd...)
+		}
+		b.WriteString("\n      )")
+		and("      ", notVoided)
+		b.WriteString("\n    ORDER BY " + order + "\n    LIMIT 1 BY id\n    " + limit)
+	}
+	if len(p.stmtAnd) == 0 {
+		// Every filter is decided in the index: page there, fetch raw for
+		// at most 2 × (Limit+1) rows.
+		b.WriteString("\n  AND (stored, id) IN (\n    SELECT stored, id")
+		index("    ", true)
+		and("      ", notVoided)
+		b.WriteString("\n    ORDER BY " + order + "\n    LIMIT 1 BY id\n    " + limit + "\n    UNION ALL")
+		refs()
+		b.WriteString("\n  )")
+		b.WriteString("\nORDER BY " + order + "\nLIMIT 1 BY id\n" + limit)
+		return b.String()
+	}
+	b.WriteString("\n  AND (((stored, id) IN (\n    SELECT stored, id")
+	index("    ", true)
+	b.WriteString("\n  )")
 	and("  ", p.stmtAnd...)
+	b.WriteString(")\n  OR (stored, id) IN (")
+	refs()
+	b.WriteString("\n  ))")
 	and("  ", notVoided)
 	b.WriteString("\nORDER BY " + order + "\nLIMIT 1 BY id\n" + limit)
 	return b.String()
@@ -154,4 +197,15 @@ func windowConds(c Cursor) []string {
 		}
 	}
 	return append(lower, upper...)
+}
+
+// DefinitionsSQL reads the canonical definition of each of activityIDs:
+// rows (activity_id, definition). The canonical definition is the most
+// recently stored one (1.0.3 leaves the choice to the LRS); argMax picks it
+// also before ReplacingMergeTree(stored) has merged older rows away. Ids
+// without a stored definition have no row.
+func DefinitionsSQL(db, tenant string, activityIDs []string) string {
+	return "SELECT activity_id, argMax(definition, stored)\nFROM " + store.Table(db, "activity_definitions") +
+		"\nWHERE tenant = " + store.String(tenant) + "\n  AND activity_id IN (" + store.Strings(activityIDs) + ")" +
+		"\nGROUP BY activity_id"
 }

@@ -33,6 +33,37 @@ type StatementRow struct {
 	Authority         string
 	ContentHash       string
 	Raw               []byte
+	// ActivityDefinitions are the definitions of every Activity of the
+	// statement that carries one (object, context activities, and those of a
+	// SubStatement), for the activity_definitions table (migration 0004). They
+	// are not part of statements_in: see ActivityDefinitionBatch.
+	ActivityDefinitions []ActivityDefinition
+}
+
+// ActivityDefinition is one Activity's definition as found in a statement:
+// the Activity id and the definition object as compact JSON.
+type ActivityDefinition struct {
+	ID, Definition string
+}
+
+// ActivityDefinitionBatch builds the insert of the activity definitions of
+// rows into activity_definitions, each stamped with its statement's stored
+// time (the latest stored definition is the canonical one). It returns nil
+// when no row carries a definition.
+func ActivityDefinitionBatch(db string, rows []StatementRow) *Batch {
+	var tenant, id, def []string
+	var stored []time.Time
+	for _, r := range rows {
+		for _, d := range r.ActivityDefinitions {
+			tenant, id, def, stored = append(tenant, r.Tenant), append(id, d.ID), append(def, d.Definition), append(stored, r.Stored)
+		}
+	}
+	if len(tenant) == 0 {
+		return nil
+	}
+	return &Batch{Table: Table(db, "activity_definitions"), Columns: []Column{
+		{"tenant", tenant}, {"activity_id", id}, {"definition", def}, {"stored", stored},
+	}}
 }
 
 // StatementBatch builds the single insert that stores rows (and, through the

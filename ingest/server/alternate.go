@@ -1,0 +1,110 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gorilla/mux"
+
+	"github.com/tributary-lrs/tributary/schemas/xapi"
+	"github.com/tributary-lrs/tributary/schemas/xapihttp"
+)
+
+// errAlternate is a malformed Alternate Request Syntax request (400).
+var errAlternate = errors.New("alternate request syntax (Communication 1.3)")
+
+// formHeaders are the header parameters a client may send as form parameters
+// under the Alternate Request Syntax (Communication 1.3).
+var formHeaders = []string{"Authorization", xapihttp.HeaderVersion, "Content-Type", "Content-Length", "If-Match", "If-None-Match"}
+
+// alternate serves POST /xapi/statements?method=M (Communication 1.3, xAPI
+// 1.0.x only: 2.0 no longer defines the syntax, and a 2.0 request using it
+// gets 400). The form parameters listed in formHeaders become headers,
+// "content" the body, every other form parameter a query parameter; the
+// rewritten request is served by router as an ordinary M request, so it is
+// authenticated, negotiated and validated like any other. method=GET is
+// served only when router has a GET /xapi/statements route (all-in-one);
+// otherwise 400.
+func (s *Server) alternate(router *mux.Router) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fail := func(err error) {
+			w.Header().Set(xapihttp.HeaderVersion, string(xapi.V103))
+			xapihttp.Error(w, r, http.StatusBadRequest, err)
+		}
+		q := r.URL.Query()
+		method := strings.ToUpper(q.Get("method"))
+		if len(q) != 1 || len(q["method"]) != 1 {
+			fail(fmt.Errorf("%w: the only query parameter allowed is method; send the others as form parameters", errAlternate))
+			return
+		}
+		if method != http.MethodPut && method != http.MethodPost && method != http.MethodGet {
+			fail(fmt.Errorf("%w: method=%s is not a method of the Statement resource (PUT, POST or GET)", errAlternate, q.Get("method")))
+			return
+		}
+		if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/x-www-form-urlencoded" {
+			fail(fmt.Errorf("%w: the body must be application/x-www-form-urlencoded, not %q", errAlternate, r.Header.Get("Content-Type")))
+			return
+		}
+		body, ok := s.readBody(w, r)
+		if !ok {
+			return
+		}
+		form, err := url.ParseQuery(string(body))
+		if err != nil {
+			fail(fmt.Errorf("%w: form body: %v", errAlternate, err))
+			return
+		}
+		h := r.Header.Clone()
+		h.Del("Content-Type")
+		h.Del("Content-Length")
+		for key, vals := range form {
+			for _, name := range formHeaders {
+				if strings.EqualFold(key, name) {
+					h.Set(name, vals[0])
+					delete(form, key)
+				}
+			}
+		}
+		content := form.Get("content")
+		delete(form, "content")
+		if _, ok := form["method"]; ok {
+			fail(fmt.Errorf("%w: method must be a query parameter only", errAlternate))
+			return
+		}
+		if v, err := xapi.NegotiateVersion(h.Get(xapihttp.HeaderVersion)); err == nil && v != xapi.V103 {
+			w.Header().Set(xapihttp.HeaderVersion, string(v))
+			xapihttp.Error(w, r, http.StatusBadRequest,
+				fmt.Errorf("%w is not part of xAPI %s: send an ordinary %s request", errAlternate, v, method))
+			return
+		} // a missing or unsupported version is answered by Negotiate
+		req := r.Clone(r.Context())
+		req.Method = method
+		req.URL.RawQuery = form.Encode()
+		req.RequestURI = ""
+		req.Header = h
+		req.Body = http.NoBody
+		req.ContentLength = 0
+		if method != http.MethodGet {
+			if h.Get("Content-Type") == "" {
+				h.Set("Content-Type", "application/json")
+			}
+			req.Body = io.NopCloser(strings.NewReader(content))
+			req.ContentLength = int64(len(content))
+			h.Set("Content-Length", strconv.Itoa(len(content)))
+		}
+		if method == http.MethodGet {
+			var m mux.RouteMatch
+			if !router.Match(req, &m) || m.MatchErr != nil {
+				fail(fmt.Errorf("%w: method=GET is not served by this ingest instance; send GET /xapi/statements to the query service", errAlternate))
+				return
+			}
+		}
+		router.ServeHTTP(w, req)
+	})
+}

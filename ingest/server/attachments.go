@@ -1,0 +1,146 @@
+package server
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"mime"
+	"strings"
+	"time"
+
+	"github.com/tributary-lrs/tributary/schemas/store"
+	"github.com/tributary-lrs/tributary/schemas/xapi"
+)
+
+// AttachmentStore stores the raw data of attachments received in a
+// multipart/mixed request. The server calls it before publishing the
+// statements that reference the data, so an acknowledged statement never
+// lacks its attachments; data is content-addressed by sha2, so storing it
+// again, or for a publish that then fails, is harmless.
+type AttachmentStore interface {
+	InsertAttachments(ctx context.Context, tenant string, stored time.Time, atts []store.Attachment) error
+}
+
+// InsertAttachments implements AttachmentStore.
+func (l StoreLookup) InsertAttachments(ctx context.Context, tenant string, stored time.Time, atts []store.Attachment) error {
+	return store.InsertAttachments(ctx, l.Engine, l.Database, tenant, stored, atts)
+}
+
+// UsageTypeSignature marks the JWS of a signed statement (Data 2.6).
+const UsageTypeSignature = "http://adlnet.gov/expapi/attachments/signature"
+
+// errAttachment is an attachment rule violation (400).
+var errAttachment = errors.New("attachment")
+
+// checkAttachments matches the attachment objects of stmts with the parts of
+// the request (Communication 1.5.2, Data 2.4.11) and verifies signatures
+// (Data 2.6). It returns the attachment data to store, one per sha2.
+//
+//   - application/json: every attachment object needs a fileUrl;
+//   - multipart/mixed: every part's data must hash to its X-Experience-API-Hash,
+//     every attachment object without fileUrl must match a part by sha2, every
+//     part must be referenced by an attachment object, and a matched part's
+//     length must equal the object's length.
+func checkAttachments(stmts []xapi.Statement, body *statementsBody) ([]store.Attachment, error) {
+	parts := make(map[string]*attachmentPart, len(body.Parts))
+	for i := range body.Parts {
+		p := &body.Parts[i]
+		if err := checkHash(p.Hash, p.Content); err != nil {
+			return nil, fmt.Errorf("%w: part %d: %w", errAttachment, i+2, err)
+		}
+		parts[p.Hash] = p
+	}
+	used := make(map[string]string, len(parts)) // sha2 -> contentType of the first object referencing it
+	for i, st := range stmts {
+		list, _ := st["attachments"].([]any)
+		for j, a := range list {
+			att, _ := a.(map[string]any)
+			path := fmt.Sprintf("$[%d].attachments[%d]", i, j)
+			if len(stmts) == 1 {
+				path = fmt.Sprintf("$.attachments[%d]", j)
+			}
+			sha2, _ := att["sha2"].(string)
+			sha2 = strings.ToLower(sha2)
+			_, hasURL := att["fileUrl"]
+			contentType, _ := att["contentType"].(string)
+			usage, _ := att["usageType"].(string)
+			p, found := parts[sha2]
+			switch {
+			case found:
+				if _, seen := used[sha2]; !seen {
+					used[sha2] = contentType
+				}
+				if n, ok := attachmentLength(att["length"]); !ok || n != int64(len(p.Content)) {
+					return nil, fmt.Errorf("%w %s: length %v does not match the %d bytes of its part", errAttachment, path, att["length"], len(p.Content))
+				}
+			case hasURL:
+			case !body.Multipart:
+				return nil, fmt.Errorf("%w %s has no fileUrl: attachment data must be sent as multipart/mixed (Communication 1.5.2)", errAttachment, path)
+			default:
+				return nil, fmt.Errorf("%w %s has no fileUrl and no part with %s %s (Communication 1.5.2)", errAttachment, path, headerHash, sha2)
+			}
+			if usage != UsageTypeSignature {
+				continue
+			}
+			if mt, _, err := mime.ParseMediaType(contentType); err != nil || mt != "application/octet-stream" {
+				return nil, fmt.Errorf("%w %s: a signature must have contentType application/octet-stream, not %q (Data 2.6)", errAttachment, path, contentType)
+			}
+			if !found { // fileUrl only: the JWS is not here to verify
+				continue
+			}
+			if err := verifySignature(st, p.Content); err != nil {
+				return nil, fmt.Errorf("%w %s: %w", errSignature, path, err)
+			}
+		}
+	}
+	out := make([]store.Attachment, 0, len(parts))
+	for i := range body.Parts {
+		p := &body.Parts[i]
+		ct, ok := used[p.Hash]
+		if !ok {
+			return nil, fmt.Errorf("%w: part %d (%s %s) is not referenced by any attachment object (Communication 1.5.2)", errAttachment, i+2, headerHash, p.Hash)
+		}
+		if parts[p.Hash] != p { // a second copy of the same data
+			continue
+		}
+		if p.ContentType != "" {
+			ct = p.ContentType
+		}
+		out = append(out, store.Attachment{SHA2: p.Hash, ContentType: ct, Content: p.Content})
+	}
+	return out, nil
+}
+
+// checkHash verifies that content hashes to the hex SHA-2 digest want
+// (SHA-256, SHA-384 or SHA-512, told apart by length).
+func checkHash(want string, content []byte) error {
+	var h hash.Hash
+	switch len(want) {
+	case 64:
+		h = sha256.New()
+	case 96:
+		h = sha512.New384()
+	case 128:
+		h = sha512.New()
+	default:
+		return fmt.Errorf("%s %q is not a hex SHA-256, SHA-384 or SHA-512 digest", headerHash, want)
+	}
+	h.Write(content)
+	if got := hex.EncodeToString(h.Sum(nil)); got != want {
+		return fmt.Errorf("the data hashes to %s, not to its %s %s", got, headerHash, want)
+	}
+	return nil
+}
+
+func attachmentLength(v any) (int64, bool) {
+	n, ok := v.(interface{ Int64() (int64, error) })
+	if !ok {
+		return 0, false
+	}
+	i, err := n.Int64()
+	return i, err == nil
+}

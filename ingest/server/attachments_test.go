@@ -1,0 +1,434 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	jose "github.com/go-jose/go-jose/v4"
+	"github.com/google/uuid"
+
+	"github.com/tributary-lrs/tributary/schemas/store"
+)
+
+type fakeAttachments struct {
+	mu   sync.Mutex
+	got  []store.Attachment
+	pub  *fakePublisher
+	fail error
+	// published counts the statements already published when data arrived.
+	published []int
+}
+
+func (a *fakeAttachments) InsertAttachments(_ context.Context, tenant string, _ time.Time, atts []store.Attachment) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.fail != nil {
+		return a.fail
+	}
+	a.pub.mu.Lock()
+	a.published = append(a.published, len(a.pub.got))
+	a.pub.mu.Unlock()
+	a.got = append(a.got, atts...)
+	return nil
+}
+
+type fakeVoiding map[uuid.UUID]bool
+
+func (v fakeVoiding) VoidingStatements(_ context.Context, _ string, ids []uuid.UUID) (map[uuid.UUID]bool, error) {
+	out := map[uuid.UUID]bool{}
+	for _, id := range ids {
+		if v[id] {
+			out[id] = true
+		}
+	}
+	return out, nil
+}
+
+func hexSHA(b []byte) string { s := sha256.Sum256(b); return hex.EncodeToString(s[:]) }
+
+const boundary = "abcABC0123'()+_,-./:=?"
+
+type part struct {
+	headers map[string]string
+	body    []byte
+}
+
+func attPart(data []byte) part {
+	return part{map[string]string{"Content-Type": "text/plain", "Content-Transfer-Encoding": "binary",
+		"X-Experience-API-Hash": hexSHA(data)}, data}
+}
+
+// multipartBody builds a multipart/mixed body with CRLF line breaks (RFC 2046).
+func multipartBody(statements string, parts ...part) string {
+	var b bytes.Buffer
+	b.WriteString("--" + boundary + "\r\nContent-Type: application/json\r\n\r\n" + statements)
+	for _, p := range parts {
+		b.WriteString("\r\n--" + boundary + "\r\n")
+		for k, v := range p.headers {
+			b.WriteString(k + ": " + v + "\r\n")
+		}
+		b.WriteString("\r\n")
+		b.Write(p.body)
+	}
+	b.WriteString("\r\n--" + boundary + "--\r\n")
+	return b.String()
+}
+
+const multipartType = `multipart/mixed; boundary="` + boundary + `"`
+
+func attachmentJSON(data []byte, extra string) string {
+	return fmt.Sprintf(`{"usageType":"http://example.com/usage","display":{"en-US":"A test attachment"},"contentType":"text/plain; charset=ascii","length":%d,"sha2":"%s"%s}`,
+		len(data), hexSHA(data), extra)
+}
+
+func withAttachments(atts ...string) string {
+	return `{"actor":{"mbox":"mailto:a@example.com"},"verb":{"id":"http://adlnet.gov/expapi/verbs/completed"},"object":{"id":"http://example.com/a"},"attachments":[` +
+		strings.Join(atts, ",") + `]}`
+}
+
+func TestMultipart_Communication_1_5_2_stores_bytes_exactly_before_publishing(t *testing.T) {
+	f := newFixture(t)
+	text := []byte("here is a simple attachment")
+	bin := make([]byte, 512)
+	for i := range bin {
+		bin[i] = byte(i) // NUL, CR, LF, 0xff...: raw octets, no encoding
+	}
+	bin = append(bin, []byte("\r\n--not-the-boundary\r\n")...)
+	body := multipartBody("["+withAttachments(attachmentJSON(text, ""))+","+withAttachments(attachmentJSON(bin, ""), attachmentJSON(text, ""))+"]",
+		attPart(text), attPart(bin))
+	resp, out := f.do(t, request{method: "POST", body: body, contentType: multipartType})
+	if resp.StatusCode != 200 {
+		t.Fatalf("status %d: %s", resp.StatusCode, out)
+	}
+	if len(f.pub.got) != 2 {
+		t.Fatalf("published %d statements", len(f.pub.got))
+	}
+	if len(f.atts.got) != 2 || !bytes.Equal(f.atts.got[0].Content, text) || !bytes.Equal(f.atts.got[1].Content, bin) ||
+		f.atts.got[1].SHA2 != hexSHA(bin) || f.atts.got[0].ContentType != "text/plain" {
+		t.Fatalf("stored attachments %+v", f.atts.got)
+	}
+	if f.atts.published[0] != 0 {
+		t.Fatal("attachments stored after the statements were published")
+	}
+	// The statement keeps its attachment objects as sent.
+	if !strings.Contains(string(f.pub.got[1].Statement), hexSHA(bin)) {
+		t.Fatalf("statement lost its attachment objects: %s", f.pub.got[1].Statement)
+	}
+}
+
+func TestMultipart_Communication_1_5_2_PUT(t *testing.T) {
+	f := newFixture(t)
+	data := []byte("put attachment")
+	id := uuid.NewString()
+	resp, out := f.do(t, request{method: "PUT", query: "?statementId=" + id,
+		body: multipartBody(withAttachments(attachmentJSON(data, "")), attPart(data)), contentType: multipartType})
+	if resp.StatusCode != 204 || len(f.atts.got) != 1 || len(f.pub.got) != 1 {
+		t.Fatalf("status %d (%s), %d attachments, %d published", resp.StatusCode, out, len(f.atts.got), len(f.pub.got))
+	}
+}
+
+func TestMultipart_Communication_1_5_2_accepted_without_data(t *testing.T) {
+	// 2.0 (shall) / 1.0.3 (SHOULD*): multipart with no attachments, or only
+	// fileUrl attachments, is accepted.
+	for _, c := range []struct{ name, statements string }{
+		{"no attachments", statement},
+		{"fileUrl only", withAttachments(attachmentJSON([]byte("x"), `,"fileUrl":"http://example.com/x.txt"`))},
+		{"fileUrl only batch", "[" + statement + "," + withAttachments(attachmentJSON([]byte("x"), `,"fileUrl":"http://example.com/x.txt"`)) + "]"},
+	} {
+		for _, v := range []string{"1.0.3", "2.0.0"} {
+			t.Run(c.name+" "+v, func(t *testing.T) {
+				f := newFixture(t)
+				resp, out := f.do(t, request{method: "POST", body: multipartBody(c.statements), contentType: multipartType, version: v})
+				if resp.StatusCode != 200 || len(f.atts.got) != 0 {
+					t.Fatalf("status %d: %s", resp.StatusCode, out)
+				}
+			})
+		}
+	}
+}
+
+func TestApplicationJSON_Communication_1_5_1_fileUrl_attachments(t *testing.T) {
+	f := newFixture(t)
+	resp, out := f.do(t, request{method: "POST", body: withAttachments(attachmentJSON([]byte("x"), `,"fileUrl":"http://example.com/x.txt"`))})
+	if resp.StatusCode != 200 {
+		t.Fatalf("status %d: %s", resp.StatusCode, out)
+	}
+}
+
+func TestMultipart_Communication_1_5_2_rejections(t *testing.T) {
+	data := []byte("here is a simple attachment")
+	other := []byte("another attachment")
+	base64CTE := attPart(data)
+	base64CTE.headers["Content-Transfer-Encoding"] = "base64"
+	noHash := attPart(data)
+	delete(noHash.headers, "X-Experience-API-Hash")
+	wrongHash := attPart(data)
+	wrongHash.headers["X-Experience-API-Hash"] = hexSHA(other)
+	one := withAttachments(attachmentJSON(data, ""))
+	for _, c := range []struct {
+		name        string
+		body        string
+		contentType string
+	}{
+		{"application/json with an attachment lacking fileUrl", one, "application/json"},
+		{"attachment without fileUrl and without part", multipartBody(one), multipartType},
+		{"part not referenced", multipartBody(one, attPart(data), attPart(other)), multipartType},
+		{"part for a fileUrl-less statement batch with no attachments", multipartBody(statement, attPart(data)), multipartType},
+		{"missing X-Experience-API-Hash", multipartBody(one, noHash), multipartType},
+		{"X-Experience-API-Hash does not match the data", multipartBody(one, wrongHash), multipartType},
+		{"Content-Transfer-Encoding not binary", multipartBody(one, base64CTE), multipartType},
+		{"length mismatch", multipartBody(withAttachments(strings.Replace(attachmentJSON(data, ""), `"length":27`, `"length":26`, 1)), attPart(data)), multipartType},
+		{"first part not application/json", strings.Replace(multipartBody(one, attPart(data)), "Content-Type: application/json", "Content-Type: text/plain", 1), multipartType},
+		{"no boundary", multipartBody(one, attPart(data)), "multipart/mixed"},
+		{"truncated", strings.TrimSuffix(multipartBody(one, attPart(data)), "--"+boundary+"--\r\n"), multipartType},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFixture(t)
+			resp, out := f.do(t, request{method: "POST", body: c.body, contentType: c.contentType})
+			t.Log(out)
+			if resp.StatusCode != 400 {
+				t.Fatalf("status %d, want 400: %s", resp.StatusCode, out)
+			}
+			if len(f.pub.got) != 0 || len(f.atts.got) != 0 {
+				t.Fatalf("rejected request stored %d statements, %d attachments", len(f.pub.got), len(f.atts.got))
+			}
+		})
+	}
+}
+
+// Communication 1.5.2: the LRS SHOULD assume a Content-Transfer-Encoding of
+// binary for attachment parts that do not state one.
+func TestMultipart_Communication_1_5_2_missing_transfer_encoding_assumed_binary(t *testing.T) {
+	data := []byte("here is a simple attachment")
+	noCTE := attPart(data)
+	delete(noCTE.headers, "Content-Transfer-Encoding")
+	f := newFixture(t)
+	resp, out := f.do(t, request{method: "POST", body: multipartBody(withAttachments(attachmentJSON(data, "")), noCTE), contentType: multipartType})
+	if resp.StatusCode != 200 || len(f.pub.got) != 1 || len(f.atts.got) != 1 {
+		t.Fatalf("status %d (%s): %d published, %d attachments stored", resp.StatusCode, out, len(f.pub.got), len(f.atts.got))
+	}
+}
+
+func TestMultipart_attachment_store_failure_is_503_and_nothing_published(t *testing.T) {
+	f := newFixture(t)
+	f.atts.fail = fmt.Errorf("insert: %w", store.ErrUnavailable)
+	data := []byte("x")
+	resp, out := f.do(t, request{method: "POST", body: multipartBody(withAttachments(attachmentJSON(data, "")), attPart(data)), contentType: multipartType})
+	if resp.StatusCode != 503 || len(f.pub.got) != 0 {
+		t.Fatalf("status %d (%s), %d published", resp.StatusCode, out, len(f.pub.got))
+	}
+}
+
+// --- Signed statements (Data 2.6) ---
+
+type signer struct {
+	key  *rsa.PrivateKey
+	cert []byte
+}
+
+func newSigner(t *testing.T) *signer {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "signer"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &signer{key: key, cert: der}
+}
+
+func (s *signer) sign(t *testing.T, alg jose.SignatureAlgorithm, payload string, x5c bool) []byte {
+	t.Helper()
+	opts := &jose.SignerOptions{}
+	if x5c {
+		opts = opts.WithHeader("x5c", []string{base64.StdEncoding.EncodeToString(s.cert)})
+	}
+	sg, err := jose.NewSigner(jose.SigningKey{Algorithm: alg, Key: s.key}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	obj, err := sg.Sign([]byte(payload))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := obj.CompactSerialize()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return []byte(c)
+}
+
+const signedBase = `{"id":"33cff416-e331-4c9d-969e-5373a1756120","actor":{"mbox":"mailto:example@example.com","name":"Example Learner","objectType":"Agent"},"verb":{"id":"http://adlnet.gov/expapi/verbs/experienced","display":{"en-US":"experienced"}},"object":{"id":"https://example.com/video","objectType":"Activity"},"result":{"duration":"PT1.234S"},"timestamp":"2013-04-01T12:00:00Z"}`
+
+// signedRequest returns the multipart body of statement st signed by jws.
+func signedRequest(st string, jws []byte, contentType string) string {
+	att := fmt.Sprintf(`{"usageType":"http://adlnet.gov/expapi/attachments/signature","display":{"en-US":"Signature"},"contentType":"%s","length":%d,"sha2":"%s"}`,
+		contentType, len(jws), hexSHA(jws))
+	p := attPart(jws)
+	p.headers["Content-Type"] = "application/octet-stream"
+	return multipartBody(strings.TrimSuffix(st, "}")+`,"attachments":[`+att+`]}`, p)
+}
+
+func TestSignedStatement_Data_2_6_accepted(t *testing.T) {
+	s := newSigner(t)
+	for _, c := range []struct {
+		name    string
+		alg     jose.SignatureAlgorithm
+		payload string
+		x5c     bool
+	}{
+		{"RS256 with x5c", jose.RS256, signedBase, true},
+		{"RS384 with x5c", jose.RS384, signedBase, true},
+		{"RS512 with x5c", jose.RS512, signedBase, true},
+		{"RS256 without x5c", jose.RS256, signedBase, false},
+		{"payload reserialized", jose.RS256, strings.ReplaceAll(signedBase, `,"`, ",\r\n  \""), true},
+		{"payload duration within 0.01 s", jose.RS256, strings.Replace(signedBase, "PT1.234S", "PT1.23S", 1), true},
+		{"payload without id and with other display", jose.RS256, strings.Replace(strings.Replace(signedBase, `"id":"33cff416-e331-4c9d-969e-5373a1756120",`, "", 1), `"experienced"}`, `"saw"}`, 1), true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFixture(t)
+			resp, out := f.do(t, request{method: "POST", body: signedRequest(signedBase, s.sign(t, c.alg, c.payload, c.x5c), "application/octet-stream"), contentType: multipartType})
+			if resp.StatusCode != 200 || len(f.pub.got) != 1 || len(f.atts.got) != 1 {
+				t.Fatalf("status %d: %s", resp.StatusCode, out)
+			}
+		})
+	}
+}
+
+func TestSignedStatement_Data_2_6_rejected(t *testing.T) {
+	s := newSigner(t)
+	good := s.sign(t, jose.RS256, signedBase, true)
+	other := newSigner(t)
+	// A JWS by another key, carrying the first key's certificate.
+	forged := other.sign(t, jose.RS256, signedBase, false)
+	hdr := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"RS256","x5c":["` + base64.StdEncoding.EncodeToString(s.cert) + `"]}`))
+	_, rest, _ := strings.Cut(string(forged), ".")
+	forgedX5C := []byte(hdr + "." + rest)
+	hmacKey := make([]byte, 32)
+	hs, _ := jose.NewSigner(jose.SigningKey{Algorithm: jose.HS256, Key: hmacKey}, nil)
+	hsObj, _ := hs.Sign([]byte(signedBase))
+	hsJWS, _ := hsObj.CompactSerialize()
+	ps256 := s.sign(t, jose.PS256, signedBase, true)
+	jsonObj, _ := func() (string, error) {
+		sg, _ := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: s.key}, nil)
+		o, _ := sg.Sign([]byte(signedBase))
+		return o.FullSerialize(), nil
+	}()
+	badX5C := []byte(base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"RS256","x5c":["bm90IGEgY2VydA=="]}`)) + "." + rest)
+	for _, c := range []struct {
+		name        string
+		jws         []byte
+		contentType string
+	}{
+		{"payload differs (verb)", s.sign(t, jose.RS256, strings.Replace(signedBase, "experienced", "completed", 1), true), "application/octet-stream"},
+		{"payload differs (duration beyond 0.01 s)", s.sign(t, jose.RS256, strings.Replace(signedBase, "PT1.234S", "PT1.25S", 1), true), "application/octet-stream"},
+		{"payload has another id", s.sign(t, jose.RS256, strings.Replace(signedBase, "33cff416", "43cff416", 1), true), "application/octet-stream"},
+		{"payload not a statement", s.sign(t, jose.RS256, `[1,2]`, true), "application/octet-stream"},
+		{"signature does not verify against x5c", forgedX5C, "application/octet-stream"},
+		{"malformed x5c", badX5C, "application/octet-stream"},
+		{"HS256", []byte(hsJWS), "application/octet-stream"},
+		{"PS256", ps256, "application/octet-stream"},
+		{"JWS JSON serialization", []byte(jsonObj), "application/octet-stream"},
+		{"not a JWS", []byte("not a jws"), "application/octet-stream"},
+		{"tampered signature", append(bytes.Clone(good[:len(good)-4]), []byte("AAAA")...), "application/octet-stream"},
+		{"signature contentType not octet-stream", good, "text/plain"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFixture(t)
+			resp, out := f.do(t, request{method: "POST", body: signedRequest(signedBase, c.jws, c.contentType), contentType: multipartType})
+			t.Log(out)
+			if resp.StatusCode != 400 || len(f.pub.got) != 0 || len(f.atts.got) != 0 {
+				t.Fatalf("status %d, want 400: %s", resp.StatusCode, out)
+			}
+			var eb struct{ Error struct{ Message string } }
+			_ = json.Unmarshal([]byte(out), &eb)
+			if eb.Error.Message == "" {
+				t.Fatalf("400 without a message: %s", out)
+			}
+		})
+	}
+}
+
+// --- Voiding (Data 2.3.2) ---
+
+func voidingOf(target, id string) string {
+	idPart := ""
+	if id != "" {
+		idPart = `"id":"` + id + `",`
+	}
+	return `{` + idPart + `"actor":{"mbox":"mailto:admin@example.com"},"verb":{"id":"http://adlnet.gov/expapi/verbs/voided"},"object":{"objectType":"StatementRef","id":"` + target + `"}}`
+}
+
+func TestVoiding_Data_2_3_2(t *testing.T) {
+	t.Run("unknown target accepted", func(t *testing.T) {
+		f := newFixture(t)
+		for _, v := range []string{"1.0.3", "2.0.0"} {
+			if resp, out := f.do(t, request{method: "POST", body: voidingOf(uuid.NewString(), ""), version: v}); resp.StatusCode != 200 {
+				t.Fatalf("%s: status %d: %s", v, resp.StatusCode, out)
+			}
+		}
+	})
+	t.Run("voiding a stored voiding statement is 400", func(t *testing.T) {
+		f := newFixture(t)
+		target := uuid.New()
+		f.voids[target] = true
+		resp, out := f.do(t, request{method: "POST", body: voidingOf(target.String(), "")})
+		if resp.StatusCode != 400 || len(f.pub.got) != 0 {
+			t.Fatalf("status %d: %s", resp.StatusCode, out)
+		}
+	})
+	t.Run("voiding a voiding statement of the same batch is 400", func(t *testing.T) {
+		f := newFixture(t)
+		first := uuid.NewString()
+		resp, out := f.do(t, request{method: "POST", body: "[" + voidingOf(uuid.NewString(), first) + "," + voidingOf(first, "") + "]"})
+		if resp.StatusCode != 400 || len(f.pub.got) != 0 {
+			t.Fatalf("status %d: %s", resp.StatusCode, out)
+		}
+	})
+	t.Run("voiding an ordinary stored statement accepted", func(t *testing.T) {
+		f := newFixture(t)
+		resp, out := f.do(t, request{method: "POST", body: "[" + statementWithID("8f87ccde-bb56-4c2e-ab83-44982ef22df1") + "," + voidingOf("8f87ccde-bb56-4c2e-ab83-44982ef22df1", "") + "]"})
+		if resp.StatusCode != 200 || len(f.pub.got) != 2 {
+			t.Fatalf("status %d: %s", resp.StatusCode, out)
+		}
+	})
+}
+
+// The example of Data Appendix D: the JWS signed with the example key, x5c
+// holding the (long expired) example certificate and its CA; the chain is not
+// validated, the signature is.
+func TestSignedStatement_Data_2_6_Appendix_D_example(t *testing.T) {
+	jws, err := os.ReadFile("testdata/appendix_d.jws")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.ReadFile("testdata/appendix_d_statement.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := newFixture(t)
+	resp, out := f.do(t, request{method: "POST", version: "1.0.0",
+		body: signedRequest(strings.TrimSpace(string(st)), jws, "application/octet-stream"), contentType: multipartType})
+	if resp.StatusCode != 200 {
+		t.Fatalf("status %d: %s", resp.StatusCode, out)
+	}
+}

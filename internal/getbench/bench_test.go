@@ -1,0 +1,436 @@
+package getbench
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tributary-lrs/tributary/internal/gen"
+	"github.com/tributary-lrs/tributary/query"
+	"github.com/tributary-lrs/tributary/schemas/config"
+	"github.com/tributary-lrs/tributary/schemas/store"
+	"github.com/tributary-lrs/tributary/schemas/store/chdb"
+	"github.com/tributary-lrs/tributary/schemas/xapihttp"
+)
+
+// Environment:
+//
+//	TRIBUTARY_BENCH_STATEMENTS  statements to load (default 200000)
+//	TRIBUTARY_BENCH_DIR         persistent chDB directory: a finished load of
+//	                            the same size is reused (default: a temp dir,
+//	                            removed afterwards)
+//	TRIBUTARY_BENCH_LOAD_ONLY   "1": TestLoad only loads (or reuses) the data
+//	TRIBUTARY_BENCH_EXPLAIN     "1": log the SQL and EXPLAIN indexes = 1 of the
+//	                            slowest request of every filter over 50 ms
+//
+// Use -benchtime=200x (or more) for meaningful p99s.
+const (
+	defaultStatements = 200000
+	slowMs            = 50
+	// filterCap stops sampling a filter (after at least 20 requests) so a
+	// slow one cannot take the whole run; "samples" reports how many ran.
+	filterCap = 45 * time.Second
+)
+
+// fixedWatermark says everything up to 2100 is visible: the store is static.
+type fixedWatermark struct{}
+
+func (fixedWatermark) ConsistentThrough(context.Context) (time.Time, error) {
+	return time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC), nil
+}
+
+// recorder remembers the SQL each request ran.
+type recorder struct {
+	store.Engine
+	mu  sync.Mutex
+	sql []string
+}
+
+func (r *recorder) Query(ctx context.Context, sql string) (store.Rows, error) {
+	r.mu.Lock()
+	r.sql = append(r.sql, sql)
+	r.mu.Unlock()
+	return r.Engine.Query(ctx, sql)
+}
+
+func (r *recorder) take() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s := r.sql
+	r.sql = nil
+	return s
+}
+
+type benchEnv struct {
+	eng     *chdb.Engine
+	rec     *recorder
+	handler http.Handler
+	stats   Stats
+	filters []filter
+}
+
+type filter struct {
+	name string
+	urls []string // request URIs, drawn from the data's distributions
+}
+
+var (
+	setupOnce sync.Once
+	setupEnv  *benchEnv
+	setupErr  error
+)
+
+func statementsFromEnv() (int, error) {
+	v := os.Getenv("TRIBUTARY_BENCH_STATEMENTS")
+	if v == "" {
+		return defaultStatements, nil
+	}
+	n, err := strconv.Atoi(strings.ReplaceAll(v, "_", ""))
+	if err != nil || n < 1000 {
+		return 0, fmt.Errorf("TRIBUTARY_BENCH_STATEMENTS=%q: want an integer >= 1000", v)
+	}
+	return n, nil
+}
+
+func setup(b *testing.B) *benchEnv {
+	setupOnce.Do(func() { setupEnv, setupErr = doSetup(b) })
+	if setupErr != nil {
+		b.Fatal(setupErr)
+	}
+	return setupEnv
+}
+
+func doSetup(b *testing.B) (*benchEnv, error) {
+	ctx := context.Background()
+	n, err := statementsFromEnv()
+	if err != nil {
+		return nil, err
+	}
+	dir := os.Getenv("TRIBUTARY_BENCH_DIR")
+	if dir == "" {
+		if dir, err = os.MkdirTemp("", "tributary-getbench-"); err != nil {
+			return nil, err
+		}
+		// The temp dir lives until the process exits (benchmarks share it).
+		b.Cleanup(func() {})
+	}
+	eng, err := chdb.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	opts := Options{Progress: LogProgress(func(f string, a ...any) { fmt.Fprintf(os.Stderr, f+"\n", a...) }, 500000)}
+	st, reused, err := Prepare(ctx, eng, dir, n, opts)
+	if err != nil {
+		return nil, err
+	}
+	if reused {
+		fmt.Fprintf(os.Stderr, "getbench: reusing %d statements in %s (%s)\n", st.Rows, dir, st.Database)
+	}
+	fmt.Fprintf(os.Stderr, "getbench: %d statements (%d voiding) loaded in %s (%s inserting): %.0f rows/s\n",
+		st.Rows, st.Voiding, st.Elapsed.Round(time.Millisecond), st.Inserting.Round(time.Millisecond), st.Rate())
+	if out, err := eng.Raw(ctx, "SELECT table, count(), sum(rows), formatReadableSize(sum(bytes_on_disk)) FROM system.parts WHERE active AND database = "+
+		store.String(st.Database)+" GROUP BY table ORDER BY table", "PrettyCompactMonoBlock"); err == nil {
+		fmt.Fprintf(os.Stderr, "getbench: parts (table, parts, rows, size):\n%s", out)
+	}
+
+	rec := &recorder{Engine: eng}
+	cfg := config.Default().Query
+	svc, err := query.New(query.Deps{Engine: rec, Database: st.Database,
+		Auth:      xapihttp.NewStatic("key", "secret", Tenant, "http://lrs.test"),
+		Watermark: fixedWatermark{}, Config: cfg, Log: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		return nil, err
+	}
+	r := xapihttp.NewRouter()
+	svc.Routes(r)
+	e := &benchEnv{eng: eng, rec: rec, handler: r, stats: st}
+	if e.filters, err = e.buildFilters(ctx); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// do runs one GET and returns its status and body.
+func (e *benchEnv) do(uri string) (int, []byte) {
+	req := httptest.NewRequest(http.MethodGet, uri, nil)
+	req.SetBasicAuth("key", "secret")
+	req.Header.Set("X-Experience-API-Version", "1.0.3")
+	w := httptest.NewRecorder()
+	e.handler.ServeHTTP(w, req)
+	return w.Code, w.Body.Bytes()
+}
+
+// sample is a statement drawn uniformly from the store: its values are drawn
+// with the data's own skew (a popular learner is sampled often).
+type sample struct {
+	id, registration, agent, verb, object string
+}
+
+func (e *benchEnv) queryStrings(ctx context.Context, sql string, cols int) ([][]string, error) {
+	rows, err := e.eng.Query(ctx, sql)
+	if err != nil {
+		return nil, fmt.Errorf("%w\n%s", err, sql)
+	}
+	defer rows.Close()
+	var out [][]string
+	for rows.Next() {
+		v := make([]string, cols)
+		p := make([]any, cols)
+		for i := range v {
+			p[i] = &v[i]
+		}
+		if err := rows.Scan(p...); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+const poolSize = 64
+
+func agentParam(key string) string {
+	mbox, ok := strings.CutPrefix(key, "mbox:")
+	if !ok {
+		panic("unexpected agent key " + key)
+	}
+	return `{"mbox":"` + mbox + `"}`
+}
+
+func mboxParam(mbox string) string { return `{"mbox":"` + mbox + `"}` }
+
+func uri(kv ...string) string {
+	v := url.Values{}
+	for i := 0; i < len(kv); i += 2 {
+		v.Set(kv[i], kv[i+1])
+	}
+	if len(v) == 0 {
+		return "/xapi/statements"
+	}
+	return "/xapi/statements?" + v.Encode()
+}
+
+func (e *benchEnv) buildFilters(ctx context.Context) ([]filter, error) {
+	db, t := e.stats.Database, store.String(Tenant)
+	nilUUID := "toUUID('00000000-0000-0000-0000-000000000000')"
+	rows, err := e.queryStrings(ctx, "SELECT toString(id), toString(registration), agents[1], verb, object_id FROM "+
+		store.Table(db, "statements")+" WHERE tenant = "+t+" AND voids = "+nilUUID+
+		" AND id NOT IN (SELECT toUUID(key) FROM "+store.Table(db, "statement_index")+" WHERE tenant = "+t+" AND kind = 'voids')"+
+		" ORDER BY cityHash64(id) LIMIT "+strconv.Itoa(poolSize), 5)
+	if err != nil {
+		return nil, err
+	}
+	var ss []sample
+	for _, r := range rows {
+		ss = append(ss, sample{r[0], r[1], r[2], r[3], r[4]})
+	}
+	voided, err := e.queryStrings(ctx, "SELECT key FROM "+store.Table(db, "statement_index")+" WHERE tenant = "+t+
+		" AND kind = 'voids' ORDER BY cityHash64(key) LIMIT "+strconv.Itoa(poolSize), 1)
+	if err != nil {
+		return nil, err
+	}
+	if len(ss) < poolSize || len(voided) == 0 {
+		return nil, fmt.Errorf("store too small: %d samples, %d voided", len(ss), len(voided))
+	}
+	o := e.stats.Options
+	g := gen.New(gen.Options{Seed: 42, Actors: o.Actors, Activities: o.Activities, Registrations: o.Registrations,
+		Instructors: o.Instructors})
+	// Half of every pool comes from sampled statements (popular values, as
+	// often as they occur), half from the uniform tail of the population.
+	var (
+		fs    = map[string][]string{}
+		order []string
+	)
+	add := func(name, u string) {
+		if _, ok := fs[name]; !ok {
+			order = append(order, name)
+		}
+		fs[name] = append(fs[name], u)
+	}
+	first, last := e.stats.First, e.stats.Last
+	span := last.Sub(first)
+	ts := func(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+	verbs := gen.Verbs()
+	for i, s := range ss {
+		tail := i%2 == 1
+		add("statementId", uri("statementId", s.id))
+		add("voidedStatementId", uri("voidedStatementId", voided[i%len(voided)][0]))
+		actor, act, reg, verb := agentParam(s.agent), s.object, s.registration, s.verb
+		if tail {
+			actor = mboxParam(gen.ActorMbox(g.Uniform(o.Actors)))
+			act = gen.ActivityID(g.Uniform(o.Activities))
+			reg = gen.RegistrationID(g.Uniform(o.Registrations))
+			verb = verbs[g.Uniform(len(verbs))]
+		}
+		add("agent", uri("agent", actor))
+		add("verb", uri("verb", verb))
+		add("activity", uri("activity", act))
+		add("registration", uri("registration", reg))
+		relAgent := agentParam(s.agent)
+		if tail {
+			relAgent = mboxParam(gen.InstructorMbox(g.Uniform(o.Instructors)))
+		} else if i%4 == 0 {
+			relAgent = mboxParam(gen.InstructorMbox(0))
+		}
+		add("related_agents", uri("agent", relAgent, "related_agents", "true"))
+		relAct := strings.SplitN(s.object, "/modules/", 2)[0] // the course (context parent)
+		switch {
+		case tail:
+			relAct = gen.CourseID(g.Uniform(97))
+		case i%4 == 0:
+			relAct = "https://lms.example.com/programs/safety" // grouping of every statement
+		}
+		add("related_activities", uri("activity", relAct, "related_activities", "true"))
+		recent := last.Add(-time.Duration(g.Uniform(7*24)+1) * time.Hour)
+		add("since", uri("since", ts(recent)))
+		at := first.Add(time.Duration(float64(span) * float64(g.Uniform(1000)) / 1000))
+		add("until", uri("until", ts(at)))
+		add("since+until", uri("since", ts(at.Add(-24*time.Hour)), "until", ts(at)))
+		// Combinations: the pair of a real statement (the learner's own
+		// registration) or a tail agent with a popular verb.
+		add("agent+verb", uri("agent", actor, "verb", s.verb))
+		add("activity+verb", uri("activity", act, "verb", verb))
+		add("registration+agent", uri("registration", s.registration, "agent", agentParam(s.agent)))
+		if tail {
+			add("agent+since", uri("agent", actor, "since", ts(recent)))
+		} else {
+			add("agent+since", uri("agent", agentParam(s.agent), "since", ts(at.Add(-30*24*time.Hour))))
+		}
+		add("newest", uri())
+	}
+	// more: the second page of popular lists.
+	for _, u := range []string{uri(), uri("verb", verbs[0]), uri("verb", verbs[len(verbs)-1]),
+		uri("activity", ss[0].object), uri("agent", agentParam(ss[0].agent)), uri("since", ts(first.Add(span/2)))} {
+		code, body := e.do(u)
+		if code != http.StatusOK {
+			return nil, fmt.Errorf("GET %s: %d %s", u, code, body)
+		}
+		var res struct {
+			More string `json:"more"`
+		}
+		if err := json.Unmarshal(body, &res); err != nil {
+			return nil, err
+		}
+		if res.More != "" {
+			add("more", res.More)
+		}
+	}
+	out := make([]filter, 0, len(order))
+	for _, name := range order {
+		out = append(out, filter{name, fs[name]})
+	}
+	return out, nil
+}
+
+func percentile(d []time.Duration, p float64) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	i := int(math.Ceil(p*float64(len(d)))) - 1
+	return d[min(max(i, 0), len(d)-1)]
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// TestLoad loads TRIBUTARY_BENCH_STATEMENTS statements into
+// TRIBUTARY_BENCH_DIR once, for later benchmark runs to reuse:
+//
+//	TRIBUTARY_BENCH_LOAD_ONLY=1 TRIBUTARY_BENCH_DIR=/var/tmp/getbench TRIBUTARY_BENCH_STATEMENTS=10000000 \
+//	  go test -run TestLoad -timeout 60m ./internal/getbench
+func TestLoad(t *testing.T) {
+	if os.Getenv("TRIBUTARY_BENCH_LOAD_ONLY") != "1" || os.Getenv("TRIBUTARY_BENCH_DIR") == "" {
+		t.Skip("set TRIBUTARY_BENCH_LOAD_ONLY=1 and TRIBUTARY_BENCH_DIR")
+	}
+	n, err := statementsFromEnv()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := os.Getenv("TRIBUTARY_BENCH_DIR")
+	eng, err := chdb.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	st, reused, err := Prepare(context.Background(), eng, dir, n,
+		Options{Progress: LogProgress(func(f string, a ...any) { fmt.Fprintf(os.Stderr, f+"\n", a...) }, 500000)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d statements in %s (reused %v), loaded in %s (%s inserting): %.0f rows/s",
+		st.Rows, st.Database, reused, st.Elapsed.Round(time.Millisecond), st.Inserting.Round(time.Millisecond), st.Rate())
+}
+
+// BenchmarkGET measures GET /xapi/statements per filter through the query
+// service (router, auth, watermark, SQL, chDB, JSON), in process.
+func BenchmarkGET(b *testing.B) {
+	e := setup(b)
+	explain := os.Getenv("TRIBUTARY_BENCH_EXPLAIN") == "1"
+	for _, f := range e.filters {
+		b.Run(f.name, func(b *testing.B) {
+			for _, u := range f.urls[:min(len(f.urls), 8)] { // warm caches
+				if code, body := e.do(u); code != http.StatusOK {
+					b.Fatalf("GET %s: %d %s", u, code, body)
+				}
+			}
+			e.rec.take()
+			lat := make([]time.Duration, 0, b.N)
+			var (
+				empty    int
+				slowest  time.Duration
+				slowSQL  []string
+				slowURI  string
+				resultsN int
+			)
+			b.ResetTimer()
+			began := time.Now()
+			for i := 0; i < b.N; i++ {
+				if i >= 20 && time.Since(began) > filterCap {
+					break // enough samples for a slow filter
+				}
+				u := f.urls[i%len(f.urls)]
+				start := time.Now()
+				code, body := e.do(u)
+				d := time.Since(start)
+				sql := e.rec.take()
+				if code != http.StatusOK {
+					b.Fatalf("GET %s: %d %s", u, code, body)
+				}
+				if bytes.HasPrefix(body, []byte(`{"statements":[]`)) {
+					empty++
+				}
+				resultsN += bytes.Count(body, []byte(`"stored":`))
+				lat = append(lat, d)
+				if d > slowest {
+					slowest, slowSQL, slowURI = d, sql, u
+				}
+			}
+			b.StopTimer()
+			slices.Sort(lat)
+			p50, p99 := percentile(lat, 0.50), percentile(lat, 0.99)
+			b.ReportMetric(ms(p50), "p50-ms")
+			b.ReportMetric(ms(p99), "p99-ms")
+			b.ReportMetric(float64(resultsN)/float64(len(lat)), "stmts/op")
+			b.ReportMetric(100*float64(empty)/float64(len(lat)), "empty-%")
+			b.ReportMetric(float64(len(lat)), "samples")
+			if explain && ms(p99) > slowMs && len(lat) >= 20 {
+				for _, q := range slowSQL {
+					out, err := e.eng.Raw(context.Background(), "EXPLAIN indexes = 1 "+q, "TabSeparatedRaw")
+					b.Logf("slowest %s (%s):\n%s\nEXPLAIN:\n%s%v", slowURI, slowest, q, out, err)
+				}
+			}
+		})
+	}
+}

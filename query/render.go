@@ -1,0 +1,84 @@
+package query
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/tributary-lrs/tributary/query/format"
+	"github.com/tributary-lrs/tributary/query/statements"
+	"github.com/tributary-lrs/tributary/schemas/xapi"
+)
+
+// render rewrites stored statements for the format parameter (Communication
+// 2.1.3). `exact` returns raws as they are; `ids` and `canonical` decode each
+// statement, rewrite it and encode it again (compact, keys sorted, numbers
+// as stored). canonical reads the canonical definitions of every Activity of
+// the page with one query.
+func (s *Service) render(ctx context.Context, r *http.Request, tenant, f string, raws [][]byte) ([][]byte, error) {
+	if f != statements.FormatIDs && f != statements.FormatCanonical || len(raws) == 0 {
+		return raws, nil
+	}
+	sts := make([]xapi.Statement, len(raws))
+	for i, raw := range raws {
+		st, err := xapi.DecodeStatement(raw)
+		if err != nil {
+			return nil, fmt.Errorf("stored statement does not decode: %w", err)
+		}
+		sts[i] = st
+	}
+	if f == statements.FormatIDs {
+		for _, st := range sts {
+			format.IDs(st)
+		}
+	} else {
+		defs, err := s.definitions(ctx, tenant, sts)
+		if err != nil {
+			return nil, err
+		}
+		lang := format.NewLanguages(r.Header.Get("Accept-Language"))
+		for _, st := range sts {
+			format.Canonical(st, defs, lang)
+		}
+	}
+	out := make([][]byte, len(sts))
+	for i, st := range sts {
+		b, err := xapi.Marshal(st)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = b
+	}
+	return out, nil
+}
+
+// definitions reads the canonical definition of every Activity in sts.
+func (s *Service) definitions(ctx context.Context, tenant string, sts []xapi.Statement) (map[string]string, error) {
+	seen := map[string]bool{}
+	var ids []string
+	for _, st := range sts {
+		for _, id := range format.ActivityIDs(st) {
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+	}
+	defs := make(map[string]string, len(ids))
+	if len(ids) == 0 {
+		return defs, nil
+	}
+	rows, err := s.d.Engine.Query(ctx, statements.DefinitionsSQL(s.d.Database, tenant, ids))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, def string
+		if err := rows.Scan(&id, &def); err != nil {
+			return nil, err
+		}
+		defs[id] = def
+	}
+	return defs, rows.Err()
+}
