@@ -18,8 +18,8 @@ import (
 )
 
 var (
-	errQueryParams       = errors.New("unexpected query parameters")
-	errStatementID       = errors.New("statementId")
+	errQueryParams = errors.New("unexpected query parameters")
+	errStatementID = errors.New("statementId")
 )
 
 // post stores one statement or an array (Communication 2.1.2) and answers
