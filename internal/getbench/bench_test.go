@@ -42,7 +42,7 @@ const (
 	slowMs            = 50
 	// filterCap stops sampling a filter (after at least 20 requests) so a
 	// slow one cannot take the whole run; "samples" reports how many ran.
-	filterCap = 45 * time.Second
+	filterCap = 30 * time.Second
 )
 
 // fixedWatermark says everything up to 2100 is visible: the store is static.
@@ -428,9 +428,63 @@ func BenchmarkGET(b *testing.B) {
 			if explain && ms(p99) > slowMs && len(lat) >= 20 {
 				for _, q := range slowSQL {
 					out, err := e.eng.Raw(context.Background(), "EXPLAIN indexes = 1 "+q, "TabSeparatedRaw")
-					b.Logf("slowest %s (%s):\n%s\nEXPLAIN:\n%s%v", slowURI, slowest, q, out, err)
+					// stderr: benchmark logs are truncated to a few lines.
+					fmt.Fprintf(os.Stderr, "== %s: slowest %s (%s):\n%s\nEXPLAIN indexes = 1:\n%s%v\n",
+						b.Name(), slowURI, slowest, q, out, err)
 				}
 			}
 		})
+	}
+}
+
+// TestSQL times ad-hoc SQL against a loaded store, to try a rewrite or a
+// projection before proposing it: TRIBUTARY_BENCH_SQL names a file of
+// statements separated by lines holding only ";;" ({db} is replaced by the
+// database); each runs 5 times and logs min/median (and EXPLAIN indexes = 1
+// when TRIBUTARY_BENCH_EXPLAIN=1).
+func TestSQL(t *testing.T) {
+	file, dir := os.Getenv("TRIBUTARY_BENCH_SQL"), os.Getenv("TRIBUTARY_BENCH_DIR")
+	if file == "" || dir == "" {
+		t.Skip("set TRIBUTARY_BENCH_SQL and TRIBUTARY_BENCH_DIR")
+	}
+	n, err := statementsFromEnv()
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := chdb.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	ctx := context.Background()
+	for _, q := range strings.Split(string(body), "\n;;\n") {
+		q = strings.TrimSpace(strings.ReplaceAll(q, "{db}", store.Ident(Database(n))))
+		if q == "" {
+			continue
+		}
+		var ds []time.Duration
+		var out []byte
+		for range 5 {
+			start := time.Now()
+			out, err = eng.Raw(ctx, q, "TabSeparated")
+			if err != nil {
+				t.Fatalf("%v\n%s", err, q)
+			}
+			ds = append(ds, time.Since(start))
+		}
+		slices.Sort(ds)
+		lines := strings.Count(string(out), "\n")
+		fmt.Fprintf(os.Stderr, "== min %s median %s rows %d\n%s\n", ds[0].Round(time.Microsecond), ds[2].Round(time.Microsecond), lines, q)
+		if lines <= 3 || strings.HasPrefix(q, "EXPLAIN") {
+			fmt.Fprintf(os.Stderr, "-> %s", out)
+		}
+		if os.Getenv("TRIBUTARY_BENCH_EXPLAIN") == "1" && strings.HasPrefix(strings.ToUpper(q), "SELECT") {
+			ex, err := eng.Raw(ctx, "EXPLAIN indexes = 1 "+q, "TabSeparatedRaw")
+			fmt.Fprintf(os.Stderr, "EXPLAIN:\n%s%v\n", ex, err)
+		}
 	}
 }

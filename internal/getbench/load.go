@@ -100,16 +100,16 @@ func Population(n int) gen.Options {
 
 // Stats describe a finished load.
 type Stats struct {
-	Rows     int           `json:"rows"`
-	Voiding  int           `json:"voiding"`
-	Elapsed  time.Duration `json:"elapsed_ns"`
+	Rows    int           `json:"rows"`
+	Voiding int           `json:"voiding"`
+	Elapsed time.Duration `json:"elapsed_ns"`
 	// Inserting is the time spent inside Engine.Insert (the rest is waiting
 	// for rows to be built).
 	Inserting time.Duration `json:"inserting_ns"`
-	First    time.Time     `json:"first_stored"`
-	Last     time.Time     `json:"last_stored"`
-	Options  Options       `json:"options"`
-	Database string        `json:"database"`
+	First     time.Time     `json:"first_stored"`
+	Last      time.Time     `json:"last_stored"`
+	Options   Options       `json:"options"`
+	Database  string        `json:"database"`
 }
 
 // Rate is the load rate in rows per second.

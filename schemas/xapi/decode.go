@@ -1,13 +1,14 @@
 package xapi
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"strconv"
 	"sync"
-	"unsafe"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Statement is a decoded statement. Numbers are json.Number, so they keep
@@ -79,28 +80,30 @@ func (e *DuplicateKeyError) Is(target error) bool { return target == ErrMalforme
 // decoder is a hand-written JSON parser producing the values encoding/json
 // produces with UseNumber (map[string]any, []any, string, json.Number, bool,
 // nil). Strings without escapes are substrings of one copy of the body, so
-// they cost no allocation of their own.
+// they cost no allocation of their own. Objects are built directly as maps;
+// a key whose insertion does not grow the map is a duplicate.
 type decoder struct {
 	data  []byte
 	str   string // string(data): one copy, sliced for unescaped strings
 	pos   int
 	depth int
 	err   error
-	kv    []kvPair // scratch stack of the members of the open objects
 	arr   []any    // scratch stack of the elements of the open arrays
 	dup   []any    // duplicate key: its path, innermost first (string key or int index)
 	strs  []string // slab backing boxed strings and numbers (see box)
 	elems []any    // slab backing the decoded arrays
 }
 
-// scratch holds the reusable stacks of a decoder.
+// scratch holds the reusable element stack of a decoder. It is not cleared
+// after use: a pooled stack may keep values of the last decoded body
+// reachable until it is reused or the pool is dropped at a GC, which is
+// cheaper than clearing (write barriers) on every array.
 type scratch struct {
-	kv  []kvPair
 	arr []any
 }
 
 var scratchPool = sync.Pool{New: func() any {
-	return &scratch{kv: make([]kvPair, 0, 64), arr: make([]any, 0, 32)}
+	return &scratch{arr: make([]any, 0, 32)}
 }}
 
 // eface is the layout of an empty interface.
@@ -143,18 +146,13 @@ func (d *decoder) slice(elems []any) []any {
 	return out
 }
 
-type kvPair struct {
-	k string
-	v any
-}
-
 func decodeValue(body []byte) (any, error) {
 	d := decoder{data: body, str: string(body)}
 	sc := scratchPool.Get().(*scratch)
-	d.kv, d.arr = sc.kv[:0], sc.arr[:0]
+	d.arr = sc.arr[:0]
 	defer func() {
-		if cap(d.kv) <= 4096 && cap(d.arr) <= 4096 {
-			sc.kv, sc.arr = d.kv[:0], d.arr[:0]
+		if cap(d.arr) <= 4096 {
+			sc.arr = d.arr[:0]
 			scratchPool.Put(sc)
 		}
 	}()
@@ -242,12 +240,12 @@ func (d *decoder) object() any {
 		return nil
 	}
 	d.pos++ // '{'
-	base := len(d.kv)
+	m := make(map[string]any)
 	d.skipWS()
 	if d.pos < len(d.data) && d.data[d.pos] == '}' {
 		d.pos++
 		d.depth--
-		return map[string]any{}
+		return m
 	}
 	for {
 		d.skipWS()
@@ -273,17 +271,11 @@ func (d *decoder) object() any {
 			}
 			return nil
 		}
-		// Duplicate check: linear over this object's members (objects are
-		// small; beyond 16 members the map below catches it).
-		if n := len(d.kv) - base; n < 16 {
-			for _, e := range d.kv[base:] {
-				if e.k == k {
-					d.duplicate(k)
-					return nil
-				}
-			}
+		n := len(m)
+		if m[k] = v; len(m) == n {
+			d.duplicate(k)
+			return nil
 		}
-		d.kv = append(d.kv, kvPair{k, v})
 		d.skipWS()
 		if d.pos >= len(d.data) {
 			d.fail("unexpected end of JSON input")
@@ -300,23 +292,6 @@ func (d *decoder) object() any {
 		d.pos++
 		break
 	}
-	members := d.kv[base:]
-	m := make(map[string]any, len(members))
-	for _, e := range members {
-		m[e.k] = e.v
-	}
-	if len(m) != len(members) { // a duplicate beyond the linear check
-		seen := make(map[string]struct{}, len(members))
-		for _, e := range members {
-			if _, dup := seen[e.k]; dup {
-				d.duplicate(e.k)
-				return nil
-			}
-			seen[e.k] = struct{}{}
-		}
-	}
-	clear(members) // drop references held by the scratch stack
-	d.kv = d.kv[:base]
 	d.depth--
 	return m
 }
@@ -361,7 +336,6 @@ func (d *decoder) array() any {
 		break
 	}
 	out := d.slice(d.arr[base:])
-	clear(d.arr[base:])
 	d.arr = d.arr[:base]
 	d.depth--
 	return out
@@ -450,7 +424,16 @@ func (d *decoder) number() any {
 func (d *decoder) string() (string, bool) {
 	b := d.data
 	start := d.pos + 1
-	for i := start; i < len(b); {
+	i := start
+	// Skip 8 bytes at a time while none is '"', '\\', a control character
+	// or non-ASCII.
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		if x&hi8 != 0 || hasZero(x^(lo8*'"')) || hasZero(x^(lo8*'\\')) || (x-lo8*0x20)&^x&hi8 != 0 {
+			break
+		}
+	}
+	for i < len(b) {
 		c := b[i]
 		switch {
 		case c == '"':
@@ -563,6 +546,14 @@ func (d *decoder) escapedString(start, i int) (string, bool) {
 	d.fail("unexpected end of JSON input in string")
 	return "", false
 }
+
+const (
+	lo8 = 0x0101010101010101
+	hi8 = 0x8080808080808080
+)
+
+// hasZero reports whether a byte of x is zero (for x without high bits).
+func hasZero(x uint64) bool { return (x-lo8)&^x&hi8 != 0 }
 
 func hex4(b []byte, i int) (rune, bool) {
 	if i+4 > len(b) {

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
+	"sync"
 	"testing"
 	"unicode/utf8"
 )
@@ -91,9 +93,9 @@ func TestDecodeRejects(t *testing.T) {
 func TestDecodeDuplicateKeys(t *testing.T) {
 	for body, path := range map[string]string{
 		`{"id":"a","id":"b"}`: "$.id",
-		`{"actor":{"mbox":"mailto:a@b.c","name":"x","mbox":"mailto:d@e.f"}}`:                 "$.actor.mbox",
-		`{"context":{"contextActivities":{"parent":[{"id":"x"},{"id":"y","id":"z"}]}}}`:       "$.context.contextActivities.parent[1].id",
-		`{"result":{"extensions":{"http://e.com/x":1,"http://e.com/x":2}}}`:                   `$.result.extensions["http://e.com/x"]`,
+		`{"actor":{"mbox":"mailto:a@b.c","name":"x","mbox":"mailto:d@e.f"}}`:                                                                                  "$.actor.mbox",
+		`{"context":{"contextActivities":{"parent":[{"id":"x"},{"id":"y","id":"z"}]}}}`:                                                                       "$.context.contextActivities.parent[1].id",
+		`{"result":{"extensions":{"http://e.com/x":1,"http://e.com/x":2}}}`:                                                                                   `$.result.extensions["http://e.com/x"]`,
 		`{"a":{"k0":0,"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"k7":7,"k8":8,"k9":9,"k10":10,"k11":11,"k12":12,"k13":13,"k14":14,"k15":15,"k16":16,"k3":3}}`: "$.a.k3",
 		`{"s":"\u0061","s":"a"}`: "$.s", // equal after unescaping
 	} {
@@ -152,4 +154,37 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("error %v does not wrap ErrMalformedJSON", err)
 		}
 	})
+}
+
+// TestDecodeSurvivesGC: boxed strings and array slabs stay intact across
+// collections while other goroutines decode.
+func TestDecodeSurvivesGC(t *testing.T) {
+	want, _ := stdDecode([]byte(baseStatement))
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var kept []any
+			for i := 0; i < 200; i++ {
+				v, err := decodeValue([]byte(baseStatement))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				kept = append(kept, v)
+				if i%50 == 0 {
+					runtime.GC()
+				}
+			}
+			runtime.GC()
+			for _, v := range kept {
+				if !reflect.DeepEqual(v, want) {
+					t.Error("decoded value changed after GC")
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }

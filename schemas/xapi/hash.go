@@ -244,17 +244,27 @@ func canonResult(v any) any {
 	return m
 }
 
-// truncateDuration drops seconds digits beyond 0.01 s ("PT1.2567S" →
-// "PT1.25S"); Data 4.6 excludes them from comparisons.
+// truncateDuration drops seconds digits beyond 0.01 s, never rounding
+// ("PT1.2567S" → "PT1.25S"), and spells the fraction canonically ('.' as
+// the separator, no trailing zeros: "PT1,20S" and "PT1.2S" compare equal);
+// Data 4.6 and 9274.1.1 §4.2.7 exclude precision beyond 0.01 s from
+// comparisons of durations and of statements holding them.
 func truncateDuration(d string) string {
 	if !strings.HasSuffix(d, "S") {
 		return d
 	}
 	dot := strings.LastIndexAny(d, ".,")
-	if dot < 0 || len(d)-1-dot-1 <= 2 {
+	if dot < 0 {
 		return d
 	}
-	return d[:dot+3] + "S"
+	frac := d[dot+1 : len(d)-1]
+	if len(frac) > 2 {
+		frac = frac[:2]
+	}
+	if frac = strings.TrimRight(frac, "0"); frac == "" {
+		return d[:dot] + "S"
+	}
+	return d[:dot] + "." + frac + "S"
 }
 
 // canonTimestamp renders a timestamp as its UTC instant to the millisecond.

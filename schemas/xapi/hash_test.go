@@ -83,3 +83,50 @@ func TestCanonNumber(t *testing.T) {
 		}
 	}
 }
+
+// TestDurationComparison: Data 4.6 / 9274.1.1 §4.2.7 — precision beyond
+// 0.01 s is not part of a comparison; truncation, never rounding.
+func TestDurationComparison(t *testing.T) {
+	for _, c := range []struct {
+		name, a, b string
+		equal      bool
+	}{
+		{"Data_4.6_duration_compare_ignores_below_0.01s", "PT1.2567S", "PT1.25S", true},
+		{"Data_4.6_duration_compare_truncates_never_rounds", "PT1.259S", "PT1.26S", false},
+		{"Data_4.6_duration_compare_signed_CTS_case", "P1DT12H36M0.1237S", "P1DT12H36M0.12S", true},
+		{"Data_4.6_duration_compare_trailing_zeros", "PT1.20S", "PT1.2S", true},
+		{"Data_4.6_duration_compare_zero_fraction", "PT1.000S", "PT1S", true},
+		{"Data_4.6_duration_compare_comma_separator", "PT1,25S", "PT1.25S", true},
+		{"Data_4.6_duration_compare_0.01s_counts", "PT1.25S", "PT1.26S", false},
+		{"Data_4.6_duration_compare_non_seconds_fraction_kept", "PT1.5M", "PT1.55M", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := truncateDuration(c.a) == truncateDuration(c.b); got != c.equal {
+				t.Fatalf("%s vs %s: equal = %v (%q, %q)", c.a, c.b, got, truncateDuration(c.a), truncateDuration(c.b))
+			}
+		})
+	}
+}
+
+// TestIRIComparison: 9274.1.1 §4.2.7 (2.0 notes §2.7 s17/s18) allows only
+// RFC 3987 §5.3.1 simple string comparison and §5.3.2 syntax-based
+// normalisation; ContentHash uses §5.3.1, so no scheme- or protocol-based
+// equivalence (default ports, http vs https) is ever applied.
+func TestIRIComparison(t *testing.T) {
+	base := ContentHash(patched(t, `{"verb":{"id":"http://example.com/v"}}`))
+	for name, id := range map[string]string{
+		"9274.1.1_4.2.7_IRI_no_scheme_based_normalisation_port": "http://example.com:80/v",
+		"9274.1.1_4.2.7_IRI_no_scheme_based_normalisation_tls":  "https://example.com/v",
+	} {
+		t.Run(name, func(t *testing.T) {
+			if ContentHash(patched(t, `{"verb":{"id":"`+id+`"}}`)) == base {
+				t.Fatalf("%s compared equal to http://example.com/v", id)
+			}
+		})
+	}
+	t.Run("9274.1.1_4.2.7_IRI_simple_string_comparison", func(t *testing.T) {
+		if ContentHash(patched(t, `{"verb":{"id":"http://example.com/v"}}`)) != base {
+			t.Fatal("identical IRIs compared different")
+		}
+	})
+}

@@ -39,6 +39,8 @@ const (
 	ruleUUID        = "Data 4.4"
 	ruleTimeFormat  = "Data 4.5"
 	ruleDuration    = "Data 4.6"
+	ruleVoiding     = "Data 2.3.2"
+	ruleSigned      = "Data 2.6"
 	ruleBatchIDs    = "Communication 2.1.2"
 	rule2Version    = "9274.1.1 4.2.4.3"
 	rule2CtxAgents  = "9274.1.1 4.2.2.5 contextAgents"
@@ -144,6 +146,32 @@ func (v *validator) statement(s map[string]any, p *path, sub bool) {
 			v.add(&c, ruleStatement, "\""+req+"\" is required")
 		}
 	}
+	if !sub {
+		v.voiding(s, p)
+	}
+}
+
+// voiding: a statement with the reserved verb voided must have a
+// StatementRef object naming the voided statement by id (Data 2.3.2; 2.0
+// §4.2.5). The id itself is checked by statementRef.
+func (v *validator) voiding(s map[string]any, p *path) {
+	verb, _ := s["verb"].(map[string]any)
+	if id, _ := verb["id"].(string); id != VerbVoided {
+		return
+	}
+	obj, ok := s["object"].(map[string]any)
+	if !ok {
+		return // reported by object (or as missing)
+	}
+	if t := obj["objectType"]; t != "StatementRef" {
+		c := p.k("object")
+		at := &c
+		if _, has := obj["objectType"]; has {
+			t := c.k("objectType")
+			at = &t
+		}
+		v.add(at, ruleVoiding, `the object of a voiding statement (verb `+VerbVoided+`) must be a StatementRef`)
+	}
 }
 
 func (v *validator) version(val any, p *path) {
@@ -236,8 +264,18 @@ func (v *validator) attachments(val any, p *path) {
 			}
 		}
 		v.required(m, &c, ruleAttachments, "usageType", "display", "contentType", "length", "sha2")
+		if m["usageType"] == UsageTypeSignature {
+			if ct, ok := m["contentType"].(string); ok && !isMediaTypeOf(ct, "application/octet-stream") {
+				f := c.k("contentType")
+				v.add(&f, ruleSigned, "a signature attachment (usageType "+UsageTypeSignature+") must have contentType application/octet-stream")
+			}
+		}
 	}
 }
+
+// UsageTypeSignature is the usageType of the JWS attachment of a signed
+// statement (Data 2.6).
+const UsageTypeSignature = "http://adlnet.gov/expapi/attachments/signature"
 
 // required reports each missing key of m.
 func (v *validator) required(m map[string]any, p *path, rule string, keys ...string) {

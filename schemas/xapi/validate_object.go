@@ -47,7 +47,11 @@ func (v *validator) object(val any, p *path, inSub bool) {
 			v.add(p, ruleSubStmt, "a SubStatement must not contain a SubStatement")
 			return
 		}
-		v.statement(m, p, true)
+		// A new root spelled like p breaks the pointer cycle statement →
+		// object → statement, which would move every path node of
+		// statement to the heap (escape analysis gives up on it).
+		sub := path{key: p.String(), idx: -1}
+		v.statement(m, &sub, true)
 	default:
 		c := p.k("objectType")
 		v.add(&c, ruleObject, `objectType must be "Activity", "Agent", "Group", "StatementRef" or "SubStatement"`)
@@ -171,7 +175,10 @@ func (v *validator) components(val any, p *path) {
 		v.add(p, ruleComponents, "must be an array of interaction components")
 		return
 	}
-	ids := make(map[string]struct{}, len(arr))
+	var ids map[string]struct{} // only for long lists; short ones are scanned
+	if len(arr) > 16 {
+		ids = make(map[string]struct{}, len(arr))
+	}
 	for i, e := range arr {
 		c := p.i(i)
 		m, ok := e.(map[string]any)
@@ -190,9 +197,9 @@ func (v *validator) components(val any, p *path) {
 				id, ok := x.(string)
 				if !ok || id == "" {
 					v.add(&f, ruleComponents, "id must be a non-empty string")
-				} else if _, dup := ids[id]; dup {
+				} else if componentIDSeen(arr[:i], ids, id) {
 					v.add(&f, ruleComponents, "component ids must be distinct within the list")
-				} else {
+				} else if ids != nil {
 					ids[id] = struct{}{}
 				}
 			case "description":
@@ -224,4 +231,19 @@ func (v *validator) statementRef(m map[string]any, p *path) {
 		}
 	}
 	v.required(m, p, ruleStmtRef, "objectType", "id")
+}
+
+// componentIDSeen reports whether id is the id of one of the components
+// before (linear for short lists) or in ids (long lists).
+func componentIDSeen(before []any, ids map[string]struct{}, id string) bool {
+	if ids != nil {
+		_, ok := ids[id]
+		return ok
+	}
+	for _, e := range before {
+		if m, ok := e.(map[string]any); ok && m["id"] == id {
+			return true
+		}
+	}
+	return false
 }
