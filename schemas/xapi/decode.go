@@ -8,7 +8,6 @@ import (
 	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
-	"unsafe"
 )
 
 // Statement is a decoded statement. Numbers are json.Number, so they keep
@@ -88,10 +87,9 @@ type decoder struct {
 	pos   int
 	depth int
 	err   error
-	arr   []any    // scratch stack of the elements of the open arrays
-	dup   []any    // duplicate key: its path, innermost first (string key or int index)
-	strs  []string // slab backing boxed strings and numbers (see box)
-	elems []any    // slab backing the decoded arrays
+	arr   []any // scratch stack of the elements of the open arrays
+	dup   []any // duplicate key: its path, innermost first (string key or int index)
+	elems []any // slab backing the decoded arrays
 }
 
 // scratch holds the reusable element stack of a decoder. It is not cleared
@@ -105,33 +103,6 @@ type scratch struct {
 var scratchPool = sync.Pool{New: func() any {
 	return &scratch{arr: make([]any, 0, 32)}
 }}
-
-// eface is the layout of an empty interface.
-type eface struct {
-	typ, data unsafe.Pointer
-}
-
-var (
-	stringType = efaceType("")
-	numberType = efaceType(json.Number(""))
-)
-
-func efaceType(v any) unsafe.Pointer { return (*eface)(unsafe.Pointer(&v)).typ }
-
-// box returns s as an interface value of the type typ (string or
-// json.Number) without the allocation a conversion costs: the string header
-// lives in a slab shared by the statement's values. It builds exactly the
-// interface the conversion builds (type word, pointer to an immutable
-// string header); the slab element is never written again.
-func (d *decoder) box(s string, typ unsafe.Pointer) any {
-	if len(d.strs) == 0 {
-		d.strs = make([]string, max(16, min(256, (len(d.data)-d.pos)/32)))
-	}
-	p := &d.strs[0]
-	*p = s
-	d.strs = d.strs[1:]
-	return *(*any)(unsafe.Pointer(&eface{typ: typ, data: unsafe.Pointer(p)}))
-}
 
 // slice returns a new []any holding elems, carved from a shared slab with
 // cap == len, so that an append by a caller reallocates.
@@ -209,7 +180,7 @@ func (d *decoder) value() any {
 		if s == "" {
 			return ""
 		}
-		return d.box(s, stringType)
+		return s
 	case 't':
 		return d.literal("true", true)
 	case 'f':
@@ -415,7 +386,7 @@ func (d *decoder) number() any {
 		}
 	}
 	d.pos = i
-	return d.box(d.str[start:i], numberType)
+	return json.Number(d.str[start:i])
 }
 
 // string parses a string starting at the opening quote. Invalid UTF-8 and
