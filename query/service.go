@@ -111,7 +111,16 @@ func (s *Service) Routes(r *mux.Router) {
 	stmts := xapihttp.Negotiate(xapihttp.RequireAuth(s.d.Auth, readScope)(http.HandlerFunc(s.getStatements)))
 	r.Handle("/xapi/statements", s.instrument("statements", s.consistentThrough(stmts))).Methods(get...)
 	r.Handle("/xapi/about", s.instrument("about", http.HandlerFunc(s.about))).Methods(get...)
+	// Alternate request syntax (Communication 1.3) for GET: POST ?method=GET
+	// with the parameters in a form body. Where ingest shares the router
+	// (all-in-one) its own Alternate route, registered first, serves it.
+	r.Handle("/xapi/statements", xapihttp.Alternate(r, maxAlternateBody)).
+		Methods(http.MethodPost).Queries("method", "{method:(?i)get}")
 }
+
+// maxAlternateBody bounds the form body of an alternate-syntax GET (it holds
+// only query parameters).
+const maxAlternateBody = 1 << 20
 
 // about answers the About resource (Communication 2.8): no authentication and
 // no version negotiation, but the version header is still set.

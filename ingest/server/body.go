@@ -13,9 +13,6 @@ import (
 	"github.com/tributary-lrs/tributary/schemas/xapihttp"
 )
 
-// errTooLarge is answered with 413.
-var errTooLarge = errors.New("request body exceeds the size limit")
-
 // errMultipart is a malformed multipart/mixed request (400).
 var errMultipart = errors.New("multipart/mixed")
 
@@ -66,24 +63,8 @@ func (s *Server) readStatementsBody(w http.ResponseWriter, r *http.Request) (*st
 	return sb, true
 }
 
-// readBody reads the body within the configured limit (413 beyond it).
 func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
-	limit := s.d.Config.MaxBodyBytes
-	if r.ContentLength > limit {
-		xapihttp.Error(w, r, http.StatusRequestEntityTooLarge, fmt.Errorf("%w (%d bytes)", errTooLarge, limit))
-		return nil, false
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
-	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			xapihttp.Error(w, r, http.StatusRequestEntityTooLarge, fmt.Errorf("%w (%d bytes)", errTooLarge, limit))
-			return nil, false
-		}
-		xapihttp.Error(w, r, http.StatusBadRequest, fmt.Errorf("read request body: %w", err))
-		return nil, false
-	}
-	return body, true
+	return xapihttp.ReadBody(w, r, s.d.Config.MaxBodyBytes)
 }
 
 // parseMultipart splits a multipart/mixed body (RFC 2046, Communication

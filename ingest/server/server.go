@@ -83,7 +83,7 @@ func New(d Deps) (*Server, error) {
 // as the request it stands for.
 func (s *Server) Routes(r *mux.Router) {
 	auth := xapihttp.RequireAuth(s.d.Auth, "statements/write")
-	r.Handle("/xapi/statements", s.alternate(r)).Methods(http.MethodPost).Queries("method", "{method}")
+	r.Handle("/xapi/statements", xapihttp.Alternate(r, s.d.Config.MaxBodyBytes)).Methods(http.MethodPost).Queries("method", "{method}")
 	r.Handle("/xapi/statements", xapihttp.Negotiate(auth(http.HandlerFunc(s.put)))).Methods(http.MethodPut)
 	r.Handle("/xapi/statements", xapihttp.Negotiate(auth(http.HandlerFunc(s.post)))).Methods(http.MethodPost)
 }

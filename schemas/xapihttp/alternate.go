@@ -1,4 +1,4 @@
-package server
+package xapihttp
 
 import (
 	"errors"
@@ -13,7 +13,6 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/tributary-lrs/tributary/schemas/xapi"
-	"github.com/tributary-lrs/tributary/schemas/xapihttp"
 )
 
 // errAlternate is a malformed Alternate Request Syntax request (400).
@@ -21,21 +20,21 @@ var errAlternate = errors.New("alternate request syntax (Communication 1.3)")
 
 // formHeaders are the header parameters a client may send as form parameters
 // under the Alternate Request Syntax (Communication 1.3).
-var formHeaders = []string{"Authorization", xapihttp.HeaderVersion, "Content-Type", "Content-Length", "If-Match", "If-None-Match"}
+var formHeaders = []string{"Authorization", HeaderVersion, "Content-Type", "Content-Length", "If-Match", "If-None-Match"}
 
-// alternate serves POST /xapi/statements?method=M (Communication 1.3, xAPI
-// 1.0.x only: 2.0 no longer defines the syntax, and a 2.0 request using it
-// gets 400). The form parameters listed in formHeaders become headers,
-// "content" the body, every other form parameter a query parameter; the
-// rewritten request is served by router as an ordinary M request, so it is
-// authenticated, negotiated and validated like any other. method=GET is
-// served only when router has a GET /xapi/statements route (all-in-one);
-// otherwise 400.
-func (s *Server) alternate(router *mux.Router) http.Handler {
+// Alternate serves POST <resource>?method=M (Communication 1.3, xAPI 1.0.x
+// only: 2.0 no longer defines the syntax, and a 2.0 request using it gets
+// 400). The form parameters listed in formHeaders become headers, "content"
+// the body, every other form parameter a query parameter; the rewritten
+// request is served by router as an ordinary M request, so it is
+// authenticated, negotiated and validated like any other. A method router
+// does not serve gets 400 (ingest serves PUT and POST, query GET; all-in-one
+// all three).
+func Alternate(router *mux.Router, maxBody int64) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fail := func(err error) {
-			w.Header().Set(xapihttp.HeaderVersion, string(xapi.V103))
-			xapihttp.Error(w, r, http.StatusBadRequest, err)
+			w.Header().Set(HeaderVersion, string(xapi.V103))
+			Error(w, r, http.StatusBadRequest, err)
 		}
 		q := r.URL.Query()
 		method := strings.ToUpper(q.Get("method"))
@@ -43,15 +42,15 @@ func (s *Server) alternate(router *mux.Router) http.Handler {
 			fail(fmt.Errorf("%w: the only query parameter allowed is method; send the others as form parameters", errAlternate))
 			return
 		}
-		if method != http.MethodPut && method != http.MethodPost && method != http.MethodGet {
-			fail(fmt.Errorf("%w: method=%s is not a method of the Statement resource (PUT, POST or GET)", errAlternate, q.Get("method")))
+		if method != http.MethodPut && method != http.MethodPost && method != http.MethodGet && method != http.MethodDelete {
+			fail(fmt.Errorf("%w: method=%s is not an xAPI method (PUT, POST, GET or DELETE)", errAlternate, q.Get("method")))
 			return
 		}
 		if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/x-www-form-urlencoded" {
 			fail(fmt.Errorf("%w: the body must be application/x-www-form-urlencoded, not %q", errAlternate, r.Header.Get("Content-Type")))
 			return
 		}
-		body, ok := s.readBody(w, r)
+		body, ok := ReadBody(w, r, maxBody)
 		if !ok {
 			return
 		}
@@ -77,9 +76,9 @@ func (s *Server) alternate(router *mux.Router) http.Handler {
 			fail(fmt.Errorf("%w: method must be a query parameter only", errAlternate))
 			return
 		}
-		if v, err := xapi.NegotiateVersion(h.Get(xapihttp.HeaderVersion)); err == nil && v != xapi.V103 {
-			w.Header().Set(xapihttp.HeaderVersion, string(v))
-			xapihttp.Error(w, r, http.StatusBadRequest,
+		if v, err := xapi.NegotiateVersion(h.Get(HeaderVersion)); err == nil && v != xapi.V103 {
+			w.Header().Set(HeaderVersion, string(v))
+			Error(w, r, http.StatusBadRequest,
 				fmt.Errorf("%w is not part of xAPI %s: send an ordinary %s request", errAlternate, v, method))
 			return
 		} // a missing or unsupported version is answered by Negotiate
@@ -98,12 +97,10 @@ func (s *Server) alternate(router *mux.Router) http.Handler {
 			req.ContentLength = int64(len(content))
 			h.Set("Content-Length", strconv.Itoa(len(content)))
 		}
-		if method == http.MethodGet {
-			var m mux.RouteMatch
-			if !router.Match(req, &m) || m.MatchErr != nil {
-				fail(fmt.Errorf("%w: method=GET is not served by this ingest instance; send GET /xapi/statements to the query service", errAlternate))
-				return
-			}
+		var m mux.RouteMatch
+		if !router.Match(req, &m) || m.MatchErr != nil {
+			fail(fmt.Errorf("%w: method=%s is not served by this service (ingest serves PUT and POST, query GET)", errAlternate, method))
+			return
 		}
 		router.ServeHTTP(w, req)
 	})
