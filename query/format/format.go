@@ -6,9 +6,8 @@ package format
 import (
 	"encoding/json"
 	"sort"
+	"strconv"
 	"strings"
-
-	"golang.org/x/text/language"
 )
 
 // ifis are the Inverse Functional Identifier properties (Data 2.4.2.3).
@@ -221,46 +220,55 @@ func filterDefinition(def map[string]any, lang *Languages) {
 
 // Languages applies an Accept-Language header to one language map at a time
 // (Communication 2.1.3 "Language Filtering Requirements for Canonical Format
-// Statements"; 2.0.0: canonical maps shall hold one language). Matching is
-// BCP 47 language matching by golang.org/x/text/language.
+// Statements"; 2.0.0: canonical maps shall hold one language). The spec
+// requires the matching of RFC 2616 §14.4 (a range matches a tag equal to it
+// or starting with it and a "-"), not the BCP 47 closeness matching of
+// golang.org/x/text/language (which would, say, answer en-GB to en-AU ahead
+// of an exact match on a later range), so the ranges are matched here.
 type Languages struct {
-	prefs   []language.Tag // acceptable languages, by preference
-	refused []language.Tag
+	ranges []langRange // by preference: q descending, then header order
 }
 
-// NewLanguages parses an Accept-Language header entry by entry (a malformed
-// entry is skipped, not the whole header); q=0 marks a language as not
-// acceptable.
+type langRange struct {
+	tag string // lower case; "*" for any
+	q   float64
+}
+
+// NewLanguages parses an Accept-Language header (RFC 2616 14.4). Malformed
+// entries are ignored; q=0 means "not acceptable".
 func NewLanguages(acceptLanguage string) *Languages {
-	type pref struct {
-		tag language.Tag
-		q   float32
-	}
-	var prefs []pref
 	var l Languages
-	for _, entry := range strings.Split(acceptLanguage, ",") {
-		tags, qs, err := language.ParseAcceptLanguage(entry)
-		if err != nil || len(tags) != 1 {
+	for _, part := range strings.Split(acceptLanguage, ",") {
+		tag, params, _ := strings.Cut(part, ";")
+		tag = strings.ToLower(strings.TrimSpace(tag))
+		if tag == "" {
 			continue
 		}
-		if qs[0] == 0 {
-			l.refused = append(l.refused, tags[0])
-			continue
+		q := 1.0
+		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
+			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			if err != nil || f < 0 || f > 1 {
+				continue
+			}
+			q = f
 		}
-		prefs = append(prefs, pref{tags[0], qs[0]})
+		l.ranges = append(l.ranges, langRange{tag, q})
 	}
-	sort.SliceStable(prefs, func(i, j int) bool { return prefs[i].q > prefs[j].q })
-	for _, p := range prefs {
-		l.prefs = append(l.prefs, p.tag)
-	}
+	sort.SliceStable(l.ranges, func(i, j int) bool { return l.ranges[i].q > l.ranges[j].q })
 	return &l
 }
 
 // Pick returns m with exactly one of its entries (m itself when it has at
-// most one): the best match for the preferences among the map's tags that
-// are not refused; when nothing matches (or there is no header), the first
-// English tag, else the first tag in sorted order — a stable answer, since a
-// canonical map must hold one language.
+// most one). The choice, for a map of language tags:
+//  1. RFC 2616 matching in preference order: a range equal to a tag, or a
+//     prefix of it followed by "-" ("en" matches "en-US"), or "*";
+//  2. else a tag of the same primary language as a preferred range ("en-GB"
+//     accepts "en-US"), in preference order;
+//  3. else, the header matching nothing (or absent), the first English tag,
+//     else the first tag, in sorted order: a stable answer is better than
+//     none, since a canonical map must hold one language.
+//
+// Tags whose language the header refuses (q=0) are passed over in 1 and 2.
 func (l *Languages) Pick(m map[string]any) map[string]any {
 	if len(m) <= 1 {
 		return m
@@ -270,44 +278,43 @@ func (l *Languages) Pick(m map[string]any) map[string]any {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	// The matcher answers its first supported tag when nothing matches, so
-	// the fallback goes first.
-	sort.SliceStable(keys, func(i, j int) bool { return isEnglish(keys[i]) && !isEnglish(keys[j]) })
-	var supported []language.Tag
-	var names []string
-	for _, k := range keys {
-		t, err := language.Parse(k)
-		if err != nil || l.isRefused(t) {
+	one := func(k string) map[string]any { return map[string]any{k: m[k]} }
+	refused := func(k string) bool {
+		lk := strings.ToLower(k)
+		for _, r := range l.ranges {
+			if r.q == 0 && (r.tag == lk || strings.HasPrefix(lk, r.tag+"-")) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, r := range l.ranges {
+		if r.q == 0 {
 			continue
 		}
-		supported, names = append(supported, t), append(names, k)
-	}
-	if len(supported) == 0 {
-		return map[string]any{keys[0]: m[keys[0]]}
-	}
-	_, i, _ := language.NewMatcher(supported).Match(l.prefs...)
-	return map[string]any{names[i]: m[names[i]]}
-}
-
-func (l *Languages) isRefused(t language.Tag) bool {
-	for _, r := range l.refused {
-		if r == t {
-			return true
-		}
-		if base, conf := t.Base(); conf != language.No {
-			if rb, _ := r.Base(); rb == base && r.Parent() == language.Und {
-				return true // "de;q=0" refuses de-AT too
+		for _, k := range keys {
+			lk := strings.ToLower(k)
+			if (r.tag == "*" || lk == r.tag || strings.HasPrefix(lk, r.tag+"-")) && !refused(k) {
+				return one(k)
 			}
 		}
 	}
-	return false
-}
-
-func isEnglish(tag string) bool {
-	t, err := language.Parse(tag)
-	if err != nil {
-		return false
+	for _, r := range l.ranges {
+		if r.q == 0 || r.tag == "*" {
+			continue
+		}
+		base, _, _ := strings.Cut(r.tag, "-")
+		for _, k := range keys {
+			kb, _, _ := strings.Cut(strings.ToLower(k), "-")
+			if kb == base && !refused(k) {
+				return one(k)
+			}
+		}
 	}
-	b, _ := t.Base()
-	return b.String() == "en"
+	for _, k := range keys {
+		if kb, _, _ := strings.Cut(strings.ToLower(k), "-"); kb == "en" {
+			return one(k)
+		}
+	}
+	return one(keys[0])
 }

@@ -101,14 +101,14 @@ func TestComm2_1_3_FormatCanonical(t *testing.T) {
 func TestComm2_1_3_LanguagePick(t *testing.T) {
 	m := map[string]any{"en-US": 1, "en-GB": 2, "de": 3, "fr-CA": 4}
 	for _, tc := range []struct{ header, want string }{
-		{"", "en-GB"},          // no preference: first English tag
-		{"de", "de"},           // exact
-		{"fr", "fr-CA"},        // RFC 2616 prefix match
-		{"EN-us", "en-US"},     // case-insensitive
-		{"en-AU, de", "en-GB"}, // BCP 47 matching: English, the first preference, is available
-		{"en-AU", "en-GB"},     // same primary language
+		{"", "en-GB"},       // no preference: first English tag
+		{"de", "de"},        // exact
+		{"fr", "fr-CA"},     // RFC 2616 prefix match
+		{"EN-us", "en-US"},  // case-insensitive
+		{"en-AU, de", "de"}, // strict match on a later range beats a looser one
+		{"en-AU", "en-GB"},  // same primary language
 		{"it, fr;q=0.3, de;q=0.8", "de"},
-		{"*", "en-GB"},         // any: the default (English first)
+		{"*", "de"},            // any: first tag in order
 		{"*, de;q=0", "en-GB"}, // any but German
 		{"ja", "en-GB"},        // nothing matches: English fallback
 		{"de;q=0, en-us;q=0, en;q=0, fr-ca;q=0", "en-GB"}, // everything refused: still one
