@@ -83,11 +83,13 @@ var testAuth = fakeAuth{
 var testConfig = config.Query{MaxLimit: 50, DefaultLimit: 20, Timeout: 10 * time.Second, WatermarkRefresh: time.Nanosecond}
 
 type env struct {
-	t   *testing.T
-	db  string
-	wm  *fakeWatermark
-	reg *prometheus.Registry
-	h   http.Handler
+	// rows are the fixtures inserted so far, by id (StatementRef targets).
+	rows map[uuid.UUID]store.StatementRow
+	t    *testing.T
+	db   string
+	wm   *fakeWatermark
+	reg  *prometheus.Registry
+	h    http.Handler
 }
 
 var nonIdent = regexp.MustCompile(`[^a-zA-Z0-9_]`)
@@ -154,14 +156,16 @@ func (f fx) raw() string {
 	return fmt.Sprintf(`{ "id" : "%s", "verb":{"id":"%s"},  "stored":"%s" }`, f.id, f.verb, f.stored.Format(time.RFC3339Nano))
 }
 
+// insert stores fixtures as the processor would: one store.StatementBatch,
+// and a statement whose object is a StatementRef inherits the index rows of
+// its target chain among the fixtures inserted so far (processor/sink does
+// the same from the store).
 func (e *env) insert(fs ...fx) {
 	e.t.Helper()
-	n := len(fs)
-	tenant, ids, stored, ts := make([]string, n), make([]uuid.UUID, n), make([]time.Time, n), make([]time.Time, n)
-	version, verb, otype, oid := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-	reg, voids := make([]uuid.UUID, n), make([]uuid.UUID, n)
-	agents, rel, acts := make([][]string, n), make([][]string, n), make([][]string, n)
-	auth, hash, raw := make([]string, n), make([]string, n), make([]string, n)
+	if e.rows == nil {
+		e.rows = map[uuid.UUID]store.StatementRow{}
+	}
+	rows := make([]store.StatementRow, len(fs))
 	for i, f := range fs {
 		if f.tenant == "" {
 			f.tenant = "acme"
@@ -169,21 +173,24 @@ func (e *env) insert(fs ...fx) {
 		if f.objType == "" {
 			f.objType = "Activity"
 		}
-		tenant[i], ids[i], stored[i], ts[i] = f.tenant, f.id, f.stored, f.stored
-		version[i], verb[i], otype[i], oid[i] = "1.0.0", f.verb, f.objType, f.objID
-		reg[i], voids[i] = f.reg, f.voids
-		agents[i], rel[i], acts[i] = nz(f.agents), nz(f.relAgents), nz(f.relActs)
-		auth[i], hash[i], raw[i] = "account:http://lrs|acme", "h-"+f.id.String(), f.raw()
+		rows[i] = store.StatementRow{Tenant: f.tenant, ID: f.id, Stored: f.stored, Timestamp: f.stored, Version: "1.0.0",
+			Verb: f.verb, ObjectType: f.objType, ObjectID: f.objID, Registration: f.reg, Voids: f.voids,
+			Agents: f.agents, RelatedAgents: f.relAgents, RelatedActivities: f.relActs,
+			Authority: "account:http://lrs|acme", ContentHash: "h-" + f.id.String(), Raw: []byte(f.raw())}
+		e.rows[f.id] = rows[i]
 	}
-	b := &store.Batch{Table: store.Table(e.db, "statements_in"), Columns: []store.Column{
-		{Name: "tenant", Data: tenant}, {Name: "id", Data: ids}, {Name: "stored", Data: stored},
-		{Name: "timestamp", Data: ts}, {Name: "version", Data: version}, {Name: "verb", Data: verb},
-		{Name: "object_type", Data: otype}, {Name: "object_id", Data: oid}, {Name: "registration", Data: reg},
-		{Name: "voids", Data: voids}, {Name: "agents", Data: agents}, {Name: "related_agents", Data: rel},
-		{Name: "related_activities", Data: acts}, {Name: "authority", Data: auth},
-		{Name: "content_hash", Data: hash}, {Name: "raw", Data: raw},
-	}}
-	if err := engine.Insert(context.Background(), b); err != nil {
+	for i := range rows {
+		r := rows[i]
+		for depth := 0; r.ObjectType == "StatementRef" && depth < 16; depth++ {
+			t, ok := e.rows[uuid.MustParse(r.ObjectID)]
+			if !ok || t.ID == rows[i].ID {
+				break
+			}
+			rows[i].Inherited = append(rows[i].Inherited, store.OwnIndexRows(&t)...)
+			r = t
+		}
+	}
+	if err := engine.Insert(context.Background(), store.StatementBatch(e.db, rows)); err != nil {
 		e.t.Fatal(err)
 	}
 }

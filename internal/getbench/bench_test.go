@@ -32,6 +32,8 @@ import (
 //	TRIBUTARY_BENCH_DIR         persistent chDB directory: a finished load of
 //	                            the same size is reused (default: a temp dir,
 //	                            removed afterwards)
+//	TRIBUTARY_BENCH_FILTER_SECONDS  stop sampling a filter after this long
+//	                            (at least 20 requests; default 30)
 //	TRIBUTARY_BENCH_LOAD_ONLY   "1": TestLoad only loads (or reuses) the data
 //	TRIBUTARY_BENCH_EXPLAIN     "1": log the SQL and EXPLAIN indexes = 1 of the
 //	                            slowest request of every filter over 50 ms
@@ -40,10 +42,18 @@ import (
 const (
 	defaultStatements = 200000
 	slowMs            = 50
-	// filterCap stops sampling a filter (after at least 20 requests) so a
-	// slow one cannot take the whole run; "samples" reports how many ran.
-	filterCap = 30 * time.Second
+	// defaultFilterCap stops sampling a filter (after at least 20 requests)
+	// so a slow one cannot take the whole run; "samples" reports how many
+	// ran. TRIBUTARY_BENCH_FILTER_SECONDS overrides it.
+	defaultFilterCap = 30 * time.Second
 )
+
+func filterCap() time.Duration {
+	if s, err := strconv.Atoi(os.Getenv("TRIBUTARY_BENCH_FILTER_SECONDS")); err == nil && s > 0 {
+		return time.Duration(s) * time.Second
+	}
+	return defaultFilterCap
+}
 
 // fixedWatermark says everything up to 2100 is visible: the store is static.
 type fixedWatermark struct{}
@@ -348,6 +358,8 @@ func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
 // TestLoad loads TRIBUTARY_BENCH_STATEMENTS statements into
 // TRIBUTARY_BENCH_DIR once, for later benchmark runs to reuse:
 //
+//	TRIBUTARY_BENCH_FILTER_SECONDS  stop sampling a filter after this long
+//	                            (at least 20 requests; default 30)
 //	TRIBUTARY_BENCH_LOAD_ONLY=1 TRIBUTARY_BENCH_DIR=/var/tmp/getbench TRIBUTARY_BENCH_STATEMENTS=10000000 \
 //	  go test -run TestLoad -timeout 60m ./internal/getbench
 func TestLoad(t *testing.T) {
@@ -380,7 +392,7 @@ func BenchmarkGET(b *testing.B) {
 	explain := os.Getenv("TRIBUTARY_BENCH_EXPLAIN") == "1"
 	for _, f := range e.filters {
 		b.Run(f.name, func(b *testing.B) {
-			for _, u := range f.urls[:min(len(f.urls), 8)] { // warm caches
+			for _, u := range f.urls[:min(len(f.urls), 4)] { // warm caches
 				if code, body := e.do(u); code != http.StatusOK {
 					b.Fatalf("GET %s: %d %s", u, code, body)
 				}
@@ -395,9 +407,9 @@ func BenchmarkGET(b *testing.B) {
 				resultsN int
 			)
 			b.ResetTimer()
-			began := time.Now()
+			began, capDur := time.Now(), filterCap()
 			for i := 0; i < b.N; i++ {
-				if i >= 20 && time.Since(began) > filterCap {
+				if i >= 20 && time.Since(began) > capDur {
 					break // enough samples for a slow filter
 				}
 				u := f.urls[i%len(f.urls)]

@@ -74,6 +74,9 @@ func (s *Sink) Write(ctx context.Context, batch []*envelope.Envelope) ([]consume
 	if err != nil {
 		return nil, err
 	}
+	if err := s.resolveRefs(ctx, rows); err != nil {
+		return nil, storeFailure(err)
+	}
 	for _, env := range batch {
 		if conflicts[store.StatementKey{Tenant: env.Tenant, ID: env.ID}] == env.ContentHash && env.ContentHash != "" {
 			rejected = append(rejected, consumer.Rejected{Envelope: env, Reason: ReasonConflict})

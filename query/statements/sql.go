@@ -37,13 +37,15 @@ type driver struct {
 //     verb) as one range of statement_index;
 //   - the other plain filters are decided on the index row (verb,
 //     registration, object_id, agents);
-//   - related_agents / related_activities as secondary filters need the
-//     statements columns related_agents / related_activities;
+//   - related_agents / related_activities as secondary filters are a second
+//     range of statement_index for the same (id, via): the same statement,
+//     itself or a StatementRef target it inherited rows from, meets every
+//     condition (Communication 2.1.3 "Filter Conditions for StatementRefs");
 //   - no filter at all reads statements by (tenant, stored).
 type plan struct {
 	drive    *driver
 	indexAnd []string // conditions on statement_index columns
-	stmtAnd  []string // conditions that need the statements table
+	also     []driver // further statement_index ranges the same (id, via) must be in
 }
 
 func newPlan(f Filter) plan {
@@ -72,14 +74,14 @@ func newPlan(f Filter) plan {
 	}
 	if f.Agent != "" && p.drive.kind != agentKind {
 		if f.RelatedAgents {
-			p.stmtAnd = append(p.stmtAnd, "has(related_agents, "+store.String(f.Agent)+")")
+			p.also = append(p.also, driver{agentKind, f.Agent})
 		} else {
 			p.indexAnd = append(p.indexAnd, "has(agents, "+store.String(f.Agent)+")")
 		}
 	}
 	if f.Activity != "" && p.drive.kind != activityKind {
 		if f.RelatedActivities {
-			p.stmtAnd = append(p.stmtAnd, "has(related_activities, "+store.String(f.Activity)+")")
+			p.also = append(p.also, driver{activityKind, f.Activity})
 		} else {
 			p.indexAnd = append(p.indexAnd, "object_id = "+store.String(f.Activity))
 		}
@@ -95,13 +97,12 @@ func newPlan(f Filter) plan {
 // Voided statements are left out and a redelivered copy not yet merged away
 // shows once (LIMIT 1 BY id).
 //
-// With a filter, a statement also matches when its object is a StatementRef
-// to a statement that matches the filter (Communication 2.1.3 "Filter
-// Conditions for StatementRefs", Data 2.3.2), voided or not (Communication
-// 2.1.4: the voiding statement is returned too); since, until and the page
-// apply to the referring statement. One level of reference is followed.
-// The two kinds of match are paged separately (each at most Limit+1 rows, in
-// page order) and merged.
+// A statement whose object is a StatementRef to a statement meeting the
+// filter meets it too (Communication 2.1.3 "Filter Conditions for
+// StatementRefs", recursively; Communication 2.1.4: the voiding statement
+// too): the processor copied the target's index rows to the referring
+// statement when it stored it, so the index answers both at once, and since,
+// until and the page apply to the referring statement's own stored time.
 func ListSQL(db, tenant string, c Cursor) string {
 	p := newPlan(c.Filter)
 	t := store.String(tenant)
@@ -127,54 +128,22 @@ func ListSQL(db, tenant string, c Cursor) string {
 		b.WriteString("\nORDER BY " + order + "\nLIMIT 1 BY id\n" + limit)
 		return b.String()
 	}
-	index := func(indent string, withWindow bool) {
-		b.WriteString("\n" + indent + "FROM " + store.Table(db, "statement_index") + "\n" + indent + "WHERE tenant = " + t)
-		and(indent+"  ", "kind = "+store.String(p.drive.kind), "key = "+store.String(p.drive.key))
-		if withWindow {
-			and(indent+"  ", window...)
-		}
-		and(indent+"  ", p.indexAnd...)
-	}
-	// refs pages the statements whose StatementRef object targets a match.
-	refs := func() {
-		b.WriteString("\n    SELECT stored, id\n    FROM " + store.Table(db, "statements") + "\n    WHERE tenant = " + t)
-		and("      ", window...)
-		and("      ", "object_type = 'StatementRef'")
-		b.WriteString("\n      AND toUUIDOrZero(object_id) IN (")
-		if len(p.stmtAnd) == 0 {
-			b.WriteString("\n        SELECT id")
-			index("        ", false)
-		} else {
-			b.WriteString("\n        SELECT id\n        FROM " + store.Table(db, "statements") + "\n        WHERE tenant = " + t +
-				"\n          AND (stored, id) IN (\n          SELECT stored, id")
-			index("          ", false)
-			b.WriteString("\n        )")
-			and("          ", p.stmtAnd...)
-		}
+	b.WriteString("\n  AND (stored, id) IN (\n    SELECT stored, id\n    FROM " + store.Table(db, "statement_index") +
+		"\n    WHERE tenant = " + t)
+	and("      ", "kind = "+store.String(p.drive.kind), "key = "+store.String(p.drive.key))
+	and("      ", window...)
+	and("      ", p.indexAnd...)
+	for _, d := range p.also {
+		b.WriteString("\n      AND (id, via) IN (\n        SELECT id, via\n        FROM " + store.Table(db, "statement_index") +
+			"\n        WHERE tenant = " + t)
+		and("          ", "kind = "+store.String(d.kind), "key = "+store.String(d.key))
+		and("          ", window...)
 		b.WriteString("\n      )")
-		and("      ", notVoided)
-		b.WriteString("\n    ORDER BY " + order + "\n    LIMIT 1 BY id\n    " + limit)
 	}
-	if len(p.stmtAnd) == 0 {
-		// Every filter is decided in the index: page there, fetch raw for
-		// at most 2 × (Limit+1) rows.
-		b.WriteString("\n  AND (stored, id) IN (\n    SELECT stored, id")
-		index("    ", true)
-		and("      ", notVoided)
-		b.WriteString("\n    ORDER BY " + order + "\n    LIMIT 1 BY id\n    " + limit + "\n    UNION ALL")
-		refs()
-		b.WriteString("\n  )")
-		b.WriteString("\nORDER BY " + order + "\nLIMIT 1 BY id\n" + limit)
-		return b.String()
-	}
-	b.WriteString("\n  AND (((stored, id) IN (\n    SELECT stored, id")
-	index("    ", true)
-	b.WriteString("\n  )")
-	and("  ", p.stmtAnd...)
-	b.WriteString(")\n  OR (stored, id) IN (")
-	refs()
-	b.WriteString("\n  ))")
-	and("  ", notVoided)
+	// Every filter is decided in the index: page there, fetch raw for at
+	// most Limit+1 rows.
+	and("      ", notVoided)
+	b.WriteString("\n    ORDER BY " + order + "\n    LIMIT 1 BY id\n    " + limit + "\n  )")
 	b.WriteString("\nORDER BY " + order + "\nLIMIT 1 BY id\n" + limit)
 	return b.String()
 }

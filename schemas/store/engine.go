@@ -64,6 +64,8 @@ type Batch struct {
 //	[]time.Time   for DateTime64(3, 'UTC')
 //	[]uuid.UUID   for UUID
 //	[][]string    for Array(String), Array(LowCardinality(String))
+//	[][]uuid.UUID for Array(UUID)
+//	[][][]string  for Array(Array(String))
 type Column struct {
 	Name string
 	Data any

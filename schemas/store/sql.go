@@ -100,6 +100,10 @@ func columnLen(data any) int {
 		return len(d)
 	case [][]string:
 		return len(d)
+	case [][]uuid.UUID:
+		return len(d)
+	case [][][]string:
+		return len(d)
 	default:
 		return -1
 	}

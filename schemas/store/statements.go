@@ -33,6 +33,11 @@ type StatementRow struct {
 	Authority         string
 	ContentHash       string
 	Raw               []byte
+	// Inherited are the statement_index rows of the statement this one
+	// targets with a StatementRef object (and, through it, of that
+	// statement's own target, recursively): filters match a referring
+	// statement when they match its target (Communication 2.1.3).
+	Inherited []IndexRow
 	// ActivityDefinitions are the definitions of every Activity of the
 	// statement that carries one (object, context activities, and those of a
 	// SubStatement), for the activity_definitions table (migration 0004). They
@@ -66,6 +71,47 @@ func ActivityDefinitionBatch(db string, rows []StatementRow) *Batch {
 	}}
 }
 
+// IndexRow is one statement_index row of a statement: the filter kind and key
+// it matches, with the columns a query checks alongside.
+type IndexRow struct {
+	Kind, Key, Verb string
+	Registration    uuid.UUID
+	ObjectID        string
+	Agents          []string
+	// Via is the statement the row describes when it is inherited through a
+	// StatementRef (nil for a statement's own rows).
+	Via uuid.UUID
+}
+
+// OwnIndexRows are the statement_index rows a statement gets for itself: the
+// same rows statement_index_mv derives from its statements_in columns (a
+// store test holds the two together). Via is the statement's id, for when
+// the rows are inherited by a statement targeting it.
+func OwnIndexRows(r *StatementRow) []IndexRow {
+	var out []IndexRow
+	add := func(kind, key string) {
+		out = append(out, IndexRow{Kind: kind, Key: key, Verb: r.Verb, Registration: r.Registration,
+			ObjectID: r.ObjectID, Agents: r.Agents, Via: r.ID})
+	}
+	for _, a := range r.Agents {
+		add("agent", a)
+	}
+	for _, a := range r.RelatedAgents {
+		add("related_agent", a)
+	}
+	add("verb", r.Verb)
+	if r.ObjectType == "Activity" {
+		add("activity", r.ObjectID)
+	}
+	for _, a := range r.RelatedActivities {
+		add("related_activity", a)
+	}
+	if r.Registration != uuid.Nil {
+		add("registration", r.Registration.String())
+	}
+	return out
+}
+
 // StatementBatch builds the single insert that stores rows (and, through the
 // materialized views, every lookup table).
 func StatementBatch(db string, rows []StatementRow) *Batch {
@@ -73,9 +119,12 @@ func StatementBatch(db string, rows []StatementRow) *Batch {
 	var (
 		tenant, version, verb, objType, objID, authority, hash, raw = make([]string, n), make([]string, n),
 			make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-		ids, regs, voids               = make([]uuid.UUID, n), make([]uuid.UUID, n), make([]uuid.UUID, n)
-		stored, ts                     = make([]time.Time, n), make([]time.Time, n)
-		agents, relAgents, relActivity = make([][]string, n), make([][]string, n), make([][]string, n)
+		ids, regs, voids                 = make([]uuid.UUID, n), make([]uuid.UUID, n), make([]uuid.UUID, n)
+		stored, ts                       = make([]time.Time, n), make([]time.Time, n)
+		agents, relAgents, relActivity   = make([][]string, n), make([][]string, n), make([][]string, n)
+		refKind, refKey, refVerb, refObj = make([][]string, n), make([][]string, n), make([][]string, n), make([][]string, n)
+		refReg, refVia                   = make([][]uuid.UUID, n), make([][]uuid.UUID, n)
+		refAgents                        = make([][][]string, n)
 	)
 	for i, r := range rows {
 		tenant[i], ids[i], stored[i], ts[i] = r.Tenant, r.ID, r.Stored, r.Timestamp
@@ -83,12 +132,21 @@ func StatementBatch(db string, rows []StatementRow) *Batch {
 		regs[i], voids[i] = r.Registration, r.Voids
 		agents[i], relAgents[i], relActivity[i] = nonNil(r.Agents), nonNil(r.RelatedAgents), nonNil(r.RelatedActivities)
 		authority[i], hash[i], raw[i] = r.Authority, r.ContentHash, string(r.Raw)
+		m := len(r.Inherited)
+		refKind[i], refKey[i], refVerb[i], refObj[i] = make([]string, m), make([]string, m), make([]string, m), make([]string, m)
+		refReg[i], refAgents[i], refVia[i] = make([]uuid.UUID, m), make([][]string, m), make([]uuid.UUID, m)
+		for j, x := range r.Inherited {
+			refKind[i][j], refKey[i][j], refVerb[i][j], refObj[i][j] = x.Kind, x.Key, x.Verb, x.ObjectID
+			refReg[i][j], refAgents[i][j], refVia[i][j] = x.Registration, nonNil(x.Agents), x.Via
+		}
 	}
 	return &Batch{Table: Table(db, "statements_in"), Columns: []Column{
 		{"tenant", tenant}, {"id", ids}, {"stored", stored}, {"timestamp", ts}, {"version", version},
 		{"verb", verb}, {"object_type", objType}, {"object_id", objID}, {"registration", regs}, {"voids", voids},
 		{"agents", agents}, {"related_agents", relAgents}, {"related_activities", relActivity},
 		{"authority", authority}, {"content_hash", hash}, {"raw", raw},
+		{"ref_kind", refKind}, {"ref_key", refKey}, {"ref_verb", refVerb}, {"ref_registration", refReg},
+		{"ref_object_id", refObj}, {"ref_agents", refAgents}, {"ref_via", refVia},
 	}}
 }
 
@@ -153,4 +211,43 @@ func contentHashes(ctx context.Context, e Engine, db string, keys []StatementKey
 		return fmt.Errorf("read statement ids: %w", err)
 	}
 	return nil
+}
+
+// StatementsByID returns the stored bytes of every key that is stored. Keys
+// are resolved through statement_ids, so each read of statements is a primary
+// key lookup on (tenant, stored, id).
+func StatementsByID(ctx context.Context, e Engine, db string, keys []StatementKey) (map[StatementKey][]byte, error) {
+	out := make(map[StatementKey][]byte, len(keys))
+	byTenant := map[string][]uuid.UUID{}
+	for _, k := range keys {
+		byTenant[k.Tenant] = append(byTenant[k.Tenant], k.ID)
+	}
+	for tenant, ids := range byTenant {
+		for start := 0; start < len(ids); start += maxLookup {
+			chunk := ids[start:min(start+maxLookup, len(ids))]
+			t := String(tenant)
+			q := fmt.Sprintf("SELECT id, raw FROM %s WHERE tenant = %s AND (stored, id) IN "+
+				"(SELECT stored, id FROM %s WHERE tenant = %s AND id IN (%s)) LIMIT 1 BY id",
+				Table(db, "statements"), t, Table(db, "statement_ids"), t, UUIDs(chunk))
+			rows, err := e.Query(ctx, q)
+			if err != nil {
+				return nil, fmt.Errorf("read statements by id: %w", err)
+			}
+			for rows.Next() {
+				var id uuid.UUID
+				var raw []byte
+				if err := rows.Scan(&id, &raw); err != nil {
+					rows.Close()
+					return nil, fmt.Errorf("scan statements by id: %w", err)
+				}
+				out[StatementKey{Tenant: tenant, ID: id}] = raw
+			}
+			err = rows.Err()
+			rows.Close()
+			if err != nil {
+				return nil, fmt.Errorf("read statements by id: %w", err)
+			}
+		}
+	}
+	return out, nil
 }

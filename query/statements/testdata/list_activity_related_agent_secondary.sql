@@ -2,40 +2,26 @@ SELECT id, stored, raw
 FROM `lrs`.`statements`
 WHERE tenant = 'acme'
   AND stored <= fromUnixTimestamp64Milli(toInt64(1709294400500), 'UTC')
-  AND (((stored, id) IN (
+  AND (stored, id) IN (
     SELECT stored, id
     FROM `lrs`.`statement_index`
     WHERE tenant = 'acme'
       AND kind = 'registration'
       AND key = 'ff0e2c8a-0b4d-4c1a-9d8e-3c5a6f7b8c9d'
       AND stored <= fromUnixTimestamp64Milli(toInt64(1709294400500), 'UTC')
-  )
-  AND has(related_agents, 'mbox:mailto:ann@example.com'))
-  OR (stored, id) IN (
-    SELECT stored, id
-    FROM `lrs`.`statements`
-    WHERE tenant = 'acme'
-      AND stored <= fromUnixTimestamp64Milli(toInt64(1709294400500), 'UTC')
-      AND object_type = 'StatementRef'
-      AND toUUIDOrZero(object_id) IN (
-        SELECT id
-        FROM `lrs`.`statements`
+      AND (id, via) IN (
+        SELECT id, via
+        FROM `lrs`.`statement_index`
         WHERE tenant = 'acme'
-          AND (stored, id) IN (
-          SELECT stored, id
-          FROM `lrs`.`statement_index`
-          WHERE tenant = 'acme'
-            AND kind = 'registration'
-            AND key = 'ff0e2c8a-0b4d-4c1a-9d8e-3c5a6f7b8c9d'
-        )
-          AND has(related_agents, 'mbox:mailto:ann@example.com')
+          AND kind = 'related_agent'
+          AND key = 'mbox:mailto:ann@example.com'
+          AND stored <= fromUnixTimestamp64Milli(toInt64(1709294400500), 'UTC')
       )
       AND id NOT IN (SELECT toUUID(key) FROM `lrs`.`statement_index` WHERE tenant = 'acme' AND kind = 'voids')
     ORDER BY stored DESC, id DESC
     LIMIT 1 BY id
     LIMIT 11
-  ))
-  AND id NOT IN (SELECT toUUID(key) FROM `lrs`.`statement_index` WHERE tenant = 'acme' AND kind = 'voids')
+  )
 ORDER BY stored DESC, id DESC
 LIMIT 1 BY id
 LIMIT 11

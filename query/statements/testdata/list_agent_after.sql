@@ -15,24 +15,6 @@ WHERE tenant = 'acme'
     ORDER BY stored DESC, id DESC
     LIMIT 1 BY id
     LIMIT 11
-    UNION ALL
-    SELECT stored, id
-    FROM `lrs`.`statements`
-    WHERE tenant = 'acme'
-      AND stored <= fromUnixTimestamp64Milli(toInt64(1709290800123), 'UTC')
-      AND (stored < fromUnixTimestamp64Milli(toInt64(1709290800123), 'UTC') OR id < toUUID('00000000-0000-4000-8000-000000000042'))
-      AND object_type = 'StatementRef'
-      AND toUUIDOrZero(object_id) IN (
-        SELECT id
-        FROM `lrs`.`statement_index`
-        WHERE tenant = 'acme'
-          AND kind = 'agent'
-          AND key = 'mbox:mailto:ann@example.com'
-      )
-      AND id NOT IN (SELECT toUUID(key) FROM `lrs`.`statement_index` WHERE tenant = 'acme' AND kind = 'voids')
-    ORDER BY stored DESC, id DESC
-    LIMIT 1 BY id
-    LIMIT 11
   )
 ORDER BY stored DESC, id DESC
 LIMIT 1 BY id

@@ -2,7 +2,7 @@ SELECT id, stored, raw
 FROM `lrs`.`statements`
 WHERE tenant = 'acme'
   AND stored <= fromUnixTimestamp64Milli(toInt64(1709294400500), 'UTC')
-  AND (((stored, id) IN (
+  AND (stored, id) IN (
     SELECT stored, id
     FROM `lrs`.`statement_index`
     WHERE tenant = 'acme'
@@ -10,34 +10,19 @@ WHERE tenant = 'acme'
       AND key = 'mbox:mailto:ann@example.com'
       AND stored <= fromUnixTimestamp64Milli(toInt64(1709294400500), 'UTC')
       AND verb = 'http://adlnet.gov/expapi/verbs/completed'
-  )
-  AND has(related_activities, 'http://example.com/act/1'))
-  OR (stored, id) IN (
-    SELECT stored, id
-    FROM `lrs`.`statements`
-    WHERE tenant = 'acme'
-      AND stored <= fromUnixTimestamp64Milli(toInt64(1709294400500), 'UTC')
-      AND object_type = 'StatementRef'
-      AND toUUIDOrZero(object_id) IN (
-        SELECT id
-        FROM `lrs`.`statements`
+      AND (id, via) IN (
+        SELECT id, via
+        FROM `lrs`.`statement_index`
         WHERE tenant = 'acme'
-          AND (stored, id) IN (
-          SELECT stored, id
-          FROM `lrs`.`statement_index`
-          WHERE tenant = 'acme'
-            AND kind = 'agent'
-            AND key = 'mbox:mailto:ann@example.com'
-            AND verb = 'http://adlnet.gov/expapi/verbs/completed'
-        )
-          AND has(related_activities, 'http://example.com/act/1')
+          AND kind = 'related_activity'
+          AND key = 'http://example.com/act/1'
+          AND stored <= fromUnixTimestamp64Milli(toInt64(1709294400500), 'UTC')
       )
       AND id NOT IN (SELECT toUUID(key) FROM `lrs`.`statement_index` WHERE tenant = 'acme' AND kind = 'voids')
     ORDER BY stored DESC, id DESC
     LIMIT 1 BY id
     LIMIT 11
-  ))
-  AND id NOT IN (SELECT toUUID(key) FROM `lrs`.`statement_index` WHERE tenant = 'acme' AND kind = 'voids')
+  )
 ORDER BY stored DESC, id DESC
 LIMIT 1 BY id
 LIMIT 11

@@ -13,23 +13,6 @@ WHERE tenant = 'acme'
     ORDER BY stored DESC, id DESC
     LIMIT 1 BY id
     LIMIT 11
-    UNION ALL
-    SELECT stored, id
-    FROM `lrs`.`statements`
-    WHERE tenant = 'acme'
-      AND stored <= fromUnixTimestamp64Milli(toInt64(1709294400500), 'UTC')
-      AND object_type = 'StatementRef'
-      AND toUUIDOrZero(object_id) IN (
-        SELECT id
-        FROM `lrs`.`statement_index`
-        WHERE tenant = 'acme'
-          AND kind = 'related_agent'
-          AND key = 'mbox:mailto:ann@example.com'
-      )
-      AND id NOT IN (SELECT toUUID(key) FROM `lrs`.`statement_index` WHERE tenant = 'acme' AND kind = 'voids')
-    ORDER BY stored DESC, id DESC
-    LIMIT 1 BY id
-    LIMIT 11
   )
 ORDER BY stored DESC, id DESC
 LIMIT 1 BY id

@@ -98,6 +98,14 @@ func nativeColumn(data any) (proto.ColInput, error) {
 		col := new(proto.ColStr).Array()
 		col.AppendArr(d)
 		return col, nil
+	case [][]uuid.UUID:
+		col := proto.NewArray[uuid.UUID](new(proto.ColUUID))
+		col.AppendArr(d)
+		return col, nil
+	case [][][]string:
+		col := proto.NewArray[[]string](new(proto.ColStr).Array())
+		col.AppendArr(d)
+		return col, nil
 	case nil:
 		return nil, errors.New("no data")
 	default:

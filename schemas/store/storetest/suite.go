@@ -25,6 +25,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Engine) {
 		{"PingAndClose", testPingAndClose},
 		{"ExecDDL", testExecDDL},
 		{"InsertAndScanEveryType", testInsertAndScanEveryType},
+		{"InsertNestedArrays", testInsertNestedArrays},
 		{"ScanConversions", testScanConversions},
 		{"ScanRejectsBadDestinations", testScanRejects},
 		{"StringsRoundTripExactly", testStringsRoundTrip},
@@ -33,6 +34,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Engine) {
 		{"UnknownTableIsServerError", testUnknownTable},
 		{"MigrateIsIdempotent", testMigrate},
 		{"StatementsInFeedsEveryTable", testStatementsIn},
+		{"IndexRowsMirrorTheView", testIndexRowsMirrorTheView},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -110,6 +110,34 @@ func testInsertAndScanEveryType(t *testing.T, e store.Engine, db string) {
 	}
 }
 
+// testInsertNestedArrays inserts the Array(UUID) and Array(Array(String))
+// column types and reads them back rendered as text.
+func testInsertNestedArrays(t *testing.T, e store.Engine, db string) {
+	createDB(t, e, db)
+	tbl := store.Table(db, "nested")
+	exec(t, e, "CREATE TABLE "+tbl+" (n UInt32, ids Array(UUID), nested Array(Array(String))) ENGINE = MergeTree ORDER BY n")
+	a, b := uuid.MustParse("01234567-89ab-cdef-0123-456789abcdef"), uuid.MustParse("f47ac10b-58cc-4372-a567-0e02b2c3d479")
+	batch := &store.Batch{Table: tbl, Columns: []store.Column{
+		{Name: "n", Data: []uint32{1, 2}},
+		{Name: "ids", Data: [][]uuid.UUID{{a, b}, {}}},
+		{Name: "nested", Data: [][][]string{{{"x", "y"}, {}, {"z'"}}, {}}},
+	}}
+	if err := e.Insert(ctx(t), batch); err != nil {
+		t.Fatalf("Insert: %v", err)
+	}
+	var got []string
+	queryRows(t, e, "SELECT toString(ids), toString(nested) FROM "+tbl+" ORDER BY n", func(r store.Rows) error {
+		var ids, nested string
+		err := r.Scan(&ids, &nested)
+		got = append(got, ids+" "+nested)
+		return err
+	})
+	want := []string{"['" + a.String() + "','" + b.String() + "'] [['x','y'],[],['z\\'']]", "[] []"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+}
+
 // testScanConversions scans every source type into every destination the
 // Rows contract allows.
 func testScanConversions(t *testing.T, e store.Engine, _ string) {

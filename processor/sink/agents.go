@@ -1,0 +1,122 @@
+package sink
+
+import (
+	"bytes"
+	"time"
+
+	"github.com/tributary-lrs/tributary/schemas/store"
+	"github.com/tributary-lrs/tributary/schemas/xapi"
+)
+
+// AgentName is one name the statement gives an Agent or Identified Group,
+// keyed by the canonical IFI (xapi.AgentKey).
+type AgentName struct {
+	Key, Name string
+}
+
+// AgentNames collects every (IFI key, name) pair of st, for the Agents
+// resource (Communication 2.4, Person object): the actor, an Agent or Group
+// object, the authority, context instructor and team, the 2.0
+// contextAgents[].agent and contextGroups[].group, the members of every Group
+// among these, and the same places inside a SubStatement object. Agents
+// without a name or without an IFI (Anonymous Groups, whose members still
+// count) contribute nothing. Each pair appears once, in first-seen order.
+func AgentNames(st xapi.Statement) []AgentName {
+	var out []AgentName
+	seen := map[AgentName]bool{}
+	var add func(v any)
+	add = func(v any) {
+		a, ok := v.(map[string]any)
+		if !ok {
+			return
+		}
+		switch a["objectType"] {
+		case nil, "Agent", "Group":
+		default:
+			return
+		}
+		if name, ok := a["name"].(string); ok && name != "" {
+			if key, ok := xapi.AgentKey(a); ok {
+				if n := (AgentName{Key: key, Name: name}); !seen[n] {
+					seen[n] = true
+					out = append(out, n)
+				}
+			}
+		}
+		if members, ok := a["member"].([]any); ok {
+			for _, m := range members {
+				add(m)
+			}
+		}
+	}
+	var walk func(s map[string]any, depth int)
+	walk = func(s map[string]any, depth int) {
+		add(s["actor"])
+		obj, _ := s["object"].(map[string]any)
+		if obj != nil {
+			switch obj["objectType"] {
+			case "Agent", "Group":
+				add(obj)
+			case "SubStatement":
+				if depth == 0 {
+					walk(obj, 1)
+				}
+			}
+		}
+		if depth == 0 {
+			add(s["authority"])
+		}
+		if ctx, ok := s["context"].(map[string]any); ok {
+			add(ctx["instructor"])
+			add(ctx["team"])
+			if cas, ok := ctx["contextAgents"].([]any); ok {
+				for _, ca := range cas {
+					if m, ok := ca.(map[string]any); ok {
+						add(m["agent"])
+					}
+				}
+			}
+			if cgs, ok := ctx["contextGroups"].([]any); ok {
+				for _, cg := range cgs {
+					if m, ok := cg.(map[string]any); ok {
+						add(m["group"])
+					}
+				}
+			}
+		}
+	}
+	if st != nil {
+		walk(st, 0)
+	}
+	return out
+}
+
+// AgentNameBatch builds the insert into agent_names (migration 0008) of the
+// agent names of rows, each stamped with its statement's stored time. It
+// decodes each row's Raw statement; a statement without any "name" key (and
+// no \u escape that could spell one) is skipped without decoding, and one that does not decode (impossible for a
+// row built by Row) contributes nothing. It returns nil when there is nothing
+// to insert. Insert it before the statements, as the activity definitions
+// are, so a stored statement is never visible without its names.
+func AgentNameBatch(db string, rows []store.StatementRow) *store.Batch {
+	var tenant, key, name []string
+	var stored []time.Time
+	for _, r := range rows {
+		if !bytes.Contains(r.Raw, []byte(`"name"`)) && !bytes.Contains(r.Raw, []byte(`\u`)) {
+			continue
+		}
+		st, err := xapi.DecodeStatement(r.Raw)
+		if err != nil {
+			continue
+		}
+		for _, n := range AgentNames(st) {
+			tenant, key, name, stored = append(tenant, r.Tenant), append(key, n.Key), append(name, n.Name), append(stored, r.Stored)
+		}
+	}
+	if len(tenant) == 0 {
+		return nil
+	}
+	return &store.Batch{Table: store.Table(db, "agent_names"), Columns: []store.Column{
+		{Name: "tenant", Data: tenant}, {Name: "agent_key", Data: key}, {Name: "name", Data: name}, {Name: "stored", Data: stored},
+	}}
+}

@@ -1,0 +1,101 @@
+package resources
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/tributary-lrs/tributary/schemas/store"
+)
+
+// Activity is the Activity object returned by the Activities resource.
+type Activity struct {
+	ID         string          `json:"id"`
+	ObjectType string          `json:"objectType"`
+	Definition json.RawMessage `json:"definition,omitempty"`
+}
+
+// ActivitySQL reads the canonical definition of one Activity of tenant: at
+// most one row (definition, stored). Canonical is the most recently stored
+// definition, as for format=canonical (see statements.DefinitionsSQL):
+// argMax picks it before ReplacingMergeTree(stored) has merged.
+func ActivitySQL(db, tenant, activityID string) string {
+	return "SELECT argMax(definition, stored), max(stored)\nFROM " + store.Table(db, "activity_definitions") +
+		"\nWHERE tenant = " + store.String(tenant) + " AND activity_id = " + store.String(activityID) +
+		"\nGROUP BY activity_id"
+}
+
+// getActivity serves GET and HEAD /xapi/activities?activityId=…
+// (Communication 2.5; 2.0 §4.1.6.4): the Activity with its canonical
+// definition. Without a stored definition it answers 200 with
+// {"id", "objectType": "Activity"}: a SHALL under 2.0, a SHOULD* under
+// 1.0.3, served the same for both as the 2.0 notes (§3.4) recommend.
+// Last-Modified is when the canonical definition was stored.
+func (s *Service) getActivity(w http.ResponseWriter, r *http.Request) {
+	id, err := param(r, "activityId")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if !isIRI(id) {
+		s.fail(w, r, badf("activityId must be an IRI (Communication 2.5, Data 2.4.4.1)"))
+		return
+	}
+	ten, ok := tenant(r)
+	if !ok {
+		s.fail(w, r, fmt.Errorf("no principal on an authenticated route"))
+		return
+	}
+	rows, err := s.d.Engine.Query(r.Context(), ActivitySQL(s.d.Database, ten, id))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	defer rows.Close()
+	act := Activity{ID: id, ObjectType: "Activity"}
+	var modified time.Time
+	if rows.Next() {
+		var def string
+		if err := rows.Scan(&def, &modified); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if def != "" && json.Valid([]byte(def)) {
+			act.Definition = json.RawMessage(def)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	respond(w, r, act, modified)
+}
+
+// isIRI is a structural IRI check (RFC 3987): an RFC 3986 scheme, ":", a
+// non-empty remainder, and no whitespace or control characters. The
+// statement validator holds the full grammar; a stricter check here could
+// only turn a lookup that finds nothing into a 400.
+func isIRI(s string) bool {
+	colon := -1
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c == 0x7f {
+			return false
+		}
+		if colon < 0 && c == ':' {
+			colon = i
+		}
+	}
+	if colon < 1 || colon == len(s)-1 {
+		return false
+	}
+	for i := 0; i < colon; i++ {
+		c := s[i]
+		alpha := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+		if !(alpha || i > 0 && (c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.')) {
+			return false
+		}
+	}
+	return true
+}

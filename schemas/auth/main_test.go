@@ -1,0 +1,65 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"regexp"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/tributary-lrs/tributary/schemas/store"
+	"github.com/tributary-lrs/tributary/schemas/store/chdb"
+)
+
+var (
+	engine *chdb.Engine
+	dbSeq  atomic.Int64
+)
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "auth-chdb-*")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	engine, err = chdb.Open(dir)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	_ = engine.Close()
+	_ = os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+var nonIdent = regexp.MustCompile(`[^a-zA-Z0-9_]`)
+
+// testHash keeps argon2id cheap in tests.
+var testHash = HashParams{Time: 1, Memory: 64, Threads: 1}
+
+// clock is a settable clock.
+type clock struct{ t atomic.Int64 }
+
+func newClock() *clock {
+	c := &clock{}
+	c.t.Store(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC).UnixNano())
+	return c
+}
+func (c *clock) Now() time.Time      { return time.Unix(0, c.t.Load()).UTC() }
+func (c *clock) Add(d time.Duration) { c.t.Add(int64(d)) }
+
+// newStore migrates a fresh database and returns a Store on it.
+func newStore(t *testing.T) *Store {
+	t.Helper()
+	db := fmt.Sprintf("a%d_%s", dbSeq.Add(1), nonIdent.ReplaceAllString(t.Name(), "_"))
+	if len(db) > 60 {
+		db = db[:60]
+	}
+	if _, err := store.Migrate(context.Background(), engine, db); err != nil {
+		t.Fatalf("store.Migrate: %v", err)
+	}
+	return &Store{Engine: engine, Database: db, Hash: testHash}
+}
