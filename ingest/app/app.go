@@ -8,6 +8,7 @@ import (
 	"github.com/tributary-lrs/tributary/ingest/inflight"
 	"github.com/tributary-lrs/tributary/ingest/publish"
 	"github.com/tributary-lrs/tributary/ingest/server"
+	"github.com/tributary-lrs/tributary/schemas/auth"
 	"github.com/tributary-lrs/tributary/schemas/kafkatopic"
 	"github.com/tributary-lrs/tributary/schemas/store/clickhouse"
 	"github.com/tributary-lrs/tributary/schemas/svc"
@@ -34,12 +35,12 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	// Kafka closes after HTTP drained, so every accepted request is answered.
 	env.Lifecycle.OnStop(svc.PhaseClients, "kafka writer", pub.Close)
 	env.Lifecycle.Readiness().Add("kafka", readiness(pub))
-	b := cfg.Auth.Bootstrap
+	authn := auth.FromConfig(cfg.Auth, eng, cfg.ClickHouse.Database, "urn:tributary")
 	st := server.StoreLookup{Engine: eng, Database: cfg.ClickHouse.Database}
 	srv, err := server.New(server.Deps{
 		Publisher: pub, Tracker: tracker,
 		Lookup: st, Attachments: st, Voiding: st,
-		Auth:   xapihttp.NewStatic(b.Key, b.Secret, b.Tenant, "urn:tributary"),
+		Auth:   authn,
 		Config: cfg.Ingest, Log: env.Log, Registry: env.Registry,
 	})
 	if err != nil {
@@ -47,7 +48,7 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	}
 	r := xapihttp.NewRouter()
 	srv.Routes(r)
-	return r, nil
+	return auth.Limit(cfg.Auth, authn, r), nil
 }
 
 func readiness(p *publish.Kafka) func(context.Context) error {

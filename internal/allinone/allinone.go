@@ -12,10 +12,14 @@ import (
 
 	"github.com/tributary-lrs/tributary/ingest/inflight"
 	"github.com/tributary-lrs/tributary/ingest/server"
+	"github.com/tributary-lrs/tributary/internal/admin"
 	"github.com/tributary-lrs/tributary/internal/engine"
 	"github.com/tributary-lrs/tributary/processor/direct"
 	"github.com/tributary-lrs/tributary/processor/sink"
 	"github.com/tributary-lrs/tributary/query"
+	"github.com/tributary-lrs/tributary/query/documents"
+	"github.com/tributary-lrs/tributary/query/resources"
+	"github.com/tributary-lrs/tributary/schemas/auth"
 	"github.com/tributary-lrs/tributary/schemas/store"
 	"github.com/tributary-lrs/tributary/schemas/svc"
 	"github.com/tributary-lrs/tributary/schemas/xapihttp"
@@ -41,7 +45,12 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	auth := xapihttp.NewStatic(cred.Key, cred.Secret, cfg.Auth.Bootstrap.Tenant, "http://"+cfg.HTTP.Addr)
+	ac := cfg.Auth
+	ac.Bootstrap.Key, ac.Bootstrap.Secret = cred.Key, cred.Secret
+	authn := auth.FromConfig(ac, eng, db, "http://"+cfg.HTTP.Addr)
+	if err := authn.Store.EnsureTenant(ctx, ac.Bootstrap.Tenant); err != nil {
+		return nil, fmt.Errorf("create the bootstrap tenant: %w", err)
+	}
 
 	snk, err := sink.New(eng, db, env.Log, env.Registry)
 	if err != nil {
@@ -56,22 +65,35 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	// No ingest-side id lookup: the committer's sink checks the ids of a whole
 	// group at once and refuses a conflicting one synchronously.
 	st := server.StoreLookup{Engine: eng, Database: db}
-	ing, err := server.New(server.Deps{Publisher: committer, Tracker: tracker, Auth: auth,
+	ing, err := server.New(server.Deps{Publisher: committer, Tracker: tracker, Auth: authn,
 		Attachments: st, Voiding: st,
 		Config: cfg.Ingest, Log: env.Log, Registry: env.Registry})
 	if err != nil {
 		return nil, err
 	}
-	q, err := query.New(query.Deps{Engine: eng, Database: db, Auth: auth, Watermark: trackerWatermark{tracker},
+	q, err := query.New(query.Deps{Engine: eng, Database: db, Auth: authn, Watermark: trackerWatermark{tracker},
 		Config: cfg.Query, Log: env.Log, Registry: env.Registry})
+	if err != nil {
+		return nil, err
+	}
+	res, err := resources.New(resources.Deps{Engine: eng, Database: db, Auth: authn, Log: env.Log})
+	if err != nil {
+		return nil, err
+	}
+	docs, err := documents.New(documents.Deps{Engine: eng, Database: db, Auth: authn,
+		MaxBytes: cfg.Query.MaxDocumentBytes, Log: env.Log})
 	if err != nil {
 		return nil, err
 	}
 	r := xapihttp.NewRouter()
 	ing.Routes(r)
 	q.Routes(r)
+	res.Routes(r)
+	docs.Routes(r)
+	r.PathPrefix("/admin/").Handler(admin.Handler(admin.Options{Store: authn.Store,
+		Key: cfg.Auth.Admin.Key, Secret: cfg.Auth.Admin.Secret, Invalidate: authn.Invalidate}))
 	banner(env, cred, generated)
-	return r, nil
+	return auth.Limit(cfg.Auth, authn, r), nil
 }
 
 func banner(env svc.Env, c credential, generated bool) {

@@ -11,22 +11,31 @@ import (
 	"strings"
 
 	ingestapp "github.com/tributary-lrs/tributary/ingest/app"
+	"github.com/tributary-lrs/tributary/internal/admin"
 	"github.com/tributary-lrs/tributary/internal/allinone"
 	"github.com/tributary-lrs/tributary/internal/engine"
 	processorapp "github.com/tributary-lrs/tributary/processor/app"
 	queryapp "github.com/tributary-lrs/tributary/query/app"
+	"github.com/tributary-lrs/tributary/schemas/auth"
 	"github.com/tributary-lrs/tributary/schemas/config"
 	"github.com/tributary-lrs/tributary/schemas/store"
 	"github.com/tributary-lrs/tributary/schemas/svc"
 )
 
 const usage = `usage: tributary [all|ingest|processor|query|migrate] [flags]
+       tributary credentials create|list|revoke ...
+       tributary tenants create|list ...
 
-  all        the whole LRS in one process (default)
-  ingest     the xAPI write API, publishing to Kafka
-  processor  the Kafka consumer storing statements in ClickHouse
-  query      the xAPI read API
-  migrate    apply the ClickHouse schema and exit
+  all          the whole LRS in one process (default)
+  ingest       the xAPI write API, publishing to Kafka
+  processor    the Kafka consumer storing statements in ClickHouse
+  query        the xAPI read API
+  migrate      apply the ClickHouse schema and exit
+  credentials  manage credentials (secrets are shown once, at creation)
+  tenants      manage tenants
+  The credentials and tenants commands take their configuration from the
+  environment (TRIBUTARY_*); with the embedded engine, stop 'tributary all'
+  first or use its admin API.
 
 flags: --config FILE, --config-verify, --http.addr, --data.dir, --set key=value
 env:   TRIBUTARY_<KEY> with dots as underscores, e.g. TRIBUTARY_HTTP_ADDR
@@ -51,6 +60,8 @@ func Main(args, environ []string, stdout, stderr io.Writer) int {
 		return 0
 	case config.RoleMigrate:
 		return migrate(args, environ, stdout, stderr)
+	case "credentials", "tenants":
+		return manage(role, args, environ, stdout, stderr)
 	}
 	setup, ok := setups[role]
 	if !ok {
@@ -90,4 +101,32 @@ func migrate(args, environ []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "database %s: applied %d migration(s) %v; schema at version %d\n",
 		cfg.ClickHouse.Database, len(applied), applied, store.LatestVersion())
 	return 0
+}
+
+// manage runs the credentials and tenants commands on the configured store
+// (configuration from the environment only: the arguments are the
+// command's).
+func manage(cmd string, args, environ []string, stdout, stderr io.Writer) int {
+	cfg, _, err := config.Load(nil, nil, environ)
+	if err != nil {
+		fmt.Fprintln(stderr, "tributary "+cmd+":", err)
+		return 2
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), cfg.Shutdown.StepTimeout*6)
+	defer cancel()
+	eng, err := engine.Open(ctx, cfg)
+	if err != nil {
+		fmt.Fprintln(stderr, "tributary "+cmd+":", err)
+		return 1
+	}
+	defer eng.Close()
+	if err := store.CheckSchema(ctx, eng, cfg.ClickHouse.Database); err != nil {
+		fmt.Fprintln(stderr, "tributary "+cmd+":", err)
+		return 1
+	}
+	st := auth.NewStore(eng, cfg.ClickHouse.Database)
+	if cmd == "tenants" {
+		return admin.Tenants(args, stdout, stderr, st)
+	}
+	return admin.Credentials(args, stdout, stderr, st)
 }

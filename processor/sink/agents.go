@@ -1,18 +1,14 @@
 package sink
 
 import (
-	"bytes"
 	"time"
 
 	"github.com/tributary-lrs/tributary/schemas/store"
 	"github.com/tributary-lrs/tributary/schemas/xapi"
 )
 
-// AgentName is one name the statement gives an Agent or Identified Group,
-// keyed by the canonical IFI (xapi.AgentKey).
-type AgentName struct {
-	Key, Name string
-}
+// AgentName is one name a statement gives an Agent or Identified Group.
+type AgentName = store.AgentName
 
 // AgentNames collects every (IFI key, name) pair of st, for the Agents
 // resource (Communication 2.4, Person object): the actor, an Agent or Group
@@ -91,25 +87,15 @@ func AgentNames(st xapi.Statement) []AgentName {
 	return out
 }
 
-// AgentNameBatch builds the insert into agent_names (migration 0008) of the
-// agent names of rows, each stamped with its statement's stored time. It
-// decodes each row's Raw statement; a statement without any "name" key (and
-// no \u escape that could spell one) is skipped without decoding, and one that does not decode (impossible for a
-// row built by Row) contributes nothing. It returns nil when there is nothing
-// to insert. Insert it before the statements, as the activity definitions
-// are, so a stored statement is never visible without its names.
+// AgentNameBatch builds the insert into agent_names of the names Row
+// collected for rows, each stamped with its statement's stored time; nil when
+// there is none. Insert it before the statements, as the activity
+// definitions are, so a stored statement is never visible without its names.
 func AgentNameBatch(db string, rows []store.StatementRow) *store.Batch {
 	var tenant, key, name []string
 	var stored []time.Time
 	for _, r := range rows {
-		if !bytes.Contains(r.Raw, []byte(`"name"`)) && !bytes.Contains(r.Raw, []byte(`\u`)) {
-			continue
-		}
-		st, err := xapi.DecodeStatement(r.Raw)
-		if err != nil {
-			continue
-		}
-		for _, n := range AgentNames(st) {
+		for _, n := range r.AgentNames {
 			tenant, key, name, stored = append(tenant, r.Tenant), append(key, n.Key), append(name, n.Name), append(stored, r.Stored)
 		}
 	}

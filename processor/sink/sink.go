@@ -84,7 +84,7 @@ func (s *Sink) Write(ctx context.Context, batch []*envelope.Envelope) ([]consume
 	}
 	if len(rows) > 0 {
 		start := time.Now()
-		// Definitions first: a redelivered statement is skipped as a
+		// Definitions and agent names first: a redelivered statement is skipped as a
 		// duplicate once stored, so definitions written after it would be
 		// lost by a crash in between. Written first, a crash leaves at most
 		// definitions of statements not stored yet; the retry or redelivery
@@ -93,6 +93,11 @@ func (s *Sink) Write(ctx context.Context, batch []*envelope.Envelope) ([]consume
 		if defs := store.ActivityDefinitionBatch(s.db, rows); defs != nil {
 			if err := s.eng.Insert(ctx, defs); err != nil {
 				return nil, storeFailure(fmt.Errorf("insert %d activity definitions: %w", defs.Rows(), err))
+			}
+		}
+		if names := AgentNameBatch(s.db, rows); names != nil {
+			if err := s.eng.Insert(ctx, names); err != nil {
+				return nil, storeFailure(fmt.Errorf("insert %d agent names: %w", names.Rows(), err))
 			}
 		}
 		if err := s.eng.Insert(ctx, store.StatementBatch(s.db, rows)); err != nil {
@@ -192,6 +197,6 @@ func Row(env *envelope.Envelope) (store.StatementRow, error) {
 		Verb: ix.Verb, ObjectType: ix.ObjectType, ObjectID: ix.ObjectID, Registration: ix.Registration,
 		Voids: ix.Voids, Agents: ix.Agents, RelatedAgents: ix.RelatedAgents, RelatedActivities: ix.RelatedActivities,
 		Authority: string(env.Authority), ContentHash: env.ContentHash, Raw: env.Statement,
-		ActivityDefinitions: activityDefinitions(st),
+		ActivityDefinitions: activityDefinitions(st), AgentNames: AgentNames(st),
 	}, nil
 }

@@ -8,6 +8,9 @@ import (
 	"time"
 
 	"github.com/tributary-lrs/tributary/query"
+	"github.com/tributary-lrs/tributary/query/documents"
+	"github.com/tributary-lrs/tributary/query/resources"
+	"github.com/tributary-lrs/tributary/schemas/auth"
 	"github.com/tributary-lrs/tributary/schemas/store"
 	"github.com/tributary-lrs/tributary/schemas/store/clickhouse"
 	"github.com/tributary-lrs/tributary/schemas/svc"
@@ -21,19 +24,30 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := cfg.Auth.Bootstrap
+	authn := auth.FromConfig(cfg.Auth, eng, cfg.ClickHouse.Database, "urn:tributary")
 	svcQ, err := query.New(query.Deps{
 		Engine: eng, Database: cfg.ClickHouse.Database,
-		Auth:      xapihttp.NewStatic(b.Key, b.Secret, b.Tenant, "urn:tributary"),
+		Auth:      authn,
 		Watermark: ProgressWatermark{Engine: eng, Database: cfg.ClickHouse.Database, Topic: cfg.Kafka.Topic},
 		Config:    cfg.Query, Log: env.Log, Registry: env.Registry,
 	})
 	if err != nil {
 		return nil, err
 	}
+	res, err := resources.New(resources.Deps{Engine: eng, Database: cfg.ClickHouse.Database, Auth: authn, Log: env.Log})
+	if err != nil {
+		return nil, err
+	}
+	docs, err := documents.New(documents.Deps{Engine: eng, Database: cfg.ClickHouse.Database, Auth: authn,
+		MaxBytes: cfg.Query.MaxDocumentBytes, Log: env.Log})
+	if err != nil {
+		return nil, err
+	}
 	r := xapihttp.NewRouter()
 	svcQ.Routes(r)
-	return r, nil
+	res.Routes(r)
+	docs.Routes(r)
+	return auth.Limit(cfg.Auth, authn, r), nil
 }
 
 // ProgressWatermark reads the watermark from what the processors recorded in

@@ -46,6 +46,21 @@ type Data struct {
 // Auth holds the credentials.
 type Auth struct {
 	Bootstrap Bootstrap `mapstructure:"bootstrap"`
+	// Admin is the credential of the admin API (/admin/); empty turns it off.
+	Admin AdminCredential `mapstructure:"admin"`
+	// CacheTTL is how long a verified credential is trusted without reading
+	// the store again: a revocation takes effect within it.
+	CacheTTL time.Duration `mapstructure:"cache_ttl"`
+	// RateLimit is the requests per second each credential may make
+	// (0: unlimited); RateBurst the burst above it.
+	RateLimit float64 `mapstructure:"rate_limit"`
+	RateBurst int     `mapstructure:"rate_burst"`
+}
+
+// AdminCredential authenticates the admin API with HTTP Basic.
+type AdminCredential struct {
+	Key    string `mapstructure:"key"`
+	Secret string `mapstructure:"secret"`
 }
 
 // Bootstrap is a credential with every permission on the default tenant.
@@ -124,6 +139,8 @@ type Query struct {
 	Timeout      time.Duration `mapstructure:"timeout"`
 	// WatermarkRefresh is how often the consistency watermark is re-read.
 	WatermarkRefresh time.Duration `mapstructure:"watermark_refresh"`
+	// MaxDocumentBytes bounds a State or Profile document (413 past it).
+	MaxDocumentBytes int64 `mapstructure:"max_document_bytes"`
 }
 
 // Log configures log/slog.
@@ -144,7 +161,7 @@ func Default() Config {
 		HTTP: HTTP{Addr: "127.0.0.1:8080", ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
 			WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second},
 		Data: Data{Dir: "./data"},
-		Auth: Auth{Bootstrap: Bootstrap{Tenant: "default"}},
+		Auth: Auth{Bootstrap: Bootstrap{Tenant: "default"}, CacheTTL: 30 * time.Second, RateBurst: 100},
 		Kafka: Kafka{Brokers: []string{"127.0.0.1:9092"}, Topic: "tributary.statements",
 			DeadLetterTopic: "tributary.statements.dlq", Partitions: 12, ReplicationFactor: 1,
 			GroupID: "tributary-processor", ClientID: "tributary", CreateTopics: true},
@@ -154,7 +171,8 @@ func Default() Config {
 			BatchSize: 1000, HeartbeatInterval: 200 * time.Millisecond, RetryAfter: 5 * time.Second, RecentIDs: 100000},
 		Processor: Processor{BatchRows: 5000, BatchBytes: 16 << 20, BatchAge: 100 * time.Millisecond,
 			RetryMin: 100 * time.Millisecond, RetryMax: 10 * time.Second, InstanceTTL: 15 * time.Second},
-		Query:    Query{MaxLimit: 1000, DefaultLimit: 100, Timeout: 30 * time.Second, WatermarkRefresh: 50 * time.Millisecond},
+		Query: Query{MaxLimit: 1000, DefaultLimit: 100, Timeout: 30 * time.Second, WatermarkRefresh: 50 * time.Millisecond,
+			MaxDocumentBytes: 16 << 20},
 		Log:      Log{Level: "info", Format: "json"},
 		Shutdown: Shutdown{StepTimeout: 10 * time.Second},
 	}
@@ -203,6 +221,12 @@ func (c Config) Validate(role string) error {
 	if b.Tenant == "" {
 		bad("auth.bootstrap.tenant", "must be set")
 	}
+	if a := c.Auth.Admin; (a.Key == "") != (a.Secret == "") || (a.Key != "" && len(a.Secret) < 12) {
+		bad("auth.admin", "key and secret must be set together, the secret at least 12 characters")
+	}
+	if c.Auth.RateLimit < 0 || (c.Auth.RateLimit > 0 && c.Auth.RateBurst < 1) {
+		bad("auth.rate_limit", "must be 0 (unlimited) or positive with auth.rate_burst at least 1")
+	}
 	if needsKafka {
 		if len(c.Kafka.Brokers) == 0 {
 			bad("kafka.brokers", "at least one broker is needed")
@@ -226,7 +250,7 @@ func (c Config) Validate(role string) error {
 	if needsStore {
 		switch c.ClickHouse.Engine {
 		case EngineChDB:
-			if distributed {
+			if distributed && role != RoleMigrate {
 				bad("clickhouse.engine", "chdb is embedded and only serves the all-in-one role; use clickhouse")
 			}
 		case EngineClickHouse:
@@ -249,6 +273,7 @@ func (c Config) Validate(role string) error {
 		"processor.retry_min": c.Processor.RetryMin, "processor.retry_max": c.Processor.RetryMax,
 		"processor.instance_ttl": c.Processor.InstanceTTL, "query.timeout": c.Query.Timeout,
 		"query.watermark_refresh": c.Query.WatermarkRefresh, "shutdown.step_timeout": c.Shutdown.StepTimeout,
+		"auth.cache_ttl": c.Auth.CacheTTL,
 	}
 	for k, d := range positive {
 		if d <= 0 {
@@ -257,6 +282,9 @@ func (c Config) Validate(role string) error {
 	}
 	if c.Ingest.MaxBodyBytes < 1024 {
 		bad("ingest.max_body_bytes", "must be at least 1024")
+	}
+	if c.Query.MaxDocumentBytes < 1024 {
+		bad("query.max_document_bytes", "must be at least 1024")
 	}
 	if c.Processor.BatchRows < 1 {
 		bad("processor.batch_rows", "must be at least 1")

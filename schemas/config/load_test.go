@@ -145,6 +145,8 @@ func sampleValue(key string) string {
 		return "true"
 	case int, int64:
 		return "77"
+	case float64:
+		return "12.5"
 	default:
 		return "sample"
 	}

@@ -38,6 +38,9 @@ type StatementRow struct {
 	// statement's own target, recursively): filters match a referring
 	// statement when they match its target (Communication 2.1.3).
 	Inherited []IndexRow
+	// AgentNames are the names the statement gives Agents and Identified
+	// Groups (for the Agents resource's Person object).
+	AgentNames []AgentName
 	// ActivityDefinitions are the definitions of every Activity of the
 	// statement that carries one (object, context activities, and those of a
 	// SubStatement), for the activity_definitions table (migration 0004). They
@@ -69,6 +72,12 @@ func ActivityDefinitionBatch(db string, rows []StatementRow) *Batch {
 	return &Batch{Table: Table(db, "activity_definitions"), Columns: []Column{
 		{"tenant", tenant}, {"activity_id", id}, {"definition", def}, {"stored", stored},
 	}}
+}
+
+// AgentName is one name a statement gives an Agent or Identified Group,
+// keyed by the canonical IFI (xapi.AgentKey).
+type AgentName struct {
+	Key, Name string
 }
 
 // IndexRow is one statement_index row of a statement: the filter kind and key
