@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/tributary-lrs/tributary/query/statements"
 	"github.com/tributary-lrs/tributary/schemas/store"
+	"github.com/tributary-lrs/tributary/schemas/xapi"
 	"github.com/tributary-lrs/tributary/schemas/xapihttp"
 )
 
@@ -36,21 +37,38 @@ func (s *Service) getStatements(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.d.Config.Timeout)
 	defer cancel()
+	v := viewer(p)
 	switch req.Kind {
 	case statements.KindSingle, statements.KindVoided:
-		s.single(ctx, w, r, p.Tenant, req)
+		s.single(ctx, w, r, v, req)
 	case statements.KindMore:
-		s.list(ctx, w, r, p.Tenant, req.Cursor)
+		s.list(ctx, w, r, v, req.Cursor)
 	default:
-		s.list(ctx, w, r, p.Tenant, statements.NewCursor(req.Filter, wm))
+		s.list(ctx, w, r, v, statements.NewCursor(req.Filter, wm))
 	}
+}
+
+// viewer confines reads to the principal's tenant and, for a credential
+// that may only read its own statements (statements/read/mine), to the
+// statements whose authority is the one the LRS assigns it.
+func viewer(p *xapihttp.Principal) statements.Viewer {
+	v := statements.Viewer{Tenant: p.Tenant}
+	if !p.Can(xapihttp.ScopeStatementsRead) {
+		if k, ok := xapi.AgentKey(p.Authority); ok {
+			v.Authority = k
+		} else {
+			v.Authority = "\x00no authority" // matches nothing
+		}
+	}
+	return v
 }
 
 // single answers statementId (404 when voided) and voidedStatementId (404
 // unless voided), as multipart/mixed with its attachments when
 // attachments=true.
-func (s *Service) single(ctx context.Context, w http.ResponseWriter, r *http.Request, tenant string, req statements.Request) {
-	rows, err := s.d.Engine.Query(ctx, statements.SingleSQL(s.d.Database, tenant, req.ID))
+func (s *Service) single(ctx context.Context, w http.ResponseWriter, r *http.Request, v statements.Viewer, req statements.Request) {
+	tenant := v.Tenant
+	rows, err := s.d.Engine.Query(ctx, statements.SingleSQL(s.d.Database, v, req.ID))
 	if err != nil {
 		s.storeError(w, r, err)
 		return
@@ -97,8 +115,9 @@ func (s *Service) single(ctx context.Context, w http.ResponseWriter, r *http.Req
 // list answers one page of a StatementResult, splicing the stored bytes of
 // each statement into the body without re-encoding them (format=exact), or
 // the statements rewritten for format=ids or canonical.
-func (s *Service) list(ctx context.Context, w http.ResponseWriter, r *http.Request, tenant string, c statements.Cursor) {
-	rows, err := s.d.Engine.Query(ctx, statements.ListSQL(s.d.Database, tenant, c))
+func (s *Service) list(ctx context.Context, w http.ResponseWriter, r *http.Request, v statements.Viewer, c statements.Cursor) {
+	tenant := v.Tenant
+	rows, err := s.d.Engine.Query(ctx, statements.ListSQL(s.d.Database, v, c))
 	if err != nil {
 		s.storeError(w, r, err)
 		return

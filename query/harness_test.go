@@ -78,6 +78,8 @@ var testAuth = fakeAuth{
 	"acme":      {Tenant: "acme", Key: "acme", Scopes: []string{"all"}},
 	"other":     {Tenant: "other", Key: "other", Scopes: []string{"statements/read"}},
 	"writeonly": {Tenant: "acme", Key: "writeonly", Scopes: []string{"statements/write"}},
+	"mine": {Tenant: "acme", Key: "k1", Scopes: []string{"statements/read/mine"},
+		Authority: map[string]any{"objectType": "Agent", "account": map[string]any{"homePage": "http://lrs", "name": "k1"}}},
 }
 
 var testConfig = config.Query{MaxLimit: 50, DefaultLimit: 20, Timeout: 10 * time.Second, WatermarkRefresh: time.Nanosecond}
@@ -143,6 +145,8 @@ type fx struct {
 	agents    []string
 	relAgents []string
 	relActs   []string
+	// authKey is the IFI key of the authority ("" for none).
+	authKey string
 	// body, when set, is the stored JSON instead of the generated one.
 	body string
 }
@@ -176,7 +180,7 @@ func (e *env) insert(fs ...fx) {
 		rows[i] = store.StatementRow{Tenant: f.tenant, ID: f.id, Stored: f.stored, Timestamp: f.stored, Version: "1.0.0",
 			Verb: f.verb, ObjectType: f.objType, ObjectID: f.objID, Registration: f.reg, Voids: f.voids,
 			Agents: f.agents, RelatedAgents: f.relAgents, RelatedActivities: f.relActs,
-			Authority: "account:http://lrs|acme", ContentHash: "h-" + f.id.String(), Raw: []byte(f.raw())}
+			Authority: "account:http://lrs|acme", AuthorityKey: f.authKey, ContentHash: "h-" + f.id.String(), Raw: []byte(f.raw())}
 		e.rows[f.id] = rows[i]
 	}
 	for i := range rows {

@@ -53,8 +53,6 @@ type Service struct {
 // retryAfter is what a 503 asks the client to wait.
 const retryAfter = time.Second
 
-// Scope a statement GET needs.
-const readScope = "statements/read"
 
 // New checks d and builds the service.
 func New(d Deps) (*Service, error) {
@@ -108,7 +106,8 @@ func New(d Deps) (*Service, error) {
 // methods on /xapi/statements belong to ingest.
 func (s *Service) Routes(r *mux.Router) {
 	get := []string{http.MethodGet, http.MethodHead}
-	stmts := xapihttp.Negotiate(xapihttp.RequireAuth(s.d.Auth, readScope)(http.HandlerFunc(s.getStatements)))
+	stmts := xapihttp.Negotiate(xapihttp.RequireAuth(s.d.Auth, xapihttp.ScopeStatementsRead,
+		xapihttp.ScopeStatementsReadMine)(http.HandlerFunc(s.getStatements)))
 	r.Handle("/xapi/statements", s.instrument("statements", s.consistentThrough(stmts))).Methods(get...)
 	r.Handle("/xapi/about", s.instrument("about", http.HandlerFunc(s.about))).Methods(get...)
 	// Alternate request syntax (Communication 1.3) for GET: POST ?method=GET

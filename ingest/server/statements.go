@@ -202,7 +202,8 @@ func (s *Server) store(w http.ResponseWriter, r *http.Request, v xapi.Version, s
 			return nil, false
 		}
 		envs = append(envs, &envelope.Envelope{V: envelope.Version, Kind: envelope.KindStatement, Tenant: p.Tenant,
-			ID: ids[i], Stored: stored, Authority: authority, XAPIVersion: string(v), ContentHash: hashes[i], Statement: raw, Parsed: st})
+			ID: ids[i], Stored: stored, Authority: authority, XAPIVersion: string(v), ContentHash: hashes[i], Statement: raw, Parsed: st,
+			NoDefine: !p.Can(xapihttp.ScopeDefine)})
 	}
 	start := time.Now()
 	if err := s.d.Publisher.Publish(ctx, envs); err != nil {

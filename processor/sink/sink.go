@@ -155,6 +155,14 @@ func storeFailure(err error) error {
 	return fmt.Errorf("%w: %w", store.ErrUnavailable, err)
 }
 
+// authorityKey is the IFI key of the statement's authority, "" when it has
+// none (an OAuth authority Group of two agents).
+func authorityKey(st xapi.Statement) string {
+	a, _ := st["authority"].(map[string]any)
+	k, _ := xapi.AgentKey(a)
+	return k
+}
+
 func parseID(s string) uuid.UUID {
 	id, err := uuid.Parse(s)
 	if err != nil {
@@ -192,11 +200,17 @@ func Row(env *envelope.Envelope) (store.StatementRow, error) {
 	if ts.IsZero() {
 		ts = env.Stored
 	}
-	return store.StatementRow{
+	row := store.StatementRow{
 		Tenant: env.Tenant, ID: env.ID, Stored: env.Stored, Timestamp: ts, Version: version,
 		Verb: ix.Verb, ObjectType: ix.ObjectType, ObjectID: ix.ObjectID, Registration: ix.Registration,
 		Voids: ix.Voids, Agents: ix.Agents, RelatedAgents: ix.RelatedAgents, RelatedActivities: ix.RelatedActivities,
 		Authority: string(env.Authority), ContentHash: env.ContentHash, Raw: env.Statement,
-		ActivityDefinitions: activityDefinitions(st), AgentNames: AgentNames(st),
-	}, nil
+		AuthorityKey: authorityKey(st),
+	}
+	// Communication 4.2: without the define scope the statement does not
+	// update the canonical definitions of Activities and Agents.
+	if !env.NoDefine {
+		row.ActivityDefinitions, row.AgentNames = activityDefinitions(st), AgentNames(st)
+	}
+	return row, nil
 }

@@ -10,12 +10,33 @@ import (
 
 // Every value enters SQL through the store literal helpers.
 
+// Viewer is whose statements a query may return: every statement of Tenant,
+// or, for a credential that may only read its own (statements/read/mine),
+// those whose authority has the IFI key Authority.
+type Viewer struct {
+	Tenant    string
+	Authority string
+}
+
+// mine restricts ids to the viewer's own statements ("" when unrestricted).
+func (v Viewer) mine(db string) string {
+	if v.Authority == "" {
+		return ""
+	}
+	return "id IN (SELECT id FROM " + store.Table(db, "statement_index") + " WHERE tenant = " + store.String(v.Tenant) +
+		" AND kind = 'authority' AND key = " + store.String(v.Authority) + ")"
+}
+
 // SingleSQL fetches one statement by id: statement_ids gives its stored time,
 // which locates the row in statements by primary key. The row reads
 // (id, stored, raw, voided), where voided is whether a voiding statement
 // targets it. No row: unknown id.
-func SingleSQL(db, tenant string, id uuid.UUID) string {
-	t := store.String(tenant)
+func SingleSQL(db string, v Viewer, id uuid.UUID) string {
+	t := store.String(v.Tenant)
+	own := ""
+	if m := v.mine(db); m != "" {
+		own = "  AND " + m + "\n"
+	}
 	return "SELECT id, stored, raw,\n" +
 		"       (SELECT count() FROM " + store.Table(db, "statement_index") +
 		" WHERE tenant = " + t + " AND kind = 'voids' AND key = " + store.String(id.String()) + ") > 0 AS voided\n" +
@@ -23,7 +44,7 @@ func SingleSQL(db, tenant string, id uuid.UUID) string {
 		"WHERE tenant = " + t + "\n" +
 		"  AND stored IN (SELECT stored FROM " + store.Table(db, "statement_ids") +
 		" WHERE tenant = " + t + " AND id = " + store.UUID(id) + ")\n" +
-		"  AND id = " + store.UUID(id) + "\n" +
+		"  AND id = " + store.UUID(id) + "\n" + own +
 		"LIMIT 1"
 }
 
@@ -103,9 +124,16 @@ func newPlan(f Filter) plan {
 // too): the processor copied the target's index rows to the referring
 // statement when it stored it, so the index answers both at once, and since,
 // until and the page apply to the referring statement's own stored time.
-func ListSQL(db, tenant string, c Cursor) string {
+func ListSQL(db string, v Viewer, c Cursor) string {
 	p := newPlan(c.Filter)
-	t := store.String(tenant)
+	if m := v.mine(db); m != "" {
+		if p.drive == nil {
+			p.drive = &driver{"authority", v.Authority}
+		} else {
+			p.indexAnd = append(p.indexAnd, m)
+		}
+	}
+	t := store.String(v.Tenant)
 	order := "stored DESC, id DESC"
 	if c.Filter.Ascending {
 		order = "stored ASC, id ASC"

@@ -40,7 +40,7 @@ func golden(t *testing.T, name, got string) {
 }
 
 func TestSingleSQLGolden(t *testing.T) {
-	golden(t, "single", SingleSQL("lrs", "acme", uuid.MustParse("6690e6c9-3ef0-4ed3-8b37-7f3964730bee")))
+	golden(t, "single", SingleSQL("lrs", Viewer{Tenant: "acme"}, uuid.MustParse("6690e6c9-3ef0-4ed3-8b37-7f3964730bee")))
 }
 
 func TestListSQLGolden(t *testing.T) {
@@ -72,9 +72,14 @@ func TestListSQLGolden(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.f.Limit = 10
 			c := Cursor{Filter: tc.f, Bound: bound, After: tc.after}
-			golden(t, tc.name, ListSQL("lrs", "acme", c))
+			golden(t, tc.name, ListSQL("lrs", Viewer{Tenant: "acme"}, c))
 		})
 	}
+	// statements/read/mine: the authority drives an unfiltered list and
+	// restricts a filtered one.
+	mine := Viewer{Tenant: "acme", Authority: "account:http://lrs|k1"}
+	golden(t, "list_mine_nofilter", ListSQL("lrs", mine, Cursor{Filter: Filter{Limit: 10}, Bound: bound}))
+	golden(t, "list_mine_verb", ListSQL("lrs", mine, Cursor{Filter: Filter{Limit: 10, Verb: verb}, Bound: bound}))
 }
 
 func TestDefinitionsSQLGolden(t *testing.T) {

@@ -54,6 +54,10 @@ type Envelope struct {
 	XAPIVersion string `json:"xapi_version,omitempty"`
 	// ContentHash identifies the statement's content for same-id comparison.
 	ContentHash string `json:"content_hash,omitempty"`
+	// NoDefine is set when the credential lacked the define scope: the
+	// statement is stored but does not update the canonical definitions of
+	// its Activities or the names of its Agents (Communication 4.2).
+	NoDefine bool `json:"no_define,omitempty"`
 	// Statement is the statement exactly as it is to be stored (payload).
 	Statement []byte `json:"-"`
 	// Parsed is Statement already decoded and validated by ingest, for a

@@ -31,8 +31,11 @@ type StatementRow struct {
 	RelatedAgents     []string
 	RelatedActivities []string
 	Authority         string
-	ContentHash       string
-	Raw               []byte
+	// AuthorityKey is the IFI key of the authority (xapi.AgentKey), "" for
+	// an authority without one.
+	AuthorityKey string
+	ContentHash  string
+	Raw          []byte
 	// Inherited are the statement_index rows of the statement this one
 	// targets with a StatementRef object (and, through it, of that
 	// statement's own target, recursively): filters match a referring
@@ -128,6 +131,7 @@ func StatementBatch(db string, rows []StatementRow) *Batch {
 	var (
 		tenant, version, verb, objType, objID, authority, hash, raw = make([]string, n), make([]string, n),
 			make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		authorityKey                     = make([]string, n)
 		ids, regs, voids                 = make([]uuid.UUID, n), make([]uuid.UUID, n), make([]uuid.UUID, n)
 		stored, ts                       = make([]time.Time, n), make([]time.Time, n)
 		agents, relAgents, relActivity   = make([][]string, n), make([][]string, n), make([][]string, n)
@@ -140,7 +144,7 @@ func StatementBatch(db string, rows []StatementRow) *Batch {
 		version[i], verb[i], objType[i], objID[i] = r.Version, r.Verb, r.ObjectType, r.ObjectID
 		regs[i], voids[i] = r.Registration, r.Voids
 		agents[i], relAgents[i], relActivity[i] = nonNil(r.Agents), nonNil(r.RelatedAgents), nonNil(r.RelatedActivities)
-		authority[i], hash[i], raw[i] = r.Authority, r.ContentHash, string(r.Raw)
+		authority[i], hash[i], raw[i], authorityKey[i] = r.Authority, r.ContentHash, string(r.Raw), r.AuthorityKey
 		m := len(r.Inherited)
 		refKind[i], refKey[i], refVerb[i], refObj[i] = make([]string, m), make([]string, m), make([]string, m), make([]string, m)
 		refReg[i], refAgents[i], refVia[i] = make([]uuid.UUID, m), make([][]string, m), make([]uuid.UUID, m)
@@ -156,6 +160,7 @@ func StatementBatch(db string, rows []StatementRow) *Batch {
 		{"authority", authority}, {"content_hash", hash}, {"raw", raw},
 		{"ref_kind", refKind}, {"ref_key", refKey}, {"ref_verb", refVerb}, {"ref_registration", refReg},
 		{"ref_object_id", refObj}, {"ref_agents", refAgents}, {"ref_via", refVia},
+		{"authority_key", authorityKey},
 	}}
 }
 

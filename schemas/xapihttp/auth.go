@@ -26,10 +26,40 @@ type Principal struct {
 	Authority map[string]any
 }
 
-// Can reports whether the principal holds scope or a scope that includes it.
+// Scopes of Communication 4.2.
+const (
+	ScopeStatementsWrite    = "statements/write"
+	ScopeStatementsRead     = "statements/read"
+	ScopeStatementsReadMine = "statements/read/mine"
+	ScopeAllRead            = "all/read"
+	ScopeAll                = "all"
+	ScopeState              = "state"
+	ScopeProfile            = "profile"
+	ScopeDefine             = "define"
+)
+
+// Can reports whether the principal holds scope or a scope that includes it
+// (Communication 4.2): all includes everything; all/read every read,
+// statements/read/mine included; statements/read includes
+// statements/read/mine.
 func (p *Principal) Can(scope string) bool {
 	for _, s := range p.Scopes {
-		if s == scope || s == "all" || (s == "all/read" && (scope == "statements/read" || scope == "all/read")) {
+		switch {
+		case s == scope, s == ScopeAll:
+			return true
+		case s == ScopeAllRead && (scope == ScopeStatementsRead || scope == ScopeStatementsReadMine):
+			return true
+		case s == ScopeStatementsRead && scope == ScopeStatementsReadMine:
+			return true
+		}
+	}
+	return false
+}
+
+// CanAny reports whether the principal can do one of scopes.
+func (p *Principal) CanAny(scopes ...string) bool {
+	for _, s := range scopes {
+		if p.Can(s) {
 			return true
 		}
 	}
@@ -56,8 +86,8 @@ func WithPrincipal(ctx context.Context, p *Principal) context.Context {
 }
 
 // RequireAuth answers 401 (with a Basic challenge) unless the request
-// authenticates, and 403 unless the principal holds scope.
-func RequireAuth(a Authenticator, scope string) func(http.Handler) http.Handler {
+// authenticates, and 403 unless the principal holds one of scopes.
+func RequireAuth(a Authenticator, scopes ...string) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			p, err := a.Authenticate(r)
@@ -66,7 +96,7 @@ func RequireAuth(a Authenticator, scope string) func(http.Handler) http.Handler 
 				Error(w, r, http.StatusUnauthorized, ErrUnauthorized)
 				return
 			}
-			if !p.Can(scope) {
+			if !p.CanAny(scopes...) {
 				Error(w, r, http.StatusForbidden, ErrForbidden)
 				return
 			}
