@@ -130,7 +130,9 @@ func (k docKind) q(id string) url.Values {
 }
 
 func (k docKind) put(id, body string) request {
-	return request{method: http.MethodPut, path: k.path, query: k.q(id), body: []byte(body), contentType: "application/json"}
+	// If-None-Match: * — every PUT here creates (profiles need a precondition).
+	return request{method: http.MethodPut, path: k.path, query: k.q(id), body: []byte(body), contentType: "application/json",
+		header: http.Header{"If-None-Match": {"*"}}}
 }
 
 func (k docKind) post(id, body string) request {

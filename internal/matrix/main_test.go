@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -240,10 +242,29 @@ type statementResult struct {
 func decodeResult(t testing.TB, r response) statementResult {
 	t.Helper()
 	var sr statementResult
-	if err := json.Unmarshal(r.body, &sr); err != nil {
+	if err := json.Unmarshal(jsonPart(t, r), &sr); err != nil {
 		t.Fatalf("decode StatementResult: %v: %s", err, trim(r.body))
 	}
 	return sr
+}
+
+// jsonPart is the body, or its first part when it is multipart/mixed
+// (attachments=true).
+func jsonPart(t testing.TB, r response) []byte {
+	t.Helper()
+	mt, params, err := mime.ParseMediaType(r.header.Get("Content-Type"))
+	if err != nil || !strings.HasPrefix(mt, "multipart/") {
+		return r.body
+	}
+	p, err := multipart.NewReader(bytes.NewReader(r.body), params["boundary"]).NextPart()
+	if err != nil {
+		t.Fatalf("multipart response: %v", err)
+	}
+	b, err := io.ReadAll(p)
+	if err != nil {
+		t.Fatalf("multipart response: %v", err)
+	}
+	return b
 }
 
 func waitFor(t testing.TB, what string, cond func() bool) {

@@ -86,9 +86,13 @@ func New(d Deps) (*Service, error) {
 func (s *Service) Routes(r *mux.Router) {
 	alt := xapihttp.Alternate(r, 3*s.d.MaxBytes+1<<20) // form encoding at most triples the bytes
 	for _, k := range kinds {
-		h := xapihttp.Negotiate(xapihttp.RequireAuth(s.d.Auth, k.scope)(s.handler(k)))
+		// Reads are also granted by all/read (Communication 4.2:
+		// "unrestricted read access"); writes need the resource's scope.
+		read := xapihttp.Negotiate(xapihttp.RequireAuth(s.d.Auth, k.scope, xapihttp.ScopeAllRead)(s.handler(k)))
+		write := xapihttp.Negotiate(xapihttp.RequireAuth(s.d.Auth, k.scope)(s.handler(k)))
 		r.Handle(k.path, alt).Methods(http.MethodPost).Queries("method", "{method}")
-		r.Handle(k.path, h).Methods(http.MethodGet, http.MethodHead, http.MethodPut, http.MethodPost, http.MethodDelete)
+		r.Handle(k.path, read).Methods(http.MethodGet, http.MethodHead)
+		r.Handle(k.path, write).Methods(http.MethodPut, http.MethodPost, http.MethodDelete)
 	}
 }
 

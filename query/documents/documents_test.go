@@ -466,7 +466,7 @@ func TestParams_Comm2_3(t *testing.T) {
 }
 
 // TestAuth_Comm4 checks credentials and scopes: "state" for the State
-// resource, "profile" for the profiles.
+// resource, "profile" for the profiles, all/read for reads of either.
 func TestAuth_Comm4(t *testing.T) {
 	e := newEnv(t, 0)
 	for _, version := range []string{v103, v200} {
@@ -478,8 +478,16 @@ func TestAuth_Comm4(t *testing.T) {
 					if w := e.expect(q, http.StatusUnauthorized); w.Header().Get("WWW-Authenticate") == "" {
 						t.Fatal("no Basic challenge")
 					}
+					// all/read is "unrestricted read access": it reads
+					// documents but never writes them.
 					q.user = "readonly"
-					e.expect(q, http.StatusForbidden)
+					if m == http.MethodGet {
+						if w := e.do(q); w.Code == http.StatusForbidden || w.Code == http.StatusUnauthorized {
+							t.Fatalf("all/read GET: %d", w.Code)
+						}
+					} else {
+						e.expect(q, http.StatusForbidden)
+					}
 					wrong, right := "profonly", "stateonly"
 					if !c.k.state {
 						wrong, right = right, wrong
