@@ -35,7 +35,10 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	// Kafka closes after HTTP drained, so every accepted request is answered.
 	env.Lifecycle.OnStop(svc.PhaseClients, "kafka writer", pub.Close)
 	env.Lifecycle.Readiness().Add("kafka", readiness(pub))
-	authn := auth.FromConfig(cfg.Auth, eng, cfg.ClickHouse.Database, "urn:tributary")
+	_, authn, err := auth.FromConfig(cfg.Auth, eng, cfg.ClickHouse.Database, "urn:tributary")
+	if err != nil {
+		return nil, err
+	}
 	st := server.StoreLookup{Engine: eng, Database: cfg.ClickHouse.Database}
 	srv, err := server.New(server.Deps{
 		Publisher: pub, Tracker: tracker,

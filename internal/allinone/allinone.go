@@ -47,8 +47,11 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	}
 	ac := cfg.Auth
 	ac.Bootstrap.Key, ac.Bootstrap.Secret = cred.Key, cred.Secret
-	authn := auth.FromConfig(ac, eng, db, "http://"+cfg.HTTP.Addr)
-	if err := authn.Store.EnsureTenant(ctx, ac.Bootstrap.Tenant); err != nil {
+	basic, authn, err := auth.FromConfig(ac, eng, db, "http://"+cfg.HTTP.Addr)
+	if err != nil {
+		return nil, err
+	}
+	if err := basic.Store.EnsureTenant(ctx, ac.Bootstrap.Tenant); err != nil {
 		return nil, fmt.Errorf("create the bootstrap tenant: %w", err)
 	}
 
@@ -90,8 +93,8 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	q.Routes(r)
 	res.Routes(r)
 	docs.Routes(r)
-	r.PathPrefix("/admin/").Handler(admin.Handler(admin.Options{Store: authn.Store,
-		Key: cfg.Auth.Admin.Key, Secret: cfg.Auth.Admin.Secret, Invalidate: authn.Invalidate}))
+	r.PathPrefix("/admin/").Handler(admin.Handler(admin.Options{Store: basic.Store,
+		Key: cfg.Auth.Admin.Key, Secret: cfg.Auth.Admin.Secret, Invalidate: basic.Invalidate}))
 	banner(env, cred, generated)
 	return auth.Limit(cfg.Auth, authn, r), nil
 }

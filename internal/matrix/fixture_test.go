@@ -139,6 +139,10 @@ func (k docKind) post(id, body string) request {
 	return request{method: http.MethodPost, path: k.path, query: k.q(id), body: []byte(body), contentType: "application/json"}
 }
 
-func (k docKind) get(id string) request { return request{method: http.MethodGet, path: k.path, query: k.q(id)} }
+func (k docKind) get(id string) request {
+	return request{method: http.MethodGet, path: k.path, query: k.q(id)}
+}
 
-func (k docKind) del(id string) request { return request{method: http.MethodDelete, path: k.path, query: k.q(id)} }
+func (k docKind) del(id string) request {
+	return request{method: http.MethodDelete, path: k.path, query: k.q(id)}
+}

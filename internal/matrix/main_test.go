@@ -49,10 +49,10 @@ type cred struct {
 
 // lrs is the one all-in-one LRS of the package (chDB is one per process).
 var (
-	srv     *httptest.Server
-	homePage string
+	srv              *httptest.Server
+	homePage         string
 	tenantA, tenantB string
-	creds   = map[string]map[string]cred{} // tenant → scope → credential
+	creds            = map[string]map[string]cred{} // tenant → scope → credential
 )
 
 func TestMain(m *testing.M) {

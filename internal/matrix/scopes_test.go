@@ -103,12 +103,16 @@ func ops() []op {
 			build: func(d *tenantData, _ string) request { return get(url.Values{"voidedStatementId": {d.voided}}) }},
 	}
 	filters := map[string]func(d *tenantData) url.Values{
-		"agent":            func(*tenantData) url.Values { return url.Values{"agent": {agentJSON(sharedMbox)}} },
-		"verb":             func(*tenantData) url.Values { return url.Values{"verb": {verbDid}} },
-		"activity":         func(*tenantData) url.Values { return url.Values{"activity": {sharedActivity}} },
-		"registration":     func(d *tenantData) url.Values { return url.Values{"registration": {d.registration}} },
-		"related":          func(*tenantData) url.Values { return url.Values{"agent": {agentJSON(sharedMbox)}, "related_agents": {"true"}, "activity": {sharedActivity}, "related_activities": {"true"}} },
-		"since-until":      func(*tenantData) url.Values { return url.Values{"since": {"2000-01-01T00:00:00Z"}, "until": {"2999-01-01T00:00:00Z"}} },
+		"agent":        func(*tenantData) url.Values { return url.Values{"agent": {agentJSON(sharedMbox)}} },
+		"verb":         func(*tenantData) url.Values { return url.Values{"verb": {verbDid}} },
+		"activity":     func(*tenantData) url.Values { return url.Values{"activity": {sharedActivity}} },
+		"registration": func(d *tenantData) url.Values { return url.Values{"registration": {d.registration}} },
+		"related": func(*tenantData) url.Values {
+			return url.Values{"agent": {agentJSON(sharedMbox)}, "related_agents": {"true"}, "activity": {sharedActivity}, "related_activities": {"true"}}
+		},
+		"since-until": func(*tenantData) url.Values {
+			return url.Values{"since": {"2000-01-01T00:00:00Z"}, "until": {"2999-01-01T00:00:00Z"}}
+		},
 		"limit-ascending":  func(*tenantData) url.Values { return url.Values{"limit": {"1"}, "ascending": {"true"}} },
 		"format-ids":       func(*tenantData) url.Values { return url.Values{"format": {"ids"}} },
 		"attachments-true": func(*tenantData) url.Values { return url.Values{"attachments": {"true"}} },

@@ -24,7 +24,10 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	authn := auth.FromConfig(cfg.Auth, eng, cfg.ClickHouse.Database, "urn:tributary")
+	_, authn, err := auth.FromConfig(cfg.Auth, eng, cfg.ClickHouse.Database, "urn:tributary")
+	if err != nil {
+		return nil, err
+	}
 	svcQ, err := query.New(query.Deps{
 		Engine: eng, Database: cfg.ClickHouse.Database,
 		Auth:      authn,

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"fmt"
 	"net/http"
 
 	"golang.org/x/time/rate"
@@ -10,18 +11,30 @@ import (
 	"github.com/tributary-lrs/tributary/schemas/xapihttp"
 )
 
-// FromConfig returns the authenticator every role uses: the bootstrap
-// credential of c (when set, for tenant c.Bootstrap.Tenant), then the
-// credentials stored in db, trusted for c.CacheTTL once verified. homePage is
-// the LRS URL recorded in authorities.
-func FromConfig(c config.Auth, eng store.Engine, db, homePage string) *Authenticator {
+// FromConfig returns the authentication every role uses. basic checks HTTP
+// Basic: the bootstrap credential of c (when set, for tenant
+// c.Bootstrap.Tenant), then the credentials stored in db, trusted for
+// c.CacheTTL once verified; homePage is the LRS URL recorded in their
+// authorities. all is basic, preceded by bearer tokens of c.JWT when an
+// issuer is configured (their authority's homePage is the issuer, so a
+// token subject never passes for a Basic key).
+func FromConfig(c config.Auth, eng store.Engine, db, homePage string) (basic *Authenticator, all xapihttp.Authenticator, err error) {
 	var bootstrap xapihttp.Authenticator
 	if b := c.Bootstrap; b.Key != "" {
 		bootstrap = xapihttp.NewStatic(b.Key, b.Secret, b.Tenant, homePage)
 	}
-	a := NewAuthenticator(bootstrap, NewStore(eng, db), homePage)
-	a.TTL = c.CacheTTL
-	return a
+	basic = NewAuthenticator(bootstrap, NewStore(eng, db), homePage)
+	basic.TTL = c.CacheTTL
+	if c.JWT.Issuer == "" {
+		return basic, basic, nil
+	}
+	j := c.JWT
+	jwt, err := NewJWTAuthenticator(JWTConfig{Issuer: j.Issuer, JWKSURL: j.JWKSURL, Audience: j.Audience,
+		TenantClaim: j.TenantClaim, ScopeClaim: j.ScopeClaim, Leeway: j.Leeway}, nil, j.Issuer)
+	if err != nil {
+		return nil, nil, fmt.Errorf("bearer tokens: %w", err)
+	}
+	return basic, Chain(jwt, basic), nil
 }
 
 // Limit wraps h with the per-credential rate limit of c (unchanged when

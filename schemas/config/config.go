@@ -55,6 +55,21 @@ type Auth struct {
 	// (0: unlimited); RateBurst the burst above it.
 	RateLimit float64 `mapstructure:"rate_limit"`
 	RateBurst int     `mapstructure:"rate_burst"`
+	// JWT accepts OAuth2/OIDC access tokens (Authorization: Bearer) from one
+	// issuer; off while Issuer is empty.
+	JWT JWT `mapstructure:"jwt"`
+}
+
+// JWT configures bearer-token authentication.
+type JWT struct {
+	Issuer   string `mapstructure:"issuer"`
+	JWKSURL  string `mapstructure:"jwks_url"`
+	Audience string `mapstructure:"audience"`
+	// TenantClaim and ScopeClaim name the claims mapped to the tenant and
+	// the xAPI scopes (space-separated string or array).
+	TenantClaim string        `mapstructure:"tenant_claim"`
+	ScopeClaim  string        `mapstructure:"scope_claim"`
+	Leeway      time.Duration `mapstructure:"leeway"`
 }
 
 // AdminCredential authenticates the admin API with HTTP Basic.
@@ -161,7 +176,8 @@ func Default() Config {
 		HTTP: HTTP{Addr: "127.0.0.1:8080", ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
 			WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second},
 		Data: Data{Dir: "./data"},
-		Auth: Auth{Bootstrap: Bootstrap{Tenant: "default"}, CacheTTL: 30 * time.Second, RateBurst: 100},
+		Auth: Auth{Bootstrap: Bootstrap{Tenant: "default"}, CacheTTL: 30 * time.Second, RateBurst: 100,
+			JWT: JWT{TenantClaim: "tenant", ScopeClaim: "scope", Leeway: 30 * time.Second}},
 		Kafka: Kafka{Brokers: []string{"127.0.0.1:9092"}, Topic: "tributary.statements",
 			DeadLetterTopic: "tributary.statements.dlq", Partitions: 12, ReplicationFactor: 1,
 			GroupID: "tributary-processor", ClientID: "tributary", CreateTopics: true},
@@ -223,6 +239,9 @@ func (c Config) Validate(role string) error {
 	}
 	if a := c.Auth.Admin; (a.Key == "") != (a.Secret == "") || (a.Key != "" && len(a.Secret) < 12) {
 		bad("auth.admin", "key and secret must be set together, the secret at least 12 characters")
+	}
+	if j := c.Auth.JWT; j.Issuer != "" && (j.JWKSURL == "" || j.Audience == "") {
+		bad("auth.jwt", "issuer, jwks_url and audience must be set together")
 	}
 	if c.Auth.RateLimit < 0 || (c.Auth.RateLimit > 0 && c.Auth.RateBurst < 1) {
 		bad("auth.rate_limit", "must be 0 (unlimited) or positive with auth.rate_burst at least 1")
