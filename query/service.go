@@ -53,7 +53,6 @@ type Service struct {
 // retryAfter is what a 503 asks the client to wait.
 const retryAfter = time.Second
 
-
 // New checks d and builds the service.
 func New(d Deps) (*Service, error) {
 	var errs []error

@@ -12,7 +12,6 @@ import (
 
 	"github.com/tributary-lrs/tributary/ingest/inflight"
 	"github.com/tributary-lrs/tributary/ingest/server"
-	"github.com/tributary-lrs/tributary/internal/admin"
 	"github.com/tributary-lrs/tributary/internal/engine"
 	"github.com/tributary-lrs/tributary/processor/direct"
 	"github.com/tributary-lrs/tributary/processor/sink"
@@ -20,6 +19,7 @@ import (
 	"github.com/tributary-lrs/tributary/query/documents"
 	"github.com/tributary-lrs/tributary/query/resources"
 	"github.com/tributary-lrs/tributary/schemas/auth"
+	"github.com/tributary-lrs/tributary/schemas/auth/admin"
 	"github.com/tributary-lrs/tributary/schemas/store"
 	"github.com/tributary-lrs/tributary/schemas/svc"
 	"github.com/tributary-lrs/tributary/schemas/xapihttp"

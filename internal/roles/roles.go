@@ -11,12 +11,12 @@ import (
 	"strings"
 
 	ingestapp "github.com/tributary-lrs/tributary/ingest/app"
-	"github.com/tributary-lrs/tributary/internal/admin"
 	"github.com/tributary-lrs/tributary/internal/allinone"
 	"github.com/tributary-lrs/tributary/internal/engine"
 	processorapp "github.com/tributary-lrs/tributary/processor/app"
 	queryapp "github.com/tributary-lrs/tributary/query/app"
 	"github.com/tributary-lrs/tributary/schemas/auth"
+	"github.com/tributary-lrs/tributary/schemas/auth/admin"
 	"github.com/tributary-lrs/tributary/schemas/config"
 	"github.com/tributary-lrs/tributary/schemas/store"
 	"github.com/tributary-lrs/tributary/schemas/svc"

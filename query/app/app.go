@@ -11,6 +11,7 @@ import (
 	"github.com/tributary-lrs/tributary/query/documents"
 	"github.com/tributary-lrs/tributary/query/resources"
 	"github.com/tributary-lrs/tributary/schemas/auth"
+	"github.com/tributary-lrs/tributary/schemas/auth/admin"
 	"github.com/tributary-lrs/tributary/schemas/store"
 	"github.com/tributary-lrs/tributary/schemas/store/clickhouse"
 	"github.com/tributary-lrs/tributary/schemas/svc"
@@ -24,7 +25,7 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, authn, err := auth.FromConfig(cfg.Auth, eng, cfg.ClickHouse.Database, "urn:tributary")
+	basic, authn, err := auth.FromConfig(cfg.Auth, eng, cfg.ClickHouse.Database, "urn:tributary")
 	if err != nil {
 		return nil, err
 	}
@@ -50,6 +51,10 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	svcQ.Routes(r)
 	res.Routes(r)
 	docs.Routes(r)
+	// The admin API (tenants, credentials) is served by the query role in
+	// distributed mode; it is off unless auth.admin.key is set.
+	r.PathPrefix("/admin/").Handler(admin.Handler(admin.Options{Store: basic.Store,
+		Key: cfg.Auth.Admin.Key, Secret: cfg.Auth.Admin.Secret, Invalidate: basic.Invalidate}))
 	return auth.Limit(cfg.Auth, authn, r), nil
 }
 
