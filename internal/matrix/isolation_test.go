@@ -166,28 +166,33 @@ func TestTenantIsolation(t *testing.T) {
 	// under an id A uses, and neither tenant's statement changes. A 409 here
 	// would tell B that A holds that id.
 	t.Run("Comm2.1.1 PUT statement with A's id: stored for B, A unchanged", func(t *testing.T) {
-		st := statementJSON(a.stmt, "mailto:b-only@example.com", "B's own", verbDid, sharedActivity, "")
-		mustCode(t, "B PUT A's id", do(t, "1.0.3", allB, withCred, putStatement(a.stmt, st)), http.StatusNoContent)
-		rA := do(t, "1.0.3", allA, withCred, request{method: http.MethodGet, path: "/xapi/statements", query: url.Values{"statementId": {a.stmt}}})
+		id := uuid.NewString()
+		mustCode(t, "A PUT", do(t, "1.0.3", allA, withCred, putStatement(id,
+			statementJSON(id, sharedMbox, a.name, verbDid, sharedActivity, ""))), http.StatusNoContent)
+		st := statementJSON(id, "mailto:b-only@example.com", "B's own", verbDid, sharedActivity, "")
+		mustCode(t, "B PUT A's id", do(t, "1.0.3", allB, withCred, putStatement(id, st)), http.StatusNoContent)
+		rA := do(t, "1.0.3", allA, withCred, request{method: http.MethodGet, path: "/xapi/statements", query: url.Values{"statementId": {id}}})
 		mustCode(t, "A GET", rA, http.StatusOK)
 		if !bytes.Contains(rA.body, []byte(a.name)) || bytes.Contains(rA.body, []byte("B's own")) {
 			t.Fatalf("tenant A's statement changed: %s", trim(rA.body))
 		}
-		rB := do(t, "1.0.3", allB, withCred, request{method: http.MethodGet, path: "/xapi/statements", query: url.Values{"statementId": {a.stmt}}})
+		rB := do(t, "1.0.3", allB, withCred, request{method: http.MethodGet, path: "/xapi/statements", query: url.Values{"statementId": {id}}})
 		mustCode(t, "B GET", rB, http.StatusOK)
 		if !bytes.Contains(rB.body, []byte("B's own")) || bytes.Contains(rB.body, []byte(a.name)) {
 			t.Fatalf("tenant B does not get its own statement: %s", trim(rB.body))
 		}
 	})
-	t.Run("Comm2.1.2 POST statement with A's id (same content as A's): stored for B", func(t *testing.T) {
-		st := statementJSON(a.voiding+"", sharedMbox, "", verbDid, sharedActivity, "")
-		// a.voiding is A's voiding statement id; B's content differs from A's
-		// but B has no statement under that id, so there is no conflict.
+	t.Run("Comm2.1.2 POST statement with A's id and A's exact content: stored for B", func(t *testing.T) {
+		id := uuid.NewString()
+		st := statementJSON(id, sharedMbox, "Same content", verbDid, sharedActivity, "")
+		mustCode(t, "A PUT", do(t, "1.0.3", allA, withCred, putStatement(id, st)), http.StatusNoContent)
 		mustCode(t, "B POST A's id", do(t, "1.0.3", allB, withCred, postStatements(st)), http.StatusOK)
-		rA := do(t, "1.0.3", allA, withCred, request{method: http.MethodGet, path: "/xapi/statements", query: url.Values{"statementId": {a.voiding}}})
-		mustCode(t, "A GET its voiding statement", rA, http.StatusOK)
-		if !bytes.Contains(rA.body, []byte(verbVoided)) {
-			t.Fatalf("tenant A's voiding statement changed: %s", trim(rA.body))
+		for _, c := range []cred{allA, allB} {
+			r := do(t, "1.0.3", c, withCred, request{method: http.MethodGet, path: "/xapi/statements", query: url.Values{"statementId": {id}}})
+			mustCode(t, c.tenant+" GET", r, http.StatusOK)
+			if !bytes.Contains(r.body, []byte(c.key)) {
+				t.Fatalf("%s: the statement does not carry its own authority %s: %s", c.tenant, c.key, trim(r.body))
+			}
 		}
 	})
 	t.Run("Data2.4.4.3 B voids A's statement id: A's statement stays unvoided", func(t *testing.T) {

@@ -97,6 +97,7 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "chdb.Open:", err)
 		return 1
 	}
+	defer eng.Close() // runs before the lifecycle stops (and closes) the Setup's engine
 	st := auth.NewStore(eng, cfg.ClickHouse.Database)
 	st.Hash = auth.HashParams{Time: 1, Memory: 64, Threads: 1} // fast hashes: verification reads them from the hash
 	tenantA, tenantB = "tenant-a-"+id, "tenant-b-"+id
@@ -113,6 +114,17 @@ func run(m *testing.M) int {
 				return 1
 			}
 			creds[tn][sc] = cred{tenant: tn, scope: sc, key: c.Key, secret: secret}
+		}
+		// Combinations: a source that writes and reads only its own
+		// statements, and writers with and without define.
+		for _, combo := range [][]string{{"statements/write", "statements/read/mine"}, {"statements/write", "define"}} {
+			c, secret, err := st.CreateCredential(ctx, auth.NewCredential{Tenant: tn, Scopes: combo})
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "CreateCredential:", err)
+				return 1
+			}
+			name := strings.Join(combo, "+")
+			creds[tn][name] = cred{tenant: tn, scope: name, key: c.Key, secret: secret}
 		}
 	}
 	return m.Run()
