@@ -149,16 +149,20 @@ func ListSQL(db string, v Viewer, c Cursor) string {
 			b.WriteString("\n" + indent + "AND " + c)
 		}
 	}
+	// The page is chosen first, on (stored, id) only, in sorting-key order:
+	// DISTINCT (a redelivered copy or a row inherited twice names a
+	// statement again) then LIMIT stop the read after Limit+1 statements.
+	// Only then are the raw bytes of those rows read.
+	source := store.Table(db, "statements")
+	if p.drive != nil {
+		source = store.Table(db, "statement_index")
+	}
 	b.WriteString("SELECT id, stored, raw\nFROM " + store.Table(db, "statements") + "\nWHERE tenant = " + t)
 	and("  ", window...)
-	if p.drive == nil {
-		and("  ", notVoided)
-		b.WriteString("\nORDER BY " + order + "\nLIMIT 1 BY id\n" + limit)
-		return b.String()
+	b.WriteString("\n  AND (stored, id) IN (\n    SELECT DISTINCT stored, id\n    FROM " + source + "\n    WHERE tenant = " + t)
+	if p.drive != nil {
+		and("      ", "kind = "+store.String(p.drive.kind), "key = "+store.String(p.drive.key))
 	}
-	b.WriteString("\n  AND (stored, id) IN (\n    SELECT stored, id\n    FROM " + store.Table(db, "statement_index") +
-		"\n    WHERE tenant = " + t)
-	and("      ", "kind = "+store.String(p.drive.kind), "key = "+store.String(p.drive.key))
 	and("      ", window...)
 	and("      ", p.indexAnd...)
 	for _, d := range p.also {
@@ -168,10 +172,8 @@ func ListSQL(db string, v Viewer, c Cursor) string {
 		and("          ", window...)
 		b.WriteString("\n      )")
 	}
-	// Every filter is decided in the index: page there, fetch raw for at
-	// most Limit+1 rows.
 	and("      ", notVoided)
-	b.WriteString("\n    ORDER BY " + order + "\n    LIMIT 1 BY id\n    " + limit + "\n  )")
+	b.WriteString("\n    ORDER BY " + order + "\n    " + limit + "\n  )")
 	b.WriteString("\nORDER BY " + order + "\nLIMIT 1 BY id\n" + limit)
 	return b.String()
 }

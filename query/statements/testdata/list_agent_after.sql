@@ -4,7 +4,7 @@ WHERE tenant = 'acme'
   AND stored <= fromUnixTimestamp64Milli(toInt64(1709290800123), 'UTC')
   AND (stored < fromUnixTimestamp64Milli(toInt64(1709290800123), 'UTC') OR id < toUUID('00000000-0000-4000-8000-000000000042'))
   AND (stored, id) IN (
-    SELECT stored, id
+    SELECT DISTINCT stored, id
     FROM `lrs`.`statement_index`
     WHERE tenant = 'acme'
       AND kind = 'agent'
@@ -13,7 +13,6 @@ WHERE tenant = 'acme'
       AND (stored < fromUnixTimestamp64Milli(toInt64(1709290800123), 'UTC') OR id < toUUID('00000000-0000-4000-8000-000000000042'))
       AND id NOT IN (SELECT toUUID(key) FROM `lrs`.`statement_index` WHERE tenant = 'acme' AND kind = 'voids')
     ORDER BY stored DESC, id DESC
-    LIMIT 1 BY id
     LIMIT 11
   )
 ORDER BY stored DESC, id DESC
