@@ -117,43 +117,21 @@ func (s *Service) single(ctx context.Context, w http.ResponseWriter, r *http.Req
 // the statements rewritten for format=ids or canonical.
 func (s *Service) list(ctx context.Context, w http.ResponseWriter, r *http.Request, v statements.Viewer, c statements.Cursor) {
 	tenant := v.Tenant
-	rows, err := s.d.Engine.Query(ctx, statements.ListSQL(s.d.Database, v, c))
+	ps, next, err := s.page(ctx, v, c)
 	if err != nil {
 		s.storeError(w, r, err)
 		return
 	}
-	defer rows.Close()
-	var (
-		raws   [][]byte
-		n      int
-		last   statements.Position
-		newest time.Time
-		more   bool
-	)
-	for rows.Next() {
-		if n == c.Filter.Limit {
-			more = true // the probe row: there is a next page
-			break
-		}
-		var (
-			id     uuid.UUID
-			stored time.Time
-			raw    []byte
-		)
-		if err := rows.Scan(&id, &stored, &raw); err != nil {
-			s.storeError(w, r, err)
-			return
-		}
-		raws = append(raws, raw)
-		n++
-		last = statements.Position{Stored: stored, ID: id}
-		if stored.After(newest) {
-			newest = stored
-		}
-	}
-	if err := rows.Err(); err != nil {
+	raws, err := s.raws(ctx, tenant, ps)
+	if err != nil {
 		s.storeError(w, r, err)
 		return
+	}
+	var newest time.Time
+	for _, p := range ps {
+		if p.Stored.After(newest) {
+			newest = p.Stored
+		}
 	}
 	out, err := s.render(ctx, r, tenant, c.Filter.Format, raws)
 	if err != nil {
@@ -169,8 +147,8 @@ func (s *Service) list(ctx context.Context, w http.ResponseWriter, r *http.Reque
 		body.Write(raw)
 	}
 	body.WriteString(`],"more":`)
-	if more {
-		body.WriteString(strconv.Quote("/xapi/statements?more=" + c.Next(last).Encode()))
+	if next != nil {
+		body.WriteString(strconv.Quote("/xapi/statements?more=" + c.Next(*next).Encode()))
 	} else {
 		body.WriteString(`""`)
 	}

@@ -113,10 +113,13 @@ func newPlan(f Filter) plan {
 	return p
 }
 
-// ListSQL reads one page of c: rows (id, stored, raw) in page order, at most
-// Limit+1 of them, so that one more than a page says a `more` link is due.
-// Voided statements are left out and a redelivered copy not yet merged away
-// shows once (LIMIT 1 BY id).
+// A list is read in three steps, each a short read in sorting-key order:
+// CandidatesSQL picks positions (stored, id) in page order, ExcludedSQL says
+// which of them a page must leave out (voided, or not the viewer's own), and
+// RawSQL reads the stored bytes of the positions kept. The caller dedupes
+// candidates (a redelivered copy not merged yet, or a statement with several
+// index rows for one key, names a statement twice) and asks for more
+// candidates after the last one until the page is full or none are left.
 //
 // A statement whose object is a StatementRef to a statement meeting the
 // filter meets it too (Communication 2.1.3 "Filter Conditions for
@@ -124,14 +127,15 @@ func newPlan(f Filter) plan {
 // too): the processor copied the target's index rows to the referring
 // statement when it stored it, so the index answers both at once, and since,
 // until and the page apply to the referring statement's own stored time.
-func ListSQL(db string, v Viewer, c Cursor) string {
+
+// CandidatesSQL reads up to n positions (stored, id) of c's list in page
+// order, from statement_index when a filter drives, else from statements.
+// Plain ORDER BY + LIMIT on a prefix of the sorting key: the engine reads in
+// order and stops after n rows (DISTINCT or LIMIT BY would read the range).
+func CandidatesSQL(db string, v Viewer, c Cursor, n int) string {
 	p := newPlan(c.Filter)
-	if m := v.mine(db); m != "" {
-		if p.drive == nil {
-			p.drive = &driver{"authority", v.Authority}
-		} else {
-			p.indexAnd = append(p.indexAnd, m)
-		}
+	if v.Authority != "" && p.drive == nil {
+		p.drive = &driver{"authority", v.Authority}
 	}
 	t := store.String(v.Tenant)
 	order := "stored DESC, id DESC"
@@ -139,43 +143,76 @@ func ListSQL(db string, v Viewer, c Cursor) string {
 		order = "stored ASC, id ASC"
 	}
 	window := windowConds(c)
-	notVoided := "id NOT IN (SELECT toUUID(key) FROM " + store.Table(db, "statement_index") +
-		" WHERE tenant = " + t + " AND kind = 'voids')"
-	limit := "LIMIT " + strconv.Itoa(c.Filter.Limit+1)
-
 	var b strings.Builder
 	and := func(indent string, conds ...string) {
 		for _, c := range conds {
 			b.WriteString("\n" + indent + "AND " + c)
 		}
 	}
-	// The page is chosen first, on (stored, id) only, in sorting-key order:
-	// DISTINCT (a redelivered copy or a row inherited twice names a
-	// statement again) then LIMIT stop the read after Limit+1 statements.
-	// Only then are the raw bytes of those rows read.
 	source := store.Table(db, "statements")
 	if p.drive != nil {
 		source = store.Table(db, "statement_index")
 	}
-	b.WriteString("SELECT id, stored, raw\nFROM " + store.Table(db, "statements") + "\nWHERE tenant = " + t)
-	and("  ", window...)
-	b.WriteString("\n  AND (stored, id) IN (\n    SELECT DISTINCT stored, id\n    FROM " + source + "\n    WHERE tenant = " + t)
+	b.WriteString("SELECT stored, id\nFROM " + source + "\nWHERE tenant = " + t)
 	if p.drive != nil {
-		and("      ", "kind = "+store.String(p.drive.kind), "key = "+store.String(p.drive.key))
+		and("  ", "kind = "+store.String(p.drive.kind), "key = "+store.String(p.drive.key))
 	}
-	and("      ", window...)
-	and("      ", p.indexAnd...)
+	and("  ", window...)
+	and("  ", p.indexAnd...)
 	for _, d := range p.also {
-		b.WriteString("\n      AND (id, via) IN (\n        SELECT id, via\n        FROM " + store.Table(db, "statement_index") +
-			"\n        WHERE tenant = " + t)
-		and("          ", "kind = "+store.String(d.kind), "key = "+store.String(d.key))
-		and("          ", window...)
-		b.WriteString("\n      )")
+		b.WriteString("\n  AND (id, via) IN (\n    SELECT id, via\n    FROM " + store.Table(db, "statement_index") +
+			"\n    WHERE tenant = " + t)
+		and("      ", "kind = "+store.String(d.kind), "key = "+store.String(d.key))
+		and("      ", window...)
+		b.WriteString("\n  )")
 	}
-	and("      ", notVoided)
-	b.WriteString("\n    ORDER BY " + order + "\n    " + limit + "\n  )")
-	b.WriteString("\nORDER BY " + order + "\nLIMIT 1 BY id\n" + limit)
+	b.WriteString("\nORDER BY " + order + "\nLIMIT " + strconv.Itoa(n))
 	return b.String()
+}
+
+// ExcludedSQL returns the ids among ps a list must leave out: voided
+// statements (Communication 2.1.4) and, for a viewer limited to its own
+// statements, those with another authority. Rows: (id). Both are point
+// reads of statement_index ranges.
+func ExcludedSQL(db string, v Viewer, ps []Position) string {
+	t := store.String(v.Tenant)
+	ids := make([]uuid.UUID, len(ps))
+	keys := make([]string, len(ps))
+	for i, p := range ps {
+		ids[i], keys[i] = p.ID, p.ID.String()
+	}
+	q := "SELECT toUUID(key) AS id\nFROM " + store.Table(db, "statement_index") + "\nWHERE tenant = " + t +
+		"\n  AND kind = 'voids'\n  AND key IN (" + store.Strings(keys) + ")"
+	if v.Authority == "" {
+		return q
+	}
+	return q + "\nUNION ALL\nSELECT id\nFROM " + store.Table(db, "statements") + "\nWHERE tenant = " + t +
+		"\n  AND stored IN (" + times(ps) + ")\n  AND id IN (" + store.UUIDs(ids) + ")" +
+		"\n  AND id NOT IN (SELECT id FROM " + store.Table(db, "statement_index") + " WHERE tenant = " + t +
+		" AND kind = 'authority' AND key = " + store.String(v.Authority) + " AND stored IN (" + times(ps) + "))"
+}
+
+// RawSQL reads the stored bytes of ps: rows (id, stored, raw), in no
+// particular order, a position possibly twice (a copy not merged yet).
+func RawSQL(db, tenant string, ps []Position) string {
+	ids := make([]uuid.UUID, len(ps))
+	for i, p := range ps {
+		ids[i] = p.ID
+	}
+	return "SELECT id, stored, raw\nFROM " + store.Table(db, "statements") + "\nWHERE tenant = " + store.String(tenant) +
+		"\n  AND stored IN (" + times(ps) + ")\n  AND id IN (" + store.UUIDs(ids) + ")"
+}
+
+func times(ps []Position) string {
+	seen := map[int64]bool{}
+	var parts []string
+	for _, p := range ps {
+		if ms := p.Stored.UnixMilli(); !seen[ms] {
+			seen[ms] = true
+			parts = append(parts, store.Time(p.Stored))
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // windowConds bounds stored: since (exclusive), the fixed bound (inclusive)

@@ -43,7 +43,7 @@ func TestSingleSQLGolden(t *testing.T) {
 	golden(t, "single", SingleSQL("lrs", Viewer{Tenant: "acme"}, uuid.MustParse("6690e6c9-3ef0-4ed3-8b37-7f3964730bee")))
 }
 
-func TestListSQLGolden(t *testing.T) {
+func TestListSQLGolden(t *testing.T) { // candidates, exclusions, raw reads
 	bound := *ms("2024-03-01T12:00:00.500Z")
 	reg := "ff0e2c8a-0b4d-4c1a-9d8e-3c5a6f7b8c9d"
 	agent := "mbox:mailto:ann@example.com"
@@ -72,14 +72,19 @@ func TestListSQLGolden(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.f.Limit = 10
 			c := Cursor{Filter: tc.f, Bound: bound, After: tc.after}
-			golden(t, tc.name, ListSQL("lrs", Viewer{Tenant: "acme"}, c))
+			golden(t, tc.name, CandidatesSQL("lrs", Viewer{Tenant: "acme"}, c, 22))
 		})
 	}
 	// statements/read/mine: the authority drives an unfiltered list and
 	// restricts a filtered one.
 	mine := Viewer{Tenant: "acme", Authority: "account:http://lrs|k1"}
-	golden(t, "list_mine_nofilter", ListSQL("lrs", mine, Cursor{Filter: Filter{Limit: 10}, Bound: bound}))
-	golden(t, "list_mine_verb", ListSQL("lrs", mine, Cursor{Filter: Filter{Limit: 10, Verb: verb}, Bound: bound}))
+	golden(t, "list_mine_nofilter", CandidatesSQL("lrs", mine, Cursor{Filter: Filter{Limit: 10}, Bound: bound}, 22))
+	golden(t, "list_mine_verb", CandidatesSQL("lrs", mine, Cursor{Filter: Filter{Limit: 10, Verb: verb}, Bound: bound}, 22))
+	ps := []Position{{Stored: bound, ID: uuid.MustParse("6690e6c9-3ef0-4ed3-8b37-7f3964730bee")},
+		{Stored: bound.Add(-time.Second), ID: uuid.MustParse("0ed3cdb4-5f3a-4e5b-9d5e-9c1c1a9b7c11")}}
+	golden(t, "excluded", ExcludedSQL("lrs", Viewer{Tenant: "acme"}, ps))
+	golden(t, "excluded_mine", ExcludedSQL("lrs", mine, ps))
+	golden(t, "raw", RawSQL("lrs", "acme", ps))
 }
 
 func TestDefinitionsSQLGolden(t *testing.T) {

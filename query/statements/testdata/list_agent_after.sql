@@ -1,20 +1,9 @@
-SELECT id, stored, raw
-FROM `lrs`.`statements`
+SELECT stored, id
+FROM `lrs`.`statement_index`
 WHERE tenant = 'acme'
+  AND kind = 'agent'
+  AND key = 'mbox:mailto:ann@example.com'
   AND stored <= fromUnixTimestamp64Milli(toInt64(1709290800123), 'UTC')
   AND (stored < fromUnixTimestamp64Milli(toInt64(1709290800123), 'UTC') OR id < toUUID('00000000-0000-4000-8000-000000000042'))
-  AND (stored, id) IN (
-    SELECT DISTINCT stored, id
-    FROM `lrs`.`statement_index`
-    WHERE tenant = 'acme'
-      AND kind = 'agent'
-      AND key = 'mbox:mailto:ann@example.com'
-      AND stored <= fromUnixTimestamp64Milli(toInt64(1709290800123), 'UTC')
-      AND (stored < fromUnixTimestamp64Milli(toInt64(1709290800123), 'UTC') OR id < toUUID('00000000-0000-4000-8000-000000000042'))
-      AND id NOT IN (SELECT toUUID(key) FROM `lrs`.`statement_index` WHERE tenant = 'acme' AND kind = 'voids')
-    ORDER BY stored DESC, id DESC
-    LIMIT 11
-  )
 ORDER BY stored DESC, id DESC
-LIMIT 1 BY id
-LIMIT 11
+LIMIT 22

@@ -1,18 +1,8 @@
-SELECT id, stored, raw
-FROM `lrs`.`statements`
+SELECT stored, id
+FROM `lrs`.`statement_index`
 WHERE tenant = 'acme'
+  AND kind = 'authority'
+  AND key = 'account:http://lrs|k1'
   AND stored <= fromUnixTimestamp64Milli(toInt64(1709294400500), 'UTC')
-  AND (stored, id) IN (
-    SELECT DISTINCT stored, id
-    FROM `lrs`.`statement_index`
-    WHERE tenant = 'acme'
-      AND kind = 'authority'
-      AND key = 'account:http://lrs|k1'
-      AND stored <= fromUnixTimestamp64Milli(toInt64(1709294400500), 'UTC')
-      AND id NOT IN (SELECT toUUID(key) FROM `lrs`.`statement_index` WHERE tenant = 'acme' AND kind = 'voids')
-    ORDER BY stored DESC, id DESC
-    LIMIT 11
-  )
 ORDER BY stored DESC, id DESC
-LIMIT 1 BY id
-LIMIT 11
+LIMIT 22

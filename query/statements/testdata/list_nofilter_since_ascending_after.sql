@@ -1,20 +1,8 @@
-SELECT id, stored, raw
+SELECT stored, id
 FROM `lrs`.`statements`
 WHERE tenant = 'acme'
   AND stored >= fromUnixTimestamp64Milli(toInt64(1709290800123), 'UTC')
   AND (stored > fromUnixTimestamp64Milli(toInt64(1709290800123), 'UTC') OR id > toUUID('00000000-0000-4000-8000-000000000042'))
   AND stored <= fromUnixTimestamp64Milli(toInt64(1709294400500), 'UTC')
-  AND (stored, id) IN (
-    SELECT DISTINCT stored, id
-    FROM `lrs`.`statements`
-    WHERE tenant = 'acme'
-      AND stored >= fromUnixTimestamp64Milli(toInt64(1709290800123), 'UTC')
-      AND (stored > fromUnixTimestamp64Milli(toInt64(1709290800123), 'UTC') OR id > toUUID('00000000-0000-4000-8000-000000000042'))
-      AND stored <= fromUnixTimestamp64Milli(toInt64(1709294400500), 'UTC')
-      AND id NOT IN (SELECT toUUID(key) FROM `lrs`.`statement_index` WHERE tenant = 'acme' AND kind = 'voids')
-    ORDER BY stored ASC, id ASC
-    LIMIT 11
-  )
 ORDER BY stored ASC, id ASC
-LIMIT 1 BY id
-LIMIT 11
+LIMIT 22
