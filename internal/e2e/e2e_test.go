@@ -159,9 +159,11 @@ func TestEndToEnd_ConsistentThroughNeverOverstates(t *testing.T) {
 			}
 		}(w)
 	}
+	// Observe until 20 observations covered acknowledged statements (bounded
+	// at 20 s: a slow machine gives fewer per second, never a wrong one).
 	checks := 0
-	deadline := time.Now().Add(4 * time.Second)
-	for time.Now().Before(deadline) {
+	deadline := time.Now().Add(20 * time.Second)
+	for checks < 20 && time.Now().Before(deadline) {
 		before := s.acked.snapshot() // acknowledged before the observation started
 		_, h, code := s.get("/xapi/statements?limit=1")
 		if code != http.StatusOK {
