@@ -1,8 +1,6 @@
 package sink
 
 import (
-	"time"
-
 	"github.com/tributary-lrs/tributary/schemas/store"
 	"github.com/tributary-lrs/tributary/schemas/xapi"
 )
@@ -85,24 +83,4 @@ func AgentNames(st xapi.Statement) []AgentName {
 		walk(st, 0)
 	}
 	return out
-}
-
-// AgentNameBatch builds the insert into agent_names of the names Row
-// collected for rows, each stamped with its statement's stored time; nil when
-// there is none. Insert it before the statements, as the activity
-// definitions are, so a stored statement is never visible without its names.
-func AgentNameBatch(db string, rows []store.StatementRow) *store.Batch {
-	var tenant, key, name []string
-	var stored []time.Time
-	for _, r := range rows {
-		for _, n := range r.AgentNames {
-			tenant, key, name, stored = append(tenant, r.Tenant), append(key, n.Key), append(name, n.Name), append(stored, r.Stored)
-		}
-	}
-	if len(tenant) == 0 {
-		return nil
-	}
-	return &store.Batch{Table: store.Table(db, "agent_names"), Columns: []store.Column{
-		{Name: "tenant", Data: tenant}, {Name: "agent_key", Data: key}, {Name: "name", Data: name}, {Name: "stored", Data: stored},
-	}}
 }

@@ -3,9 +3,11 @@ package sink
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/tributary-lrs/tributary/schemas/store"
 	"github.com/tributary-lrs/tributary/schemas/xapi"
 )
@@ -52,29 +54,33 @@ func TestAgentNames_Comm2_4_CollectsEveryNamedAgent(t *testing.T) {
 
 // The batch lands in agent_names (migration 0008) with the tenant and the
 // statement's stored time; statements without names add nothing.
-func TestAgentNameBatch_InsertsIntoAgentNames(t *testing.T) {
+// The names reach agent_names through the statements insert (migration 0010).
+func TestWrite_StoresAgentNames(t *testing.T) {
 	db := newDB(t)
 	stored := time.Date(2026, 1, 2, 3, 4, 5, 6_000_000, time.UTC)
 	withNames := envOf(t, stmtWithAgents, stored)
 	withNames.XAPIVersion = "2.0.0"         // contextAgents, contextGroups
 	plain := envOf(t, stmtWithDefs, stored) // actor and authority without a name
-	var rows []store.StatementRow
-	for _, env := range envOfAll(withNames, plain) {
-		row, err := Row(env)
-		if err != nil {
+	s, err := New(eng, db, slog.New(slog.DiscardHandler), prometheus.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rej, err := s.Write(context.Background(), envOfAll(withNames, plain)); err != nil || len(rej) != 0 {
+		t.Fatalf("Write: %v, rejected %v", err, rej)
+	}
+	var total uint64
+	count, err := eng.Query(context.Background(), "SELECT count() FROM "+store.Table(db, "agent_names"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for count.Next() {
+		if err := count.Scan(&total); err != nil {
 			t.Fatal(err)
 		}
-		rows = append(rows, row)
 	}
-	if b := AgentNameBatch(db, rows[1:]); b != nil {
-		t.Fatalf("batch for a statement without names: %+v", b)
-	}
-	b := AgentNameBatch(db, rows)
-	if b == nil || b.Rows() != 10 {
-		t.Fatalf("batch %+v", b)
-	}
-	if err := eng.Insert(context.Background(), b); err != nil {
-		t.Fatal(err)
+	count.Close()
+	if total != 10 {
+		t.Fatalf("agent_names holds %d rows, want the 10 names of the first statement", total)
 	}
 	res, err := eng.Query(context.Background(), "SELECT tenant, name, stored FROM "+store.Table(db, "agent_names")+
 		" WHERE agent_key = 'mbox:mailto:ann@example.com'")

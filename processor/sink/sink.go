@@ -84,22 +84,8 @@ func (s *Sink) Write(ctx context.Context, batch []*envelope.Envelope) ([]consume
 	}
 	if len(rows) > 0 {
 		start := time.Now()
-		// Definitions and agent names first: a redelivered statement is skipped as a
-		// duplicate once stored, so definitions written after it would be
-		// lost by a crash in between. Written first, a crash leaves at most
-		// definitions of statements not stored yet; the retry or redelivery
-		// stores those statements (and writes the definitions again, which
-		// the ReplacingMergeTree collapses).
-		if defs := store.ActivityDefinitionBatch(s.db, rows); defs != nil {
-			if err := s.eng.Insert(ctx, defs); err != nil {
-				return nil, storeFailure(fmt.Errorf("insert %d activity definitions: %w", defs.Rows(), err))
-			}
-		}
-		if names := AgentNameBatch(s.db, rows); names != nil {
-			if err := s.eng.Insert(ctx, names); err != nil {
-				return nil, storeFailure(fmt.Errorf("insert %d agent names: %w", names.Rows(), err))
-			}
-		}
+		// One insert: the statements and, through materialized views, their
+		// lookup rows, activity definitions and agent names.
 		if err := s.eng.Insert(ctx, store.StatementBatch(s.db, rows)); err != nil {
 			return nil, storeFailure(fmt.Errorf("insert %d statements: %w", len(rows), err))
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/google/uuid"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -110,8 +111,8 @@ func (e *env) names(tenant string, rows ...any) {
 // definition stores one activity definition of tenant.
 func (e *env) definition(tenant, id, def string, stored time.Time) {
 	e.t.Helper()
-	b := store.ActivityDefinitionBatch(e.db, []store.StatementRow{{Tenant: tenant, Stored: stored,
-		ActivityDefinitions: []store.ActivityDefinition{{ID: id, Definition: def}}}})
+	b := store.StatementBatch(e.db, []store.StatementRow{{Tenant: tenant, ID: uuid.New(), Stored: stored, Timestamp: stored,
+		Raw: []byte("{}"), ActivityDefinitions: []store.ActivityDefinition{{ID: id, Definition: def}}}})
 	if err := engine.Insert(context.Background(), b); err != nil {
 		e.t.Fatal(err)
 	}

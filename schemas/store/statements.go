@@ -46,8 +46,8 @@ type StatementRow struct {
 	AgentNames []AgentName
 	// ActivityDefinitions are the definitions of every Activity of the
 	// statement that carries one (object, context activities, and those of a
-	// SubStatement), for the activity_definitions table (migration 0004). They
-	// are not part of statements_in: see ActivityDefinitionBatch.
+	// SubStatement), for the activity_definitions table (migration 0004),
+	// written through statements_in (migration 0010).
 	ActivityDefinitions []ActivityDefinition
 }
 
@@ -55,26 +55,6 @@ type StatementRow struct {
 // the Activity id and the definition object as compact JSON.
 type ActivityDefinition struct {
 	ID, Definition string
-}
-
-// ActivityDefinitionBatch builds the insert of the activity definitions of
-// rows into activity_definitions, each stamped with its statement's stored
-// time (the latest stored definition is the canonical one). It returns nil
-// when no row carries a definition.
-func ActivityDefinitionBatch(db string, rows []StatementRow) *Batch {
-	var tenant, id, def []string
-	var stored []time.Time
-	for _, r := range rows {
-		for _, d := range r.ActivityDefinitions {
-			tenant, id, def, stored = append(tenant, r.Tenant), append(id, d.ID), append(def, d.Definition), append(stored, r.Stored)
-		}
-	}
-	if len(tenant) == 0 {
-		return nil
-	}
-	return &Batch{Table: Table(db, "activity_definitions"), Columns: []Column{
-		{"tenant", tenant}, {"activity_id", id}, {"definition", def}, {"stored", stored},
-	}}
 }
 
 // AgentName is one name a statement gives an Agent or Identified Group,
@@ -138,6 +118,8 @@ func StatementBatch(db string, rows []StatementRow) *Batch {
 		refKind, refKey, refVerb, refObj = make([][]string, n), make([][]string, n), make([][]string, n), make([][]string, n)
 		refReg, refVia                   = make([][]uuid.UUID, n), make([][]uuid.UUID, n)
 		refAgents                        = make([][][]string, n)
+		defIDs, defBodies                = make([][]string, n), make([][]string, n)
+		nameKeys, nameValues             = make([][]string, n), make([][]string, n)
 	)
 	for i, r := range rows {
 		tenant[i], ids[i], stored[i], ts[i] = r.Tenant, r.ID, r.Stored, r.Timestamp
@@ -145,6 +127,14 @@ func StatementBatch(db string, rows []StatementRow) *Batch {
 		regs[i], voids[i] = r.Registration, r.Voids
 		agents[i], relAgents[i], relActivity[i] = nonNil(r.Agents), nonNil(r.RelatedAgents), nonNil(r.RelatedActivities)
 		authority[i], hash[i], raw[i], authorityKey[i] = r.Authority, r.ContentHash, string(r.Raw), r.AuthorityKey
+		defIDs[i], defBodies[i] = make([]string, len(r.ActivityDefinitions)), make([]string, len(r.ActivityDefinitions))
+		for j, d := range r.ActivityDefinitions {
+			defIDs[i][j], defBodies[i][j] = d.ID, d.Definition
+		}
+		nameKeys[i], nameValues[i] = make([]string, len(r.AgentNames)), make([]string, len(r.AgentNames))
+		for j, a := range r.AgentNames {
+			nameKeys[i][j], nameValues[i][j] = a.Key, a.Name
+		}
 		m := len(r.Inherited)
 		refKind[i], refKey[i], refVerb[i], refObj[i] = make([]string, m), make([]string, m), make([]string, m), make([]string, m)
 		refReg[i], refAgents[i], refVia[i] = make([]uuid.UUID, m), make([][]string, m), make([]uuid.UUID, m)
@@ -161,6 +151,7 @@ func StatementBatch(db string, rows []StatementRow) *Batch {
 		{"ref_kind", refKind}, {"ref_key", refKey}, {"ref_verb", refVerb}, {"ref_registration", refReg},
 		{"ref_object_id", refObj}, {"ref_agents", refAgents}, {"ref_via", refVia},
 		{"authority_key", authorityKey},
+		{"def_ids", defIDs}, {"def_bodies", defBodies}, {"name_keys", nameKeys}, {"name_values", nameValues},
 	}}
 }
 
