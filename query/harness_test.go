@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"regexp"
 	"sync"
 	"sync/atomic"
@@ -21,6 +20,7 @@ import (
 	"github.com/tributary-lrs/tributary/schemas/config"
 	"github.com/tributary-lrs/tributary/schemas/store"
 	"github.com/tributary-lrs/tributary/schemas/store/chdb"
+	"github.com/tributary-lrs/tributary/schemas/store/chdb/chdbtest"
 	"github.com/tributary-lrs/tributary/schemas/xapihttp"
 )
 
@@ -29,22 +29,7 @@ var (
 	dbSeq  atomic.Int64
 )
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "query-chdb-*")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	engine, err = chdb.Open(dir)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	_ = engine.Close()
-	_ = os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { chdbtest.Main(m, func(e *chdb.Engine) { engine = e }) }
 
 // fakeWatermark is a settable Watermark.
 type fakeWatermark struct {

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -32,6 +31,7 @@ import (
 	"github.com/tributary-lrs/tributary/schemas/envelope"
 	"github.com/tributary-lrs/tributary/schemas/store"
 	"github.com/tributary-lrs/tributary/schemas/store/chdb"
+	"github.com/tributary-lrs/tributary/schemas/store/chdb/chdbtest"
 	"github.com/tributary-lrs/tributary/schemas/xapihttp"
 )
 
@@ -41,21 +41,7 @@ const partitions = 3
 // every test uses its own database.
 var engine store.Engine
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "tributary-e2e-")
-	if err != nil {
-		panic(err)
-	}
-	e, err := chdb.Open(dir)
-	if err != nil {
-		panic(err)
-	}
-	engine = e
-	code := m.Run()
-	_ = e.Close()
-	_ = os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { chdbtest.Main(m, func(e *chdb.Engine) { engine = e }) }
 
 // stack is the distributed LRS in one test process: ingest → kfake → processor → chDB → query.
 type stack struct {

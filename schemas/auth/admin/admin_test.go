@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"regexp"
 	"strings"
 	"sync/atomic"
@@ -16,6 +15,7 @@ import (
 	"github.com/tributary-lrs/tributary/schemas/auth"
 	"github.com/tributary-lrs/tributary/schemas/store"
 	"github.com/tributary-lrs/tributary/schemas/store/chdb"
+	"github.com/tributary-lrs/tributary/schemas/store/chdb/chdbtest"
 )
 
 var (
@@ -23,22 +23,7 @@ var (
 	dbSeq  atomic.Int64
 )
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "admin-chdb-*")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	engine, err = chdb.Open(dir)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	_ = engine.Close()
-	_ = os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { chdbtest.Main(m, func(e *chdb.Engine) { engine = e }) }
 
 var nonIdent = regexp.MustCompile(`[^a-zA-Z0-9_]`)
 
