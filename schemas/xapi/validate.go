@@ -1,6 +1,7 @@
 package xapi
 
 import (
+	"math"
 	"strconv"
 	"strings"
 )
@@ -252,7 +253,7 @@ func (v *validator) attachments(val any, p *path) {
 					v.add(&f, ruleAttachments, "contentType must be an Internet Media Type")
 				}
 			case "length":
-				if n, ok := number(x); !ok || n < 0 || n != float64(int64(n)) {
+				if n, ok := number(x); !ok || n < 0 || n != math.Trunc(n) || math.IsInf(n, 0) {
 					v.add(&f, ruleAttachments, "length must be a non-negative integer")
 				}
 			case "sha2":

@@ -188,6 +188,7 @@ const sha256hex = "672fa5fa658017f1b72d65036f13379c6ab05d4ab3b6664908d8acf0b6a0c
 
 // acceptCases must validate: edge cases on the accepting side of a rule.
 var acceptCases = []ruleCase{
+	{"Data_2.4.11_length_beyond_int64", nil, `{"attachments":[{"usageType":"http://e.com/u","display":{"en":"x"},"contentType":"text/plain","length":123456789012345678901,"sha2":"` + sha256hex + `"}]}`, ""},
 	{"Data_2.4.1_uppercase_uuid", nil, `{"id":"2A41C918-B88B-4B20-A0A5-A4C32391AAA0"}`, ""},
 	{"Data_2.4.2_actor_without_objectType_is_agent", nil, `{"actor":{"mbox":"mailto:a@b.c"}}`, ""},
 	{"Data_2.4.2.2_identified_group_without_members", nil, `{"actor":{"objectType":"Group","account":{"homePage":"http://e.com","name":"g"}}}`, ""},
