@@ -8,9 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"regexp"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -22,12 +20,10 @@ import (
 	"github.com/tributary-lrs/tributary/schemas/store/chdb"
 	"github.com/tributary-lrs/tributary/schemas/store/chdb/chdbtest"
 	"github.com/tributary-lrs/tributary/schemas/xapihttp"
+	"github.com/tributary-lrs/tributary/schemas/xapihttp/xapihttptest"
 )
 
-var (
-	engine *chdb.Engine
-	dbSeq  atomic.Int64
-)
+var engine *chdb.Engine
 
 func TestMain(m *testing.M) { chdbtest.Main(m, func(e *chdb.Engine) { engine = e }) }
 
@@ -49,15 +45,7 @@ func (f *fakeWatermark) ConsistentThrough(context.Context) (time.Time, error) {
 func (f *fakeWatermark) set(t time.Time) { f.mu.Lock(); f.t = t; f.mu.Unlock() }
 
 // fakeAuth maps Basic user names to principals; any password.
-type fakeAuth map[string]*xapihttp.Principal
-
-func (a fakeAuth) Authenticate(r *http.Request) (*xapihttp.Principal, error) {
-	u, _, ok := r.BasicAuth()
-	if p, found := a[u]; ok && found {
-		return p, nil
-	}
-	return nil, xapihttp.ErrUnauthorized
-}
+type fakeAuth = xapihttptest.Principals
 
 var testAuth = fakeAuth{
 	"acme":      {Tenant: "acme", Key: "acme", Scopes: []string{"all"}},
@@ -79,28 +67,12 @@ type env struct {
 	h    http.Handler
 }
 
-var nonIdent = regexp.MustCompile(`[^a-zA-Z0-9_]`)
-
 // newEnv migrates a fresh database (chDB has one session per process) and
 // builds the service on it with the watermark at wm.
 func newEnv(t *testing.T, wm time.Time) *env {
 	t.Helper()
-	db := fmt.Sprintf("q%d_%s", dbSeq.Add(1), nonIdent.ReplaceAllString(t.Name(), "_"))
-	if len(db) > 60 {
-		db = db[:60]
-	}
-	migrate(t, db)
+	db := chdbtest.Database(t, engine)
 	return newEnvOn(t, engine, db, wm)
-}
-
-// migrate runs store.Migrate. Until schemas/store records migrations with
-// SQL the engine accepts (INSERT ... VALUES (...) SETTINGS is rejected), it
-// falls back to applying the migration statements directly.
-func migrate(t *testing.T, db string) {
-	t.Helper()
-	if _, err := store.Migrate(context.Background(), engine, db); err != nil {
-		t.Fatalf("store.Migrate: %v", err)
-	}
 }
 
 func newEnvOn(t *testing.T, eng store.Engine, db string, wm time.Time) *env {

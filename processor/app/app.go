@@ -22,10 +22,8 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Kafka.CreateTopics {
-		if err := kafkatopic.Ensure(ctx, cfg.Kafka.Brokers, kafkatopic.Statements(cfg.Kafka)...); err != nil {
-			return nil, err
-		}
+	if err := kafkatopic.EnsureConfigured(ctx, cfg.Kafka); err != nil {
+		return nil, err
 	}
 	snk, err := sink.New(eng, cfg.ClickHouse.Database, env.Log, env.Registry)
 	if err != nil {

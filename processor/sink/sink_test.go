@@ -44,11 +44,7 @@ func (r *recorder) Insert(ctx context.Context, b *store.Batch) error {
 
 func newDB(t *testing.T) string {
 	t.Helper()
-	db := "sink_" + uuid.NewString()[:8]
-	if _, err := store.Migrate(context.Background(), eng, db); err != nil {
-		t.Fatal(err)
-	}
-	return db
+	return chdbtest.Database(t, eng)
 }
 
 const stmtWithDefs = `{"id":"%s","actor":{"mbox":"mailto:ann@example.com"},

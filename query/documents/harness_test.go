@@ -1,43 +1,28 @@
 package documents
 
 import (
-	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"regexp"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/gorilla/mux"
-	"github.com/tributary-lrs/tributary/schemas/store"
 	"github.com/tributary-lrs/tributary/schemas/store/chdb"
 	"github.com/tributary-lrs/tributary/schemas/store/chdb/chdbtest"
 	"github.com/tributary-lrs/tributary/schemas/xapihttp"
+	"github.com/tributary-lrs/tributary/schemas/xapihttp/xapihttptest"
 )
 
 // One chDB per process (chDB has one session per process); a database per test.
-var (
-	engine *chdb.Engine
-	dbSeq  atomic.Int64
-)
+var engine *chdb.Engine
 
 func TestMain(m *testing.M) { chdbtest.Main(m, func(e *chdb.Engine) { engine = e }) }
 
 // fakeAuth maps Basic user names to principals; any password.
-type fakeAuth map[string]*xapihttp.Principal
-
-func (a fakeAuth) Authenticate(r *http.Request) (*xapihttp.Principal, error) {
-	u, _, ok := r.BasicAuth()
-	if p, found := a[u]; ok && found {
-		return p, nil
-	}
-	return nil, xapihttp.ErrUnauthorized
-}
+type fakeAuth = xapihttptest.Principals
 
 var testAuth = fakeAuth{
 	"acme":      {Tenant: "acme", Key: "acme", Scopes: []string{"all"}},
@@ -49,8 +34,6 @@ var testAuth = fakeAuth{
 
 var discardLog = slog.New(slog.NewTextHandler(io.Discard, nil))
 
-var nonIdent = regexp.MustCompile(`[^a-zA-Z0-9_]`)
-
 type env struct {
 	t   *testing.T
 	db  string
@@ -61,13 +44,7 @@ type env struct {
 // newEnv migrates a fresh database and serves the resources on it.
 func newEnv(t *testing.T, maxBytes int64) *env {
 	t.Helper()
-	db := fmt.Sprintf("d%d_%s", dbSeq.Add(1), nonIdent.ReplaceAllString(t.Name(), "_"))
-	if len(db) > 60 {
-		db = db[:60]
-	}
-	if _, err := store.Migrate(context.Background(), engine, db); err != nil {
-		t.Fatalf("store.Migrate: %v", err)
-	}
+	db := chdbtest.Database(t, engine)
 	svc, err := New(Deps{Engine: engine, Database: db, Auth: testAuth, MaxBytes: maxBytes, Log: discardLog})
 	if err != nil {
 		t.Fatal(err)

@@ -3,13 +3,10 @@ package resources
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"regexp"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -19,27 +16,17 @@ import (
 	"github.com/tributary-lrs/tributary/schemas/store/chdb"
 	"github.com/tributary-lrs/tributary/schemas/store/chdb/chdbtest"
 	"github.com/tributary-lrs/tributary/schemas/xapihttp"
+	"github.com/tributary-lrs/tributary/schemas/xapihttp/xapihttptest"
 )
 
 // One chDB instance per process (chDB has one session); each test gets its
 // own database through store.Migrate.
-var (
-	engine *chdb.Engine
-	dbSeq  atomic.Int64
-)
+var engine *chdb.Engine
 
 func TestMain(m *testing.M) { chdbtest.Main(m, func(e *chdb.Engine) { engine = e }) }
 
 // fakeAuth maps Basic user names to principals; any password.
-type fakeAuth map[string]*xapihttp.Principal
-
-func (a fakeAuth) Authenticate(r *http.Request) (*xapihttp.Principal, error) {
-	u, _, ok := r.BasicAuth()
-	if p, found := a[u]; ok && found {
-		return p, nil
-	}
-	return nil, xapihttp.ErrUnauthorized
-}
+type fakeAuth = xapihttptest.Principals
 
 var testAuth = fakeAuth{
 	"acme":      {Tenant: "acme", Key: "acme", Scopes: []string{"all"}},
@@ -51,8 +38,6 @@ var testAuth = fakeAuth{
 	"other":     {Tenant: "other", Key: "other", Scopes: []string{"all"}},
 }
 
-var nonIdent = regexp.MustCompile(`[^a-zA-Z0-9_]`)
-
 type env struct {
 	t  *testing.T
 	db string
@@ -61,13 +46,7 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	db := fmt.Sprintf("r%d_%s", dbSeq.Add(1), nonIdent.ReplaceAllString(t.Name(), "_"))
-	if len(db) > 60 {
-		db = db[:60]
-	}
-	if _, err := store.Migrate(context.Background(), engine, db); err != nil {
-		t.Fatalf("store.Migrate: %v", err)
-	}
+	db := chdbtest.Database(t, engine)
 	svc, err := New(Deps{Engine: engine, Database: db, Auth: testAuth})
 	if err != nil {
 		t.Fatal(err)

@@ -1,26 +1,17 @@
 package auth
 
 import (
-	"context"
-	"fmt"
-	"regexp"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/tributary-lrs/tributary/schemas/store"
 	"github.com/tributary-lrs/tributary/schemas/store/chdb"
 	"github.com/tributary-lrs/tributary/schemas/store/chdb/chdbtest"
 )
 
-var (
-	engine *chdb.Engine
-	dbSeq  atomic.Int64
-)
+var engine *chdb.Engine
 
 func TestMain(m *testing.M) { chdbtest.Main(m, func(e *chdb.Engine) { engine = e }) }
-
-var nonIdent = regexp.MustCompile(`[^a-zA-Z0-9_]`)
 
 // testHash keeps argon2id cheap in tests.
 var testHash = HashParams{Time: 1, Memory: 64, Threads: 1}
@@ -39,12 +30,6 @@ func (c *clock) Add(d time.Duration) { c.t.Add(int64(d)) }
 // newStore migrates a fresh database and returns a Store on it.
 func newStore(t *testing.T) *Store {
 	t.Helper()
-	db := fmt.Sprintf("a%d_%s", dbSeq.Add(1), nonIdent.ReplaceAllString(t.Name(), "_"))
-	if len(db) > 60 {
-		db = db[:60]
-	}
-	if _, err := store.Migrate(context.Background(), engine, db); err != nil {
-		t.Fatalf("store.Migrate: %v", err)
-	}
+	db := chdbtest.Database(t, engine)
 	return &Store{Engine: engine, Database: db, Hash: testHash}
 }

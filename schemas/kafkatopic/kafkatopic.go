@@ -97,3 +97,12 @@ func Partitions(ctx context.Context, brokers []string, topic string) (int, error
 	}
 	return 0, fmt.Errorf("topic %s: %w", topic, ErrNoTopic)
 }
+
+// EnsureConfigured creates the statement and dead-letter topics of cfg when
+// cfg.CreateTopics is set, and does nothing otherwise.
+func EnsureConfigured(ctx context.Context, cfg config.Kafka) error {
+	if !cfg.CreateTopics {
+		return nil
+	}
+	return Ensure(ctx, cfg.Brokers, Statements(cfg)...)
+}

@@ -2,40 +2,25 @@ package admin
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"regexp"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/tributary-lrs/tributary/schemas/auth"
-	"github.com/tributary-lrs/tributary/schemas/store"
 	"github.com/tributary-lrs/tributary/schemas/store/chdb"
 	"github.com/tributary-lrs/tributary/schemas/store/chdb/chdbtest"
 )
 
-var (
-	engine *chdb.Engine
-	dbSeq  atomic.Int64
-)
+var engine *chdb.Engine
 
 func TestMain(m *testing.M) { chdbtest.Main(m, func(e *chdb.Engine) { engine = e }) }
 
-var nonIdent = regexp.MustCompile(`[^a-zA-Z0-9_]`)
-
 func newStore(t *testing.T) *auth.Store {
 	t.Helper()
-	db := fmt.Sprintf("adm%d_%s", dbSeq.Add(1), nonIdent.ReplaceAllString(t.Name(), "_"))
-	if len(db) > 60 {
-		db = db[:60]
-	}
-	if _, err := store.Migrate(context.Background(), engine, db); err != nil {
-		t.Fatalf("store.Migrate: %v", err)
-	}
+	db := chdbtest.Database(t, engine)
 	return &auth.Store{Engine: engine, Database: db, Hash: auth.HashParams{Time: 1, Memory: 64, Threads: 1}}
 }
 

@@ -4,10 +4,14 @@
 package chdbtest
 
 import (
+	"context"
 	"fmt"
 	"os"
+	"regexp"
+	"sync/atomic"
 	"testing"
 
+	"github.com/tributary-lrs/tributary/schemas/store"
 	"github.com/tributary-lrs/tributary/schemas/store/chdb"
 )
 
@@ -32,4 +36,22 @@ func Main(m *testing.M, set func(*chdb.Engine)) {
 	_ = e.Close()
 	_ = os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+var dbSeq atomic.Int64
+
+var nonIdent = regexp.MustCompile(`[^a-zA-Z0-9_]`)
+
+// Database creates a database of its own for t, migrated to this build's
+// schema, and returns its name.
+func Database(t testing.TB, e store.Engine) string {
+	t.Helper()
+	db := fmt.Sprintf("t%d_%s", dbSeq.Add(1), nonIdent.ReplaceAllString(t.Name(), "_"))
+	if len(db) > 60 {
+		db = db[:60]
+	}
+	if _, err := store.Migrate(context.Background(), e, db); err != nil {
+		t.Fatalf("store.Migrate %s: %v", db, err)
+	}
+	return db
 }
