@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/tributary-lrs/tributary/schemas/store"
@@ -182,39 +181,5 @@ func TestMetrics(t *testing.T) {
 	}
 	if _, err := New(Deps{Config: testConfig}); err == nil {
 		t.Error("missing dependencies accepted")
-	}
-}
-
-// The watermark is re-read at most once per refresh interval and a failed
-// refresh keeps the last value (it can only understate).
-func TestWatermarkCache(t *testing.T) {
-	src := &fakeWatermark{t: at(1).Add(1500 * time.Microsecond)}
-	c := newWatermarkCache(src, time.Second, time.Second, discardLog)
-	now := t0
-	c.now = func() time.Time { return now }
-	get := func() time.Time {
-		t.Helper()
-		v, err := c.get(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
-	if v := get(); !v.Equal(at(1).Add(time.Millisecond)) || src.n != 1 {
-		t.Errorf("first read %v (%d calls): want truncation to ms", v, src.n)
-	}
-	src.set(at(2))
-	now = now.Add(500 * time.Millisecond)
-	if v := get(); !v.Equal(at(1).Add(time.Millisecond)) || src.n != 1 {
-		t.Errorf("within refresh: %v (%d calls)", v, src.n)
-	}
-	now = now.Add(time.Second)
-	if v := get(); !v.Equal(at(2)) || src.n != 2 {
-		t.Errorf("after refresh: %v (%d calls)", v, src.n)
-	}
-	src.err = errors.New("down")
-	now = now.Add(2 * time.Second)
-	if v := get(); !v.Equal(at(2)) {
-		t.Errorf("stale on error: %v", v)
 	}
 }

@@ -30,9 +30,9 @@ func (s *Service) getStatements(w http.ResponseWriter, r *http.Request) {
 		xapihttp.Error(w, r, http.StatusBadRequest, err)
 		return
 	}
-	wm, ok := watermarkFrom(r.Context())
+	wm, ok := xapihttp.WatermarkFrom(r.Context())
 	if !ok {
-		xapihttp.Unavailable(w, r, retryAfter, errNoWatermark)
+		xapihttp.Unavailable(w, r, retryAfter, xapihttp.ErrNoWatermark)
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.d.Config.Timeout)

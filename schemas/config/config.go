@@ -133,6 +133,9 @@ type Ingest struct {
 	// RecentIDs is how many recently published statement ids each instance
 	// remembers to answer 409/204 before the processor has stored them.
 	RecentIDs int `mapstructure:"recent_ids"`
+	// WatermarkRefresh is how often the consistency watermark that write
+	// responses carry is re-read; a write waits at most this long for it.
+	WatermarkRefresh time.Duration `mapstructure:"watermark_refresh"`
 }
 
 // Processor tunes the consumer.
@@ -184,7 +187,8 @@ func Default() Config {
 		ClickHouse: ClickHouse{Engine: EngineChDB, Addr: []string{"127.0.0.1:9000"}, Protocol: "native",
 			Database: "tributary", Username: "default", DialTimeout: 5 * time.Second, MaxOpenConns: 16},
 		Ingest: Ingest{MaxBodyBytes: 10 << 20, PublishTimeout: 10 * time.Second, BatchTimeout: 2 * time.Millisecond,
-			BatchSize: 1000, HeartbeatInterval: 200 * time.Millisecond, RetryAfter: 5 * time.Second, RecentIDs: 100000},
+			BatchSize: 1000, HeartbeatInterval: 200 * time.Millisecond, RetryAfter: 5 * time.Second, RecentIDs: 100000,
+			WatermarkRefresh: 50 * time.Millisecond},
 		Processor: Processor{BatchRows: 5000, BatchBytes: 16 << 20, BatchAge: 100 * time.Millisecond,
 			RetryMin: 100 * time.Millisecond, RetryMax: 10 * time.Second, InstanceTTL: 15 * time.Second},
 		Query: Query{MaxLimit: 1000, DefaultLimit: 100, Timeout: 30 * time.Second, WatermarkRefresh: 50 * time.Millisecond,
@@ -288,7 +292,8 @@ func (c Config) Validate(role string) error {
 	}
 	positive := map[string]time.Duration{
 		"ingest.publish_timeout": c.Ingest.PublishTimeout, "ingest.heartbeat_interval": c.Ingest.HeartbeatInterval,
-		"ingest.batch_timeout": c.Ingest.BatchTimeout, "processor.batch_age": c.Processor.BatchAge,
+		"ingest.batch_timeout": c.Ingest.BatchTimeout, "ingest.watermark_refresh": c.Ingest.WatermarkRefresh,
+		"processor.batch_age": c.Processor.BatchAge,
 		"processor.retry_min": c.Processor.RetryMin, "processor.retry_max": c.Processor.RetryMax,
 		"processor.instance_ttl": c.Processor.InstanceTTL, "query.timeout": c.Query.Timeout,
 		"query.watermark_refresh": c.Query.WatermarkRefresh, "shutdown.step_timeout": c.Shutdown.StepTimeout,
