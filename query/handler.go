@@ -25,7 +25,7 @@ func (s *Service) getStatements(w http.ResponseWriter, r *http.Request) {
 		xapihttp.Error(w, r, http.StatusUnauthorized, xapihttp.ErrUnauthorized)
 		return
 	}
-	req, err := statements.Parse(r.URL.RawQuery, s.lim, s.parseAgent)
+	req, err := s.params.Parse(r.URL.RawQuery, xapihttp.VersionFrom(r.Context()))
 	if err != nil {
 		xapihttp.Error(w, r, http.StatusBadRequest, err)
 		return

@@ -37,12 +37,11 @@ type Deps struct {
 
 // Service is the read API.
 type Service struct {
-	d          Deps
-	log        *slog.Logger
-	lim        statements.Limits
-	wm         *xapihttp.WatermarkCache
-	duration   *prometheus.HistogramVec
-	parseAgent statements.AgentParser
+	d        Deps
+	log      *slog.Logger
+	params   statements.Parser
+	wm       *xapihttp.WatermarkCache
+	duration *prometheus.HistogramVec
 }
 
 // retryAfter is what a 503 asks the client to wait.
@@ -79,7 +78,8 @@ func New(d Deps) (*Service, error) {
 	}
 	s := &Service{
 		d: d, log: log,
-		lim: statements.Limits{Default: c.DefaultLimit, Max: c.MaxLimit},
+		params: statements.Parser{Limits: statements.Limits{Default: c.DefaultLimit, Max: c.MaxLimit},
+			ParseAgent: xapi.ParseAgentParam},
 		// A read waits for the watermark read it triggers, like any query.
 		wm: xapihttp.NewWatermarkCache(d.Watermark,
 			xapihttp.WatermarkOptions{Refresh: c.WatermarkRefresh, Wait: c.Timeout, Timeout: c.Timeout}, log),
@@ -88,7 +88,6 @@ func New(d Deps) (*Service, error) {
 			Help:    "Duration of read API requests by route and HTTP status code.",
 			Buckets: prometheus.ExponentialBuckets(0.001, 2.5, 10),
 		}, []string{"route", "code"}),
-		parseAgent: xapi.ParseAgentParam,
 	}
 	if d.Registry != nil {
 		if err := d.Registry.Register(s.duration); err != nil {
