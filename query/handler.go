@@ -148,7 +148,7 @@ func (s *Service) list(ctx context.Context, w http.ResponseWriter, r *http.Reque
 	}
 	body.WriteString(`],"more":`)
 	if next != nil {
-		body.WriteString(strconv.Quote("/xapi/statements?more=" + c.Next(*next).Encode()))
+		body.WriteString(strconv.Quote("/xapi/statements?more=" + s.params.Cursors.Encode(c.Next(*next))))
 	} else {
 		body.WriteString(`""`)
 	}

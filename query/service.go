@@ -6,6 +6,7 @@ package query
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -29,8 +30,11 @@ type Deps struct {
 	Database  string
 	Auth      xapihttp.Authenticator
 	Watermark Watermark
-	Config    config.Query
-	Log       *slog.Logger
+	// CursorKeys sign the more cursors (statements.NewCursors): the same on
+	// every query instance of an installation (see CursorKeys).
+	CursorKeys [][]byte
+	Config     config.Query
+	Log        *slog.Logger
 	// Registry receives the service's metrics; nil registers nothing.
 	Registry prometheus.Registerer
 }
@@ -62,6 +66,10 @@ func New(d Deps) (*Service, error) {
 	if d.Watermark == nil {
 		errs = append(errs, errors.New("query: Watermark is required"))
 	}
+	cursors, err := statements.NewCursors(d.CursorKeys)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("query: CursorKeys: %w", err))
+	}
 	c := d.Config
 	if c.MaxLimit < 1 || c.DefaultLimit < 1 || c.DefaultLimit > c.MaxLimit {
 		errs = append(errs, errors.New("query: Config.DefaultLimit must be between 1 and Config.MaxLimit"))
@@ -79,7 +87,7 @@ func New(d Deps) (*Service, error) {
 	s := &Service{
 		d: d, log: log,
 		params: statements.Parser{Limits: statements.Limits{Default: c.DefaultLimit, Max: c.MaxLimit},
-			ParseAgent: xapi.ParseAgentParam},
+			ParseAgent: xapi.ParseAgentParam, Cursors: cursors},
 		// A read waits for the watermark read it triggers, like any query.
 		wm: xapihttp.NewWatermarkCache(d.Watermark,
 			xapihttp.WatermarkOptions{Refresh: c.WatermarkRefresh, Wait: c.Timeout, Timeout: c.Timeout}, log),

@@ -74,8 +74,12 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	keys, err := query.CursorKeys(ctx, cfg.Query.CursorSecret, eng, db)
+	if err != nil {
+		return nil, err
+	}
 	q, err := query.New(query.Deps{Engine: eng, Database: db, Auth: authn, Watermark: trackerWatermark{tracker},
-		Config: cfg.Query, Log: env.Log, Registry: env.Registry})
+		CursorKeys: keys, Config: cfg.Query, Log: env.Log, Registry: env.Registry})
 	if err != nil {
 		return nil, err
 	}

@@ -101,7 +101,11 @@ func newStack(t testing.TB) *stack {
 	s.ingest = httptest.NewServer(r)
 	t.Cleanup(s.ingest.Close)
 
-	q, err := query.New(query.Deps{Engine: engine, Database: s.db, Auth: auth,
+	keys, err := query.CursorKeys(ctx, "", engine, s.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := query.New(query.Deps{Engine: engine, Database: s.db, Auth: auth, CursorKeys: keys,
 		Watermark: wm,
 		Config:    cfg.Query, Log: log, Registry: prometheus.NewRegistry()})
 	if err != nil {

@@ -28,8 +28,12 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	keys, err := query.CursorKeys(ctx, cfg.Query.CursorSecret, eng, cfg.ClickHouse.Database)
+	if err != nil {
+		return nil, err
+	}
 	svcQ, err := query.New(query.Deps{
-		Engine: eng, Database: cfg.ClickHouse.Database,
+		Engine: eng, Database: cfg.ClickHouse.Database, CursorKeys: keys,
 		Auth:      authn,
 		Watermark: store.ProgressWatermark{Engine: eng, Database: cfg.ClickHouse.Database, Topic: cfg.Kafka.Topic},
 		Config:    cfg.Query, Log: env.Log, Registry: env.Registry,

@@ -87,6 +87,8 @@ type Parser struct {
 	Limits Limits
 	// ParseAgent reads the agent parameter.
 	ParseAgent AgentParser
+	// Cursors reads the more parameter.
+	Cursors *Cursors
 }
 
 var known = map[string]bool{
@@ -125,7 +127,7 @@ func (p Parser) Parse(rawQuery string, ver xapi.Version) (Request, error) {
 		if len(q) != 1 {
 			return Request{}, badf("more must be the only parameter")
 		}
-		c, err := DecodeCursor(tok, lim)
+		c, err := p.Cursors.Decode(tok, lim)
 		if err != nil {
 			return Request{}, err
 		}

@@ -159,7 +159,15 @@ type Query struct {
 	WatermarkRefresh time.Duration `mapstructure:"watermark_refresh"`
 	// MaxDocumentBytes bounds a State or Profile document (413 past it).
 	MaxDocumentBytes int64 `mapstructure:"max_document_bytes"`
+	// CursorSecret, when set, is the key the `more` cursors are signed with
+	// (the same on every query instance); empty: the installation's key
+	// generated in the store by migration 0013.
+	CursorSecret string `mapstructure:"cursor_secret"`
 }
+
+// MinCursorSecret is the shortest query.cursor_secret: an HMAC-SHA256 key
+// as long as the hash.
+const MinCursorSecret = 32
 
 // Log configures log/slog.
 type Log struct {
@@ -309,6 +317,9 @@ func (c Config) Validate(role string) error {
 	}
 	if c.Query.MaxDocumentBytes < 1024 {
 		bad("query.max_document_bytes", "must be at least 1024")
+	}
+	if s := c.Query.CursorSecret; s != "" && len(s) < MinCursorSecret {
+		bad("query.cursor_secret", "must be empty (the key in the store) or at least %d characters", MinCursorSecret)
 	}
 	if c.Processor.BatchRows < 1 {
 		bad("processor.batch_rows", "must be at least 1")
