@@ -19,7 +19,7 @@ func fakeAgent(v string) (string, error) {
 	return "", errors.New("invalid agent")
 }
 
-var parser = Parser{Limits: lim, ParseAgent: fakeAgent}
+var parser = Parser{Limits: lim, ParseAgent: fakeAgent, Cursors: testCursors}
 
 func parse(t *testing.T, q url.Values) (Request, error) {
 	t.Helper()
@@ -119,6 +119,14 @@ func TestParseTimestampForms(t *testing.T) {
 	r, err := parser.Parse("since=2024-01-01T02:00:00+02:00", xapi.V103)
 	if err != nil || !r.Filter.Since.Equal(want) {
 		t.Errorf("unescaped plus: %v, %v", r.Filter.Since, err)
+	}
+}
+
+func TestParseMore(t *testing.T) {
+	c := NewCursor(Filter{Verb: "http://v", Limit: 3, Format: FormatIDs}, time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC))
+	r, err := parser.Parse("more="+testCursors.Encode(c), xapi.V103)
+	if err != nil || r.Kind != KindMore || r.Cursor.Filter.Verb != "http://v" || !r.Cursor.Bound.Equal(c.Bound) {
+		t.Fatalf("got %+v, %v", r, err)
 	}
 }
 
