@@ -47,3 +47,27 @@ func TestAlternateSyntax_Communication_1_3_GET_served_by_query(t *testing.T) {
 		t.Fatalf("2.0 alternate syntax: status %d, want 400", w.Code)
 	}
 }
+
+// Communication 2.1.3: X-Experience-API-Consistent-Through is on all
+// responses to Statements Resource requests, so also on an alternate-syntax
+// request refused before it is served as a GET.
+func TestCommunication2_1_3_ConsistentThroughOnAlternateSyntaxErrors(t *testing.T) {
+	e := newEnv(t, at(3600))
+	for name, target := range map[string]string{
+		"extra query parameter": "/xapi/statements?method=GET&limit=1",
+		"not a form body":       "/xapi/statements?method=GET",
+	} {
+		r := httptest.NewRequest(http.MethodPost, target, strings.NewReader("limit=1"))
+		if name != "not a form body" {
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		w := httptest.NewRecorder()
+		e.h.ServeHTTP(w, r)
+		if w.Code != http.StatusBadRequest {
+			t.Fatalf("%s: status %d, want 400", name, w.Code)
+		}
+		if got := w.Header().Get(xapihttp.HeaderConsistentThrough); got != at(3600).Format("2006-01-02T15:04:05.000Z07:00") {
+			t.Errorf("%s: Consistent-Through %q, want the watermark %v", name, got, at(3600))
+		}
+	}
+}

@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/tributary-lrs/tributary/schemas/store"
@@ -177,44 +176,11 @@ func TestMetrics(t *testing.T) {
 	if err != nil || n != 3 {
 		t.Errorf("%d series, %v; want 3 (statements 200, statements 400, about 200)", n, err)
 	}
-	if _, err := New(Deps{Engine: engine, Database: "x", Auth: testAuth, Watermark: e.wm, Config: testConfig, Registry: e.reg}); err == nil {
+	if _, err := New(Deps{Engine: engine, Database: "x", Auth: testAuth, Watermark: e.wm, Config: testConfig,
+		CursorKeys: testCursorKeys, Registry: e.reg}); err == nil {
 		t.Error("registering twice on one registry must fail")
 	}
 	if _, err := New(Deps{Config: testConfig}); err == nil {
 		t.Error("missing dependencies accepted")
-	}
-}
-
-// The watermark is re-read at most once per refresh interval and a failed
-// refresh keeps the last value (it can only understate).
-func TestWatermarkCache(t *testing.T) {
-	src := &fakeWatermark{t: at(1).Add(1500 * time.Microsecond)}
-	c := newWatermarkCache(src, time.Second, time.Second, discardLog)
-	now := t0
-	c.now = func() time.Time { return now }
-	get := func() time.Time {
-		t.Helper()
-		v, err := c.get(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
-	if v := get(); !v.Equal(at(1).Add(time.Millisecond)) || src.n != 1 {
-		t.Errorf("first read %v (%d calls): want truncation to ms", v, src.n)
-	}
-	src.set(at(2))
-	now = now.Add(500 * time.Millisecond)
-	if v := get(); !v.Equal(at(1).Add(time.Millisecond)) || src.n != 1 {
-		t.Errorf("within refresh: %v (%d calls)", v, src.n)
-	}
-	now = now.Add(time.Second)
-	if v := get(); !v.Equal(at(2)) || src.n != 2 {
-		t.Errorf("after refresh: %v (%d calls)", v, src.n)
-	}
-	src.err = errors.New("down")
-	now = now.Add(2 * time.Second)
-	if v := get(); !v.Equal(at(2)) {
-		t.Errorf("stale on error: %v", v)
 	}
 }

@@ -25,14 +25,14 @@ func (s *Service) getStatements(w http.ResponseWriter, r *http.Request) {
 		xapihttp.Error(w, r, http.StatusUnauthorized, xapihttp.ErrUnauthorized)
 		return
 	}
-	req, err := statements.Parse(r.URL.RawQuery, s.lim, s.parseAgent)
+	req, err := s.params.Parse(r.URL.RawQuery, xapihttp.VersionFrom(r.Context()))
 	if err != nil {
 		xapihttp.Error(w, r, http.StatusBadRequest, err)
 		return
 	}
-	wm, ok := watermarkFrom(r.Context())
+	wm, ok := xapihttp.WatermarkFrom(r.Context())
 	if !ok {
-		xapihttp.Unavailable(w, r, retryAfter, errNoWatermark)
+		xapihttp.Unavailable(w, r, retryAfter, xapihttp.ErrNoWatermark)
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.d.Config.Timeout)
@@ -148,7 +148,7 @@ func (s *Service) list(ctx context.Context, w http.ResponseWriter, r *http.Reque
 	}
 	body.WriteString(`],"more":`)
 	if next != nil {
-		body.WriteString(strconv.Quote("/xapi/statements?more=" + c.Next(*next).Encode()))
+		body.WriteString(strconv.Quote("/xapi/statements?more=" + s.params.Cursors.Encode(c.Next(*next))))
 	} else {
 		body.WriteString(`""`)
 	}

@@ -55,6 +55,8 @@ var testAuth = fakeAuth{
 		Authority: map[string]any{"objectType": "Agent", "account": map[string]any{"homePage": "http://lrs", "name": "k1"}}},
 }
 
+var testCursorKeys = [][]byte{[]byte("a test key of at least 32 bytes.")}
+
 var testConfig = config.Query{MaxLimit: 50, DefaultLimit: 20, Timeout: 10 * time.Second, WatermarkRefresh: time.Nanosecond}
 
 type env struct {
@@ -79,7 +81,7 @@ func newEnvOn(t *testing.T, eng store.Engine, db string, wm time.Time) *env {
 	t.Helper()
 	e := &env{t: t, db: db, wm: &fakeWatermark{t: wm}, reg: prometheus.NewRegistry()}
 	svc, err := New(Deps{Engine: eng, Database: db, Auth: testAuth, Watermark: e.wm, Config: testConfig,
-		Log: discardLog, Registry: e.reg})
+		CursorKeys: testCursorKeys, Log: discardLog, Registry: e.reg})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,8 +5,8 @@
 package query
 
 import (
-	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -21,12 +21,8 @@ import (
 	"github.com/tributary-lrs/tributary/schemas/xapihttp"
 )
 
-// Watermark reports the consistency watermark: a time T such that every
-// statement stored at or before T is visible in the store. It must never
-// overstate.
-type Watermark interface {
-	ConsistentThrough(ctx context.Context) (time.Time, error)
-}
+// Watermark reports the consistency watermark (see xapihttp.Watermark).
+type Watermark = xapihttp.Watermark
 
 // Deps are what the query service needs; all are required but Log and Registry.
 type Deps struct {
@@ -34,20 +30,22 @@ type Deps struct {
 	Database  string
 	Auth      xapihttp.Authenticator
 	Watermark Watermark
-	Config    config.Query
-	Log       *slog.Logger
+	// CursorKeys sign the more cursors (statements.NewCursors): the same on
+	// every query instance of an installation (see CursorKeys).
+	CursorKeys [][]byte
+	Config     config.Query
+	Log        *slog.Logger
 	// Registry receives the service's metrics; nil registers nothing.
 	Registry prometheus.Registerer
 }
 
 // Service is the read API.
 type Service struct {
-	d          Deps
-	log        *slog.Logger
-	lim        statements.Limits
-	wm         *watermarkCache
-	duration   *prometheus.HistogramVec
-	parseAgent statements.AgentParser
+	d        Deps
+	log      *slog.Logger
+	params   statements.Parser
+	wm       *xapihttp.WatermarkCache
+	duration *prometheus.HistogramVec
 }
 
 // retryAfter is what a 503 asks the client to wait.
@@ -68,6 +66,10 @@ func New(d Deps) (*Service, error) {
 	if d.Watermark == nil {
 		errs = append(errs, errors.New("query: Watermark is required"))
 	}
+	cursors, err := statements.NewCursors(d.CursorKeys)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("query: CursorKeys: %w", err))
+	}
 	c := d.Config
 	if c.MaxLimit < 1 || c.DefaultLimit < 1 || c.DefaultLimit > c.MaxLimit {
 		errs = append(errs, errors.New("query: Config.DefaultLimit must be between 1 and Config.MaxLimit"))
@@ -84,14 +86,16 @@ func New(d Deps) (*Service, error) {
 	}
 	s := &Service{
 		d: d, log: log,
-		lim: statements.Limits{Default: c.DefaultLimit, Max: c.MaxLimit},
-		wm:  newWatermarkCache(d.Watermark, c.WatermarkRefresh, c.Timeout, log),
+		params: statements.Parser{Limits: statements.Limits{Default: c.DefaultLimit, Max: c.MaxLimit},
+			ParseAgent: xapi.ParseAgentParam, Cursors: cursors},
+		// A read waits for the watermark read it triggers, like any query.
+		wm: xapihttp.NewWatermarkCache(d.Watermark,
+			xapihttp.WatermarkOptions{Refresh: c.WatermarkRefresh, Wait: c.Timeout, Timeout: c.Timeout}, log),
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "lrs_query_request_duration_seconds",
 			Help:    "Duration of read API requests by route and HTTP status code.",
 			Buckets: prometheus.ExponentialBuckets(0.001, 2.5, 10),
 		}, []string{"route", "code"}),
-		parseAgent: xapi.ParseAgentParam,
 	}
 	if d.Registry != nil {
 		if err := d.Registry.Register(s.duration); err != nil {
@@ -107,13 +111,22 @@ func (s *Service) Routes(r *mux.Router) {
 	get := []string{http.MethodGet, http.MethodHead}
 	stmts := xapihttp.Negotiate(xapihttp.RequireAuth(s.d.Auth, xapihttp.ScopeStatementsRead,
 		xapihttp.ScopeStatementsReadMine)(http.HandlerFunc(s.getStatements)))
-	r.Handle("/xapi/statements", s.instrument("statements", s.consistentThrough(stmts))).Methods(get...)
+	r.Handle(xapihttp.StatementsPath, s.instrument("statements", s.ConsistentThrough(stmts))).Methods(get...)
 	r.Handle("/xapi/about", s.instrument("about", http.HandlerFunc(s.about))).Methods(get...)
 	// Alternate request syntax (Communication 1.3) for GET: POST ?method=GET
 	// with the parameters in a form body. Where ingest shares the router
 	// (all-in-one) its own Alternate route, registered first, serves it.
-	r.Handle("/xapi/statements", xapihttp.Alternate(r, maxAlternateBody)).
+	r.Handle(xapihttp.StatementsPath, s.ConsistentThrough(xapihttp.Alternate(r, maxAlternateBody))).
 		Methods(http.MethodPost).Queries("method", "{method:(?i)get}")
+}
+
+// ConsistentThrough sets X-Experience-API-Consistent-Through on every
+// response to a Statement resource request that next answers, and hands the
+// watermark to the handler (xapihttp.ConsistentThrough). Routes applies it to
+// its own routes; wrapping the whole router with it also covers the
+// responses given before a route is reached (405, 429).
+func (s *Service) ConsistentThrough(next http.Handler) http.Handler {
+	return xapihttp.ConsistentThrough(s.wm)(next)
 }
 
 // maxAlternateBody bounds the form body of an alternate-syntax GET (it holds

@@ -10,6 +10,7 @@ import (
 	"github.com/tributary-lrs/tributary/ingest/server"
 	"github.com/tributary-lrs/tributary/schemas/auth"
 	"github.com/tributary-lrs/tributary/schemas/kafkatopic"
+	"github.com/tributary-lrs/tributary/schemas/store"
 	"github.com/tributary-lrs/tributary/schemas/store/clickhouse"
 	"github.com/tributary-lrs/tributary/schemas/svc"
 	"github.com/tributary-lrs/tributary/schemas/xapihttp"
@@ -38,18 +39,22 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 		return nil, err
 	}
 	st := server.StoreLookup{Engine: eng, Database: cfg.ClickHouse.Database}
+	// The watermark the processors recorded, as the query role reads it.
+	wm := store.ProgressWatermark{Engine: eng, Database: cfg.ClickHouse.Database, Topic: cfg.Kafka.Topic}
 	srv, err := server.New(server.Deps{
 		Publisher: pub, Tracker: tracker,
 		Lookup: st, Attachments: st, Voiding: st,
 		Auth:   authn,
-		Config: cfg.Ingest, Log: env.Log, Registry: env.Registry,
+		Config: cfg.Ingest, Log: env.Log, Registry: env.Registry, Watermark: wm,
 	})
 	if err != nil {
 		return nil, err
 	}
 	r := xapihttp.NewRouter()
 	srv.Routes(r)
-	return auth.Limit(cfg.Auth, authn, r), nil
+	// Every Statement resource response carries the watermark, also those
+	// given before a route is reached (405, 429).
+	return srv.ConsistentThrough(auth.Limit(cfg.Auth, authn, r)), nil
 }
 
 func readiness(p *publish.Kafka) func(context.Context) error {

@@ -52,11 +52,14 @@ type Deps struct {
 	Attachments AttachmentStore
 	// Voiding finds stored voiding statements, to refuse voiding one
 	// (Data 2.3.2). Nil: only the statements of the same request are checked.
-	Voiding  VoidingLookup
-	Auth     xapihttp.Authenticator
-	Config   config.Ingest
-	Log      *slog.Logger
-	Registry prometheus.Registerer
+	Voiding VoidingLookup
+	// Watermark is the consistency watermark every response carries
+	// (Communication 2.1.3), the same the read side caps lists at.
+	Watermark xapihttp.Watermark
+	Auth      xapihttp.Authenticator
+	Config    config.Ingest
+	Log       *slog.Logger
+	Registry  prometheus.Registerer
 }
 
 // Server serves the write side of the Statement resource.
@@ -64,18 +67,28 @@ type Server struct {
 	d       Deps
 	recent  *recentIDs
 	metrics *metrics
+	wm      *xapihttp.WatermarkCache
 }
 
 // New returns a Server.
 func New(d Deps) (*Server, error) {
-	if d.Publisher == nil || d.Tracker == nil || d.Auth == nil || d.Attachments == nil || d.Log == nil || d.Registry == nil {
+	if d.Publisher == nil || d.Tracker == nil || d.Auth == nil || d.Attachments == nil || d.Watermark == nil ||
+		d.Log == nil || d.Registry == nil {
 		return nil, fmt.Errorf("ingest server: missing dependency")
+	}
+	if d.Config.WatermarkRefresh <= 0 {
+		return nil, fmt.Errorf("ingest server: Config.WatermarkRefresh must be positive")
 	}
 	m, err := newMetrics(d.Registry)
 	if err != nil {
 		return nil, err
 	}
-	return &Server{d: d, recent: newRecentIDs(d.Config.RecentIDs), metrics: m}, nil
+	// A write waits at most one refresh interval for the watermark: a slow
+	// store must not hold writes back (the last value only understates). A
+	// read may take as long as a publish.
+	wm := xapihttp.NewWatermarkCache(d.Watermark, xapihttp.WatermarkOptions{Refresh: d.Config.WatermarkRefresh,
+		Wait: d.Config.WatermarkRefresh, Timeout: d.Config.PublishTimeout}, d.Log)
+	return &Server{d: d, recent: newRecentIDs(d.Config.RecentIDs), metrics: m, wm: wm}, nil
 }
 
 // Routes registers PUT and POST /xapi/statements on r, and POST
@@ -83,9 +96,19 @@ func New(d Deps) (*Server, error) {
 // as the request it stands for.
 func (s *Server) Routes(r *mux.Router) {
 	auth := xapihttp.RequireAuth(s.d.Auth, "statements/write")
-	r.Handle("/xapi/statements", xapihttp.Alternate(r, s.d.Config.MaxBodyBytes)).Methods(http.MethodPost).Queries("method", "{method}")
-	r.Handle("/xapi/statements", xapihttp.Negotiate(auth(http.HandlerFunc(s.put)))).Methods(http.MethodPut)
-	r.Handle("/xapi/statements", xapihttp.Negotiate(auth(http.HandlerFunc(s.post)))).Methods(http.MethodPost)
+	path := xapihttp.StatementsPath
+	r.Handle(path, s.ConsistentThrough(xapihttp.Alternate(r, s.d.Config.MaxBodyBytes))).Methods(http.MethodPost).Queries("method", "{method}")
+	r.Handle(path, s.ConsistentThrough(xapihttp.Negotiate(auth(http.HandlerFunc(s.put))))).Methods(http.MethodPut)
+	r.Handle(path, s.ConsistentThrough(xapihttp.Negotiate(auth(http.HandlerFunc(s.post))))).Methods(http.MethodPost)
+}
+
+// ConsistentThrough sets X-Experience-API-Consistent-Through on every
+// response to a Statement resource request that next answers
+// (xapihttp.ConsistentThrough). Routes applies it to its own routes; wrapping
+// the whole router with it also covers the responses given before a route is
+// reached (405, 429).
+func (s *Server) ConsistentThrough(next http.Handler) http.Handler {
+	return xapihttp.ConsistentThrough(s.wm)(next)
 }
 
 func authorityJSON(p *xapihttp.Principal) (json.RawMessage, error) {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/gorilla/mux"
@@ -70,7 +71,7 @@ func newFixtureWith(t *testing.T, more func(*mux.Router)) *fixture {
 	cfg := config.Default().Ingest
 	cfg.MaxBodyBytes = 64 << 10
 	s, err := New(Deps{Publisher: f.pub, Tracker: inflight.New(nil), Lookup: f.lookup,
-		Attachments: f.atts, Voiding: f.voids,
+		Attachments: f.atts, Voiding: f.voids, Watermark: fixedWatermark(fixtureWatermark),
 		Auth: xapihttp.NewStatic("key", "secret123", "t1", "http://lrs.example"), Config: cfg,
 		Log: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry()})
 	if err != nil {
@@ -84,6 +85,15 @@ func newFixtureWith(t *testing.T, more func(*mux.Router)) *fixture {
 	f.srv = httptest.NewServer(r)
 	t.Cleanup(f.srv.Close)
 	return f
+}
+
+// fixtureWatermark is the consistency watermark of every fixture.
+var fixtureWatermark = time.Date(2024, 5, 1, 12, 0, 0, 7e6, time.UTC)
+
+type fixedWatermark time.Time
+
+func (w fixedWatermark) ConsistentThrough(context.Context) (time.Time, error) {
+	return time.Time(w), nil
 }
 
 const statement = `{"actor":{"mbox":"mailto:a@example.com"},"verb":{"id":"http://adlnet.gov/expapi/verbs/completed"},"object":{"id":"http://example.com/a"}}`

@@ -69,13 +69,17 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	// group at once and refuses a conflicting one synchronously.
 	st := server.StoreLookup{Engine: eng, Database: db}
 	ing, err := server.New(server.Deps{Publisher: committer, Tracker: tracker, Auth: authn,
-		Attachments: st, Voiding: st,
+		Attachments: st, Voiding: st, Watermark: trackerWatermark{tracker},
 		Config: cfg.Ingest, Log: env.Log, Registry: env.Registry})
 	if err != nil {
 		return nil, err
 	}
+	keys, err := query.CursorKeys(ctx, cfg.Query.CursorSecret, eng, db)
+	if err != nil {
+		return nil, err
+	}
 	q, err := query.New(query.Deps{Engine: eng, Database: db, Auth: authn, Watermark: trackerWatermark{tracker},
-		Config: cfg.Query, Log: env.Log, Registry: env.Registry})
+		CursorKeys: keys, Config: cfg.Query, Log: env.Log, Registry: env.Registry})
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +100,9 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	r.PathPrefix("/admin/").Handler(admin.Handler(admin.Options{Store: basic.Store,
 		Key: cfg.Auth.Admin.Key, Secret: cfg.Auth.Admin.Secret, Invalidate: basic.Invalidate}))
 	banner(env, cred, generated)
-	return auth.Limit(cfg.Auth, authn, r), nil
+	// Every Statement resource response carries the watermark, also those
+	// given before a route is reached (405, 429).
+	return q.ConsistentThrough(auth.Limit(cfg.Auth, authn, r)), nil
 }
 
 func banner(env svc.Env, c credential, generated bool) {

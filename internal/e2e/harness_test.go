@@ -26,7 +26,6 @@ import (
 	"github.com/tributary-lrs/tributary/processor/progress"
 	"github.com/tributary-lrs/tributary/processor/sink"
 	"github.com/tributary-lrs/tributary/query"
-	queryapp "github.com/tributary-lrs/tributary/query/app"
 	"github.com/tributary-lrs/tributary/schemas/config"
 	"github.com/tributary-lrs/tributary/schemas/envelope"
 	"github.com/tributary-lrs/tributary/schemas/store"
@@ -90,9 +89,10 @@ func newStack(t testing.TB) *stack {
 	}
 	t.Cleanup(func() { _ = s.pub.Close(context.Background()) })
 	st := server.StoreLookup{Engine: engine, Database: s.db}
+	wm := store.ProgressWatermark{Engine: engine, Database: s.db, Topic: cfg.Kafka.Topic}
 	ing, err := server.New(server.Deps{Publisher: recordingPublisher{s.pub, s.acked}, Tracker: tracker,
 		Lookup: st, Attachments: st, Voiding: st, Auth: auth, Config: cfg.Ingest,
-		Log: log, Registry: prometheus.NewRegistry()})
+		Log: log, Registry: prometheus.NewRegistry(), Watermark: wm})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,8 +101,12 @@ func newStack(t testing.TB) *stack {
 	s.ingest = httptest.NewServer(r)
 	t.Cleanup(s.ingest.Close)
 
-	q, err := query.New(query.Deps{Engine: engine, Database: s.db, Auth: auth,
-		Watermark: queryapp.ProgressWatermark{Engine: engine, Database: s.db, Topic: cfg.Kafka.Topic},
+	keys, err := query.CursorKeys(ctx, "", engine, s.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := query.New(query.Deps{Engine: engine, Database: s.db, Auth: auth, CursorKeys: keys,
+		Watermark: wm,
 		Config:    cfg.Query, Log: log, Registry: prometheus.NewRegistry()})
 	if err != nil {
 		t.Fatal(err)

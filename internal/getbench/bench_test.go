@@ -160,7 +160,8 @@ func doSetup(b *testing.B) (*benchEnv, error) {
 	cfg := config.Default().Query
 	svc, err := query.New(query.Deps{Engine: rec, Database: st.Database,
 		Auth:      xapihttp.NewStatic("key", "secret", Tenant, "http://lrs.test"),
-		Watermark: fixedWatermark{}, Config: cfg, Log: slog.New(slog.DiscardHandler)})
+		Watermark: fixedWatermark{}, Config: cfg, Log: slog.New(slog.DiscardHandler),
+		CursorKeys: [][]byte{[]byte("getbench: a cursor key of 32 bytes")}})
 	if err != nil {
 		return nil, err
 	}

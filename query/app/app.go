@@ -5,7 +5,6 @@ package app
 import (
 	"context"
 	"net/http"
-	"time"
 
 	"github.com/tributary-lrs/tributary/query"
 	"github.com/tributary-lrs/tributary/query/documents"
@@ -29,10 +28,14 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	keys, err := query.CursorKeys(ctx, cfg.Query.CursorSecret, eng, cfg.ClickHouse.Database)
+	if err != nil {
+		return nil, err
+	}
 	svcQ, err := query.New(query.Deps{
-		Engine: eng, Database: cfg.ClickHouse.Database,
+		Engine: eng, Database: cfg.ClickHouse.Database, CursorKeys: keys,
 		Auth:      authn,
-		Watermark: ProgressWatermark{Engine: eng, Database: cfg.ClickHouse.Database, Topic: cfg.Kafka.Topic},
+		Watermark: store.ProgressWatermark{Engine: eng, Database: cfg.ClickHouse.Database, Topic: cfg.Kafka.Topic},
 		Config:    cfg.Query, Log: env.Log, Registry: env.Registry,
 	})
 	if err != nil {
@@ -55,27 +58,7 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	// distributed mode; it is off unless auth.admin.key is set.
 	r.PathPrefix("/admin/").Handler(admin.Handler(admin.Options{Store: basic.Store,
 		Key: cfg.Auth.Admin.Key, Secret: cfg.Auth.Admin.Secret, Invalidate: basic.Invalidate}))
-	return auth.Limit(cfg.Auth, authn, r), nil
-}
-
-// ProgressWatermark reads the watermark from what the processors recorded in
-// consumer_progress: the minimum over every partition of the topic. Until
-// every partition has reported, nothing is guaranteed and it answers the Unix
-// epoch, which never overstates.
-type ProgressWatermark struct {
-	Engine   store.Engine
-	Database string
-	Topic    string
-}
-
-// ConsistentThrough implements query.Watermark.
-func (w ProgressWatermark) ConsistentThrough(ctx context.Context) (time.Time, error) {
-	t, ok, err := store.ConsistentThrough(ctx, w.Engine, w.Database, w.Topic)
-	if err != nil {
-		return time.Time{}, err
-	}
-	if !ok {
-		return time.Unix(0, 0).UTC(), nil
-	}
-	return t, nil
+	// Every Statement resource response carries the watermark, also those
+	// given before a route is reached (405, 429).
+	return svcQ.ConsistentThrough(auth.Limit(cfg.Auth, authn, r)), nil
 }

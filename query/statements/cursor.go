@@ -2,8 +2,12 @@ package statements
 
 import (
 	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -68,8 +72,46 @@ type token struct {
 
 const tokenVersion = 1
 
-// Encode returns the opaque, URL-safe token of c.
-func (c Cursor) Encode() string {
+// MinCursorKeyBytes is the shortest key Cursors takes: an HMAC-SHA256 key
+// as long as the hash.
+const MinCursorKeyBytes = sha256.Size
+
+// Cursors turns cursors into `more` tokens and back. A token is the cursor's
+// JSON behind its HMAC-SHA256 under the installation's key, so the client
+// can neither forge one nor edit one (its filter, page size, position, or the
+// Consistent-Through bound it was issued under): anything not made by
+// Encode under one of the keys is refused.
+type Cursors struct {
+	keys [][]byte
+}
+
+// NewCursors signs with keys[0] and accepts a token signed with any of keys
+// (several only when installations' key generations raced; see
+// store.CursorKeys). Every key must have at least MinCursorKeyBytes bytes.
+func NewCursors(keys [][]byte) (*Cursors, error) {
+	if len(keys) == 0 {
+		return nil, errors.New("cursors: a key is required")
+	}
+	for _, k := range keys {
+		if len(k) < MinCursorKeyBytes {
+			return nil, fmt.Errorf("cursors: a key must have at least %d bytes", MinCursorKeyBytes)
+		}
+	}
+	return &Cursors{keys: keys}, nil
+}
+
+// macContext separates the MAC of a more token from any other use of the key.
+const macContext = "tributary more cursor\x00"
+
+func mac(key, payload []byte) []byte {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(macContext))
+	m.Write(payload)
+	return m.Sum(nil)
+}
+
+// Encode returns the opaque, URL-safe, signed token of c.
+func (cs *Cursors) Encode(c Cursor) string {
 	f := c.Filter
 	t := token{V: tokenVersion, Ag: f.Agent, RAg: f.RelatedAgents, Vb: f.Verb, Ac: f.Activity,
 		RAc: f.RelatedActivities, Rg: f.Registration, Si: millis(f.Since), Un: millis(f.Until),
@@ -81,19 +123,35 @@ func (c Cursor) Encode() string {
 		t.AS = millis(&c.After.Stored)
 		t.AI = c.After.ID.String()
 	}
-	b, _ := json.Marshal(t) // cannot fail: plain fields
-	return base64.RawURLEncoding.EncodeToString(b)
+	payload, _ := json.Marshal(t) // cannot fail: plain fields
+	return base64.RawURLEncoding.EncodeToString(append(mac(cs.keys[0], payload), payload...))
 }
 
-// DecodeCursor reads a token made by Encode. Anything else, including a token
-// whose page size exceeds lim.Max, is an error wrapping ErrBadRequest.
-func DecodeCursor(s string, lim Limits) (Cursor, error) {
+// Decode reads a token made by Encode. Anything else (a signature that does
+// not verify under any key, a token edited after it was signed, or one whose
+// page size exceeds lim.Max) is an error wrapping ErrBadRequest.
+func (cs *Cursors) Decode(s string, lim Limits) (Cursor, error) {
 	raw, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || s == "" {
+	if err != nil || len(raw) <= sha256.Size {
 		return Cursor{}, badf("invalid more token")
 	}
+	sum, payload := raw[:sha256.Size], raw[sha256.Size:]
+	signed := false
+	for _, k := range cs.keys {
+		if hmac.Equal(sum, mac(k, payload)) { // constant time
+			signed = true
+		}
+	}
+	if !signed {
+		return Cursor{}, badf("invalid more token: not issued by this LRS, or altered")
+	}
+	return decodeToken(payload, lim)
+}
+
+// decodeToken reads the JSON of a verified token.
+func decodeToken(payload []byte, lim Limits) (Cursor, error) {
 	var t token
-	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec := json.NewDecoder(bytes.NewReader(payload))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&t); err != nil || dec.More() || t.V != tokenVersion {
 		return Cursor{}, badf("invalid more token")

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/tributary-lrs/tributary/schemas/xapi"
 )
 
 // ErrBadRequest marks a request the client must fix (400).
@@ -80,16 +82,27 @@ type Limits struct {
 // AgentParser turns the agent parameter (JSON) into its canonical key.
 type AgentParser func(v string) (string, error)
 
+// Parser reads the query string of a GET /statements.
+type Parser struct {
+	Limits Limits
+	// ParseAgent reads the agent parameter.
+	ParseAgent AgentParser
+	// Cursors reads the more parameter.
+	Cursors *Cursors
+}
+
 var known = map[string]bool{
 	"statementId": true, "voidedStatementId": true, "agent": true, "verb": true, "activity": true,
 	"registration": true, "related_activities": true, "related_agents": true, "since": true, "until": true,
 	"limit": true, "format": true, "attachments": true, "ascending": true, "more": true,
 }
 
-// Parse reads the query string of a GET /statements. Parameter names are
-// case-sensitive; unknown or repeated parameters are rejected. Every error
-// wraps ErrBadRequest.
-func Parse(rawQuery string, lim Limits, parseAgent AgentParser) (Request, error) {
+// Parse reads the query string of a GET /statements made under xAPI version
+// ver. Parameter names are case-sensitive; unknown or repeated parameters are
+// rejected (Communication 3.2), and so is every value not of the type
+// Communication 2.1.3 gives its parameter. Every error wraps ErrBadRequest.
+func (p Parser) Parse(rawQuery string, ver xapi.Version) (Request, error) {
+	lim := p.Limits
 	q, err := url.ParseQuery(rawQuery)
 	if err != nil {
 		return Request{}, badf("malformed query string: %v", err)
@@ -114,7 +127,7 @@ func Parse(rawQuery string, lim Limits, parseAgent AgentParser) (Request, error)
 		if len(q) != 1 {
 			return Request{}, badf("more must be the only parameter")
 		}
-		c, err := DecodeCursor(tok, lim)
+		c, err := p.Cursors.Decode(tok, lim)
 		if err != nil {
 			return Request{}, err
 		}
@@ -156,25 +169,19 @@ func Parse(rawQuery string, lim Limits, parseAgent AgentParser) (Request, error)
 	r.Kind = KindList
 	f := &r.Filter
 	if v, ok := get("agent"); ok {
-		if f.Agent, err = parseAgent(v); err != nil {
+		if f.Agent, err = p.ParseAgent(v); err != nil {
 			// Keep the parser's error in the chain: its problems reach the body.
 			return Request{}, fmt.Errorf("%w: agent: %w", ErrBadRequest, err)
 		}
 	}
-	if v, ok := get("verb"); ok {
-		if v == "" {
-			return Request{}, badf("verb must not be empty")
-		}
-		f.Verb = v
+	if f.Verb, err = parseIRI(q, "verb"); err != nil {
+		return Request{}, err
 	}
-	if v, ok := get("activity"); ok {
-		if v == "" {
-			return Request{}, badf("activity must not be empty")
-		}
-		f.Activity = v
+	if f.Activity, err = parseIRI(q, "activity"); err != nil {
+		return Request{}, err
 	}
-	if v, ok := get("registration"); ok {
-		id, err := parseUUID("registration", v)
+	if s, ok := get("registration"); ok {
+		id, err := parseUUID("registration", s)
 		if err != nil {
 			return Request{}, err
 		}
@@ -189,10 +196,10 @@ func Parse(rawQuery string, lim Limits, parseAgent AgentParser) (Request, error)
 	if f.Ascending, err = parseBool(q, "ascending"); err != nil {
 		return Request{}, err
 	}
-	if f.Since, err = parseTime(q, "since"); err != nil {
+	if f.Since, err = parseTime(q, "since", ver); err != nil {
 		return Request{}, err
 	}
-	if f.Until, err = parseTime(q, "until"); err != nil {
+	if f.Until, err = parseTime(q, "until", ver); err != nil {
 		return Request{}, err
 	}
 	if f.Limit, err = parseLimit(q, lim); err != nil {
@@ -240,28 +247,40 @@ func parseUUID(name, v string) (uuid.UUID, error) {
 	return id, nil
 }
 
-var timeLayouts = []string{
-	time.RFC3339Nano,                     // 2013-05-18T05:32:34.804Z, +00:00
-	"2006-01-02T15:04:05.999999999Z0700", // +0000
-	"2006-01-02T15:04:05.999999999Z07",   // +00
+// parseIRI reads a parameter whose value is an IRI (verb, activity).
+func parseIRI(q url.Values, name string) (string, error) {
+	vs, ok := q[name]
+	if !ok {
+		return "", nil
+	}
+	if !xapi.IsIRI(vs[0]) {
+		return "", badf("%s must be an IRI, not %q", name, vs[0])
+	}
+	return vs[0], nil
 }
 
-// parseTime reads an ISO 8601 combined date and time with a zone, truncated
-// to the store's millisecond precision. A '+' sent unescaped arrives as a
-// space and is taken back.
-func parseTime(q url.Values, name string) (*time.Time, error) {
+// parseTime reads a Timestamp as a statement of version v carries it (Data
+// 4.5: ISO 8601 under 1.0.3, RFC 3339 under 2.0), truncated to the store's
+// millisecond precision. A '+' sent unescaped arrives as a space and is
+// taken back.
+func parseTime(q url.Values, name string, v xapi.Version) (*time.Time, error) {
 	vs, ok := q[name]
 	if !ok {
 		return nil, nil
 	}
-	v := strings.Replace(vs[0], " ", "+", 1)
-	for _, layout := range timeLayouts {
-		if t, err := time.Parse(layout, v); err == nil {
-			t = t.UTC().Truncate(time.Millisecond)
-			return &t, nil
-		}
+	t, ok := xapi.ParseTimestamp(v, vs[0])
+	if i := strings.LastIndexByte(vs[0], ' '); !ok && i > 0 {
+		t, ok = xapi.ParseTimestamp(v, vs[0][:i]+"+"+vs[0][i+1:])
 	}
-	return nil, badf("%s must be an ISO 8601 timestamp with a time zone, not %q", name, vs[0])
+	if !ok {
+		format := "an ISO 8601 timestamp"
+		if v == xapi.V200 {
+			format = "an RFC 3339 timestamp with an offset"
+		}
+		return nil, badf("%s must be %s, not %q", name, format, vs[0])
+	}
+	t = t.UTC().Truncate(time.Millisecond)
+	return &t, nil
 }
 
 // parseLimit: absent → the default page; 0 → the server maximum

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tributary-lrs/tributary/schemas/xapi"
 )
 
 var lim = Limits{Default: 100, Max: 500}
@@ -17,9 +19,11 @@ func fakeAgent(v string) (string, error) {
 	return "", errors.New("invalid agent")
 }
 
+var parser = Parser{Limits: lim, ParseAgent: fakeAgent, Cursors: testCursors}
+
 func parse(t *testing.T, q url.Values) (Request, error) {
 	t.Helper()
-	return Parse(q.Encode(), lim, fakeAgent)
+	return parser.Parse(q.Encode(), xapi.V103)
 }
 
 // Communication 2.1.3 requirements and the filters' syntax.
@@ -39,7 +43,9 @@ func TestParseRejects(t *testing.T) {
 		"empty verb":                     "verb=",
 		"empty activity":                 "activity=",
 		"since not a timestamp":          "since=yesterday",
-		"until without zone":             "until=2024-01-01T00:00:00",
+		"until without zone (2.0)":       "until=2024-01-01T00:00:00",
+		"verb not an IRI":                "verb=completed",
+		"activity not an IRI":            "activity=example.com%2Fa",
 		"limit negative":                 "limit=-1",
 		"limit not integer":              "limit=1.5",
 		"limit empty":                    "limit=",
@@ -54,7 +60,7 @@ func TestParseRejects(t *testing.T) {
 	}
 	for name, raw := range cases {
 		t.Run(name, func(t *testing.T) {
-			_, err := Parse(raw, lim, fakeAgent)
+			_, err := parser.Parse(raw, xapi.V200)
 			if !errors.Is(err, ErrBadRequest) {
 				t.Fatalf("Parse(%q) = %v, want ErrBadRequest", raw, err)
 			}
@@ -64,11 +70,11 @@ func TestParseRejects(t *testing.T) {
 
 func TestParseSingle(t *testing.T) {
 	id := "6690E6C9-3EF0-4ED3-8B37-7F3964730BEE"
-	r, err := Parse("statementId="+id+"&format=ids&attachments=false", lim, fakeAgent)
+	r, err := parser.Parse("statementId="+id+"&format=ids&attachments=false", xapi.V103)
 	if err != nil || r.Kind != KindSingle || r.ID.String() != strings.ToLower(id) || r.Filter.Format != FormatIDs {
 		t.Fatalf("got %+v, %v", r, err)
 	}
-	r, err = Parse("voidedStatementId="+id, lim, fakeAgent)
+	r, err = parser.Parse("voidedStatementId="+id, xapi.V103)
 	if err != nil || r.Kind != KindVoided || r.Filter.Format != FormatExact {
 		t.Fatalf("got %+v, %v", r, err)
 	}
@@ -110,9 +116,17 @@ func TestParseTimestampForms(t *testing.T) {
 		}
 	}
 	// An unescaped '+' arrives as a space.
-	r, err := Parse("since=2024-01-01T02:00:00+02:00", lim, fakeAgent)
+	r, err := parser.Parse("since=2024-01-01T02:00:00+02:00", xapi.V103)
 	if err != nil || !r.Filter.Since.Equal(want) {
 		t.Errorf("unescaped plus: %v, %v", r.Filter.Since, err)
+	}
+}
+
+func TestParseMore(t *testing.T) {
+	c := NewCursor(Filter{Verb: "http://v", Limit: 3, Format: FormatIDs}, time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC))
+	r, err := parser.Parse("more="+testCursors.Encode(c), xapi.V103)
+	if err != nil || r.Kind != KindMore || r.Cursor.Filter.Verb != "http://v" || !r.Cursor.Bound.Equal(c.Bound) {
+		t.Fatalf("got %+v, %v", r, err)
 	}
 }
 

@@ -133,6 +133,9 @@ type Ingest struct {
 	// RecentIDs is how many recently published statement ids each instance
 	// remembers to answer 409/204 before the processor has stored them.
 	RecentIDs int `mapstructure:"recent_ids"`
+	// WatermarkRefresh is how often the consistency watermark that write
+	// responses carry is re-read; a write waits at most this long for it.
+	WatermarkRefresh time.Duration `mapstructure:"watermark_refresh"`
 }
 
 // Processor tunes the consumer.
@@ -156,7 +159,15 @@ type Query struct {
 	WatermarkRefresh time.Duration `mapstructure:"watermark_refresh"`
 	// MaxDocumentBytes bounds a State or Profile document (413 past it).
 	MaxDocumentBytes int64 `mapstructure:"max_document_bytes"`
+	// CursorSecret, when set, is the key the `more` cursors are signed with
+	// (the same on every query instance); empty: the installation's key
+	// generated in the store by migration 0013.
+	CursorSecret string `mapstructure:"cursor_secret"`
 }
+
+// MinCursorSecret is the shortest query.cursor_secret: an HMAC-SHA256 key
+// as long as the hash.
+const MinCursorSecret = 32
 
 // Log configures log/slog.
 type Log struct {
@@ -184,7 +195,8 @@ func Default() Config {
 		ClickHouse: ClickHouse{Engine: EngineChDB, Addr: []string{"127.0.0.1:9000"}, Protocol: "native",
 			Database: "tributary", Username: "default", DialTimeout: 5 * time.Second, MaxOpenConns: 16},
 		Ingest: Ingest{MaxBodyBytes: 10 << 20, PublishTimeout: 10 * time.Second, BatchTimeout: 2 * time.Millisecond,
-			BatchSize: 1000, HeartbeatInterval: 200 * time.Millisecond, RetryAfter: 5 * time.Second, RecentIDs: 100000},
+			BatchSize: 1000, HeartbeatInterval: 200 * time.Millisecond, RetryAfter: 5 * time.Second, RecentIDs: 100000,
+			WatermarkRefresh: 50 * time.Millisecond},
 		Processor: Processor{BatchRows: 5000, BatchBytes: 16 << 20, BatchAge: 100 * time.Millisecond,
 			RetryMin: 100 * time.Millisecond, RetryMax: 10 * time.Second, InstanceTTL: 15 * time.Second},
 		Query: Query{MaxLimit: 1000, DefaultLimit: 100, Timeout: 30 * time.Second, WatermarkRefresh: 50 * time.Millisecond,
@@ -288,7 +300,8 @@ func (c Config) Validate(role string) error {
 	}
 	positive := map[string]time.Duration{
 		"ingest.publish_timeout": c.Ingest.PublishTimeout, "ingest.heartbeat_interval": c.Ingest.HeartbeatInterval,
-		"ingest.batch_timeout": c.Ingest.BatchTimeout, "processor.batch_age": c.Processor.BatchAge,
+		"ingest.batch_timeout": c.Ingest.BatchTimeout, "ingest.watermark_refresh": c.Ingest.WatermarkRefresh,
+		"processor.batch_age": c.Processor.BatchAge,
 		"processor.retry_min": c.Processor.RetryMin, "processor.retry_max": c.Processor.RetryMax,
 		"processor.instance_ttl": c.Processor.InstanceTTL, "query.timeout": c.Query.Timeout,
 		"query.watermark_refresh": c.Query.WatermarkRefresh, "shutdown.step_timeout": c.Shutdown.StepTimeout,
@@ -304,6 +317,9 @@ func (c Config) Validate(role string) error {
 	}
 	if c.Query.MaxDocumentBytes < 1024 {
 		bad("query.max_document_bytes", "must be at least 1024")
+	}
+	if s := c.Query.CursorSecret; s != "" && len(s) < MinCursorSecret {
+		bad("query.cursor_secret", "must be empty (the key in the store) or at least %d characters", MinCursorSecret)
 	}
 	if c.Processor.BatchRows < 1 {
 		bad("processor.batch_rows", "must be at least 1")

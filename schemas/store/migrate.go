@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"embed"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -27,12 +29,18 @@ type Migration struct {
 var ErrSchemaOutdated = errors.New("database schema is older than this build needs; run `tributary migrate`")
 
 // Migrations returns every migration in version order, with {db} replaced by
-// the quoted database name.
+// the quoted database name and {random_key} by a string literal of 32 random
+// bytes (crypto/rand, hex), new on every call.
 func Migrations(db string) ([]Migration, error) {
 	entries, err := fs.ReadDir(migrationFiles, "migrations")
 	if err != nil {
 		return nil, fmt.Errorf("read migrations: %w", err)
 	}
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, fmt.Errorf("generate a key: %w", err)
+	}
+	vars := strings.NewReplacer("{db}", Ident(db), "{random_key}", String(hex.EncodeToString(key)))
 	var out []Migration
 	for _, e := range entries {
 		name := e.Name()
@@ -51,7 +59,7 @@ func Migrations(db string) ([]Migration, error) {
 		out = append(out, Migration{
 			Version:    uint32(v),
 			Name:       strings.TrimSuffix(name, ".sql"),
-			Statements: splitStatements(strings.ReplaceAll(string(body), "{db}", Ident(db))),
+			Statements: splitStatements(vars.Replace(string(body))),
 		})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })

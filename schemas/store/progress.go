@@ -51,3 +51,25 @@ func ConsistentThrough(ctx context.Context, e Engine, db, topic string) (t time.
 	}
 	return low.UTC(), true, nil
 }
+
+// ProgressWatermark is the consistency watermark of a topic as the
+// processors recorded it in consumer_progress (see ConsistentThrough). Until
+// every partition has reported nothing is guaranteed and it answers the Unix
+// epoch, which never overstates.
+type ProgressWatermark struct {
+	Engine   Engine
+	Database string
+	Topic    string
+}
+
+// ConsistentThrough returns the watermark.
+func (w ProgressWatermark) ConsistentThrough(ctx context.Context) (time.Time, error) {
+	t, ok, err := ConsistentThrough(ctx, w.Engine, w.Database, w.Topic)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if !ok {
+		return time.Unix(0, 0).UTC(), nil
+	}
+	return t, nil
+}

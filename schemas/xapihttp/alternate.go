@@ -22,12 +22,37 @@ var errAlternate = errors.New("alternate request syntax (Communication 1.3)")
 // under the Alternate Request Syntax (Communication 1.3).
 var formHeaders = []string{"Authorization", HeaderVersion, "Content-Type", "Content-Length", "If-Match", "If-None-Match"}
 
+// takeFormHeader removes the form parameter naming header name (in any case)
+// and returns its value. Given more than once with different values, it is
+// ambiguous: an error.
+func takeFormHeader(form url.Values, name string) (string, bool, error) {
+	var val string
+	found := false
+	for key, vals := range form {
+		if !strings.EqualFold(key, name) {
+			continue
+		}
+		for _, v := range vals {
+			if found && v != val {
+				return "", false, fmt.Errorf("%w: form parameter %s given with different values", errAlternate, name)
+			}
+			val, found = v, true
+		}
+		delete(form, key)
+	}
+	return val, found, nil
+}
+
 // Alternate serves POST <resource>?method=M (Communication 1.3, xAPI 1.0.x
 // only: 2.0 no longer defines the syntax, and a 2.0 request using it gets
 // 400). The form parameters listed in formHeaders become headers, "content"
 // the body, every other form parameter a query parameter; the rewritten
 // request is served by router as an ordinary M request, so it is
-// authenticated, negotiated and validated like any other. A method router
+// authenticated, negotiated and validated like any other. A header parameter
+// sent both as a header and as a form parameter with different values is a
+// conflict answered with 400: neither silently overrides the other (the
+// spec makes the form parameter a header parameter, so the request would
+// carry the header twice). A method router
 // does not serve gets 400 (ingest serves PUT and POST, query GET; all-in-one
 // all three).
 func Alternate(router *mux.Router, maxBody int64) http.Handler {
@@ -59,16 +84,25 @@ func Alternate(router *mux.Router, maxBody int64) http.Handler {
 			fail(fmt.Errorf("%w: form body: %v", errAlternate, err))
 			return
 		}
+		// The header Content-Type and Content-Length describe the form; the
+		// form parameters of those names describe the content.
 		h := r.Header.Clone()
 		h.Del("Content-Type")
 		h.Del("Content-Length")
-		for key, vals := range form {
-			for _, name := range formHeaders {
-				if strings.EqualFold(key, name) {
-					h.Set(name, vals[0])
-					delete(form, key)
-				}
+		for _, name := range formHeaders {
+			v, ok, err := takeFormHeader(form, name)
+			if err != nil {
+				fail(err)
+				return
 			}
+			if !ok {
+				continue
+			}
+			if prev := h.Values(name); len(prev) > 0 && (len(prev) > 1 || prev[0] != v) {
+				fail(fmt.Errorf("%w: the %s form parameter and the %s header differ; send it once", errAlternate, name, name))
+				return
+			}
+			h.Set(name, v)
 		}
 		content := form.Get("content")
 		delete(form, "content")

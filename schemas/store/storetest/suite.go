@@ -33,6 +33,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Engine) {
 		{"SyntaxErrorIsServerError62", testSyntaxError},
 		{"UnknownTableIsServerError", testUnknownTable},
 		{"MigrateIsIdempotent", testMigrate},
+		{"CursorKeyGeneratedOnce", testCursorKey},
 		{"StatementsInFeedsEveryTable", testStatementsIn},
 		{"IndexRowsMirrorTheView", testIndexRowsMirrorTheView},
 	}
