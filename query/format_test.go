@@ -55,7 +55,7 @@ func TestComm2_1_3_FormatIDsResponses(t *testing.T) {
 	e := newEnv(t, at(3600))
 	e.insert(richStatement(1), richStatement(2))
 	want := func(n int) string {
-		return fmt.Sprintf(`{"actor":{"mbox":"mailto:ann@example.com","objectType":"Agent"},"context":{"contextActivities":{"parent":[{"id":"%s","objectType":"Activity"}]}},"id":"%s","object":{"id":"%s","objectType":"Activity"},"stored":"%s","verb":{"id":"%s"}}`,
+		return fmt.Sprintf(`{"actor":{"mbox":"mailto:ann@example.com","objectType":"Agent"},"context":{"contextActivities":{"parent":[{"id":"%s"}]}},"id":"%s","object":{"id":"%s"},"stored":"%s","verb":{"id":"%s"}}`,
 			x2, sid(n), x1, at(n).Format(time.RFC3339Nano), vDone)
 	}
 	w := e.get(q("format", "ids", "limit", "1"))
