@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 
+	"github.com/tributary-lrs/tributary/query/definitions"
 	"github.com/tributary-lrs/tributary/query/format"
 	"github.com/tributary-lrs/tributary/query/statements"
 	"github.com/tributary-lrs/tributary/schemas/xapi"
@@ -104,21 +105,13 @@ func (s *Service) definitions(ctx context.Context, tenant string, sts []xapi.Sta
 			}
 		}
 	}
-	defs := make(map[string]string, len(ids))
-	if len(ids) == 0 {
-		return defs, nil
-	}
-	rows, err := s.d.Engine.Query(ctx, statements.DefinitionsSQL(s.d.Database, tenant, ids))
+	canon, err := definitions.Read(ctx, s.d.Engine, s.d.Database, tenant, ids)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id, def string
-		if err := rows.Scan(&id, &def); err != nil {
-			return nil, err
-		}
-		defs[id] = def
+	defs := make(map[string]string, len(canon))
+	for id, c := range canon {
+		defs[id] = c.JSON
 	}
-	return defs, rows.Err()
+	return defs, nil
 }
