@@ -1,7 +1,6 @@
 package query
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -9,20 +8,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tributary-lrs/tributary/schemas/store"
+	"github.com/tributary-lrs/tributary/query/definitions/definitionstest"
 	"github.com/tributary-lrs/tributary/schemas/xapihttp"
 )
 
-// defineActivity stores a definition of activity as the processor does.
+// defineActivity stores a definition of activity as the processor does: its
+// parts, in activity_definition_parts.
 func (e *env) defineActivity(activity, def string, stored time.Time) {
 	e.t.Helper()
-	b := &store.Batch{Table: store.Table(e.db, "activity_definitions"), Columns: []store.Column{
-		{Name: "tenant", Data: []string{"acme"}}, {Name: "activity_id", Data: []string{activity}},
-		{Name: "definition", Data: []string{def}}, {Name: "stored", Data: []time.Time{stored}},
-	}}
-	if err := engine.Insert(context.Background(), b); err != nil {
-		e.t.Fatal(err)
-	}
+	definitionstest.Store(e.t, engine, e.db, "acme", activity, def, stored)
 }
 
 func (e *env) getLang(target, acceptLanguage string) *httptest.ResponseRecorder {
@@ -55,7 +49,7 @@ func TestComm2_1_3_FormatIDsResponses(t *testing.T) {
 	e := newEnv(t, at(3600))
 	e.insert(richStatement(1), richStatement(2))
 	want := func(n int) string {
-		return fmt.Sprintf(`{"actor":{"mbox":"mailto:ann@example.com","objectType":"Agent"},"context":{"contextActivities":{"parent":[{"id":"%s","objectType":"Activity"}]}},"id":"%s","object":{"id":"%s","objectType":"Activity"},"stored":"%s","verb":{"id":"%s"}}`,
+		return fmt.Sprintf(`{"actor":{"mbox":"mailto:ann@example.com","objectType":"Agent"},"context":{"contextActivities":{"parent":[{"id":"%s"}]}},"id":"%s","object":{"id":"%s"},"stored":"%s","verb":{"id":"%s"}}`,
 			x2, sid(n), x1, at(n).Format(time.RFC3339Nano), vDone)
 	}
 	w := e.get(q("format", "ids", "limit", "1"))
@@ -101,6 +95,26 @@ func TestComm2_1_3_FormatCanonicalResponses(t *testing.T) {
 		w := e.getLang(q("format", "canonical"), tc.lang)
 		if w.Body.String() != `{"statements":[`+want+`],"more":""}` {
 			t.Errorf("list, %s:\n got %s\nwant %s", tc.lang, w.Body, want)
+		}
+	}
+}
+
+// Communication 2.5 and 2.1.3: format=canonical carries the merged canonical
+// definition, so a language only an older statement gave can be picked.
+func TestComm2_5_FormatCanonicalUsesMergedDefinition(t *testing.T) {
+	e := newEnv(t, at(3600))
+	e.insert(richStatement(1))
+	e.defineActivity(x1, `{"name":{"en-GB":"Colour","fr-FR":"Couleur"}}`, at(1))
+	e.defineActivity(x1, `{"name":{"en-GB":"Colour (new)","en-US":"Color"}}`, at(5))
+	for lang, want := range map[string]string{"fr": `{"fr-FR":"Couleur"}`, "en-GB": `{"en-GB":"Colour (new)"}`, "en-US": `{"en-US":"Color"}`} {
+		w := e.getLang(q("statementId", sid(1).String(), "format", "canonical"), lang)
+		var st struct {
+			Object struct {
+				Definition struct{ Name json.RawMessage }
+			}
+		}
+		if err := json.Unmarshal(w.Body.Bytes(), &st); err != nil || string(st.Object.Definition.Name) != want {
+			t.Errorf("Accept-Language %s: name %s (%v), want %s", lang, st.Object.Definition.Name, err, want)
 		}
 	}
 }

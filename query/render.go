@@ -4,19 +4,28 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 
+	"github.com/tributary-lrs/tributary/query/definitions"
 	"github.com/tributary-lrs/tributary/query/format"
 	"github.com/tributary-lrs/tributary/query/statements"
 	"github.com/tributary-lrs/tributary/schemas/xapi"
 )
 
 // render rewrites stored statements for the format parameter (Communication
-// 2.1.3). `exact` returns raws as they are; `ids` and `canonical` decode each
-// statement, rewrite it and encode it again (compact, keys sorted, numbers
-// as stored). canonical reads the canonical definitions of every Activity of
-// the page with one query.
+// 2.1.3). `exact` returns raws as they are, except a statement stored by an
+// older build with a single Activity Object as a contextActivities value,
+// which is returned with an array of one (Data 2.4.6.2; new statements are
+// stored that way): a byte scan finds the candidates, so the others are not
+// decoded. `ids` and `canonical` decode each statement, rewrite it and
+// encode it again (compact, keys sorted, numbers as stored). canonical
+// reads the canonical definitions of every Activity of the page with one
+// query.
 func (s *Service) render(ctx context.Context, r *http.Request, tenant, f string, raws [][]byte) ([][]byte, error) {
-	if f != statements.FormatIDs && f != statements.FormatCanonical || len(raws) == 0 {
+	if f != statements.FormatIDs && f != statements.FormatCanonical {
+		return contextActivitiesAsArrays(raws)
+	}
+	if len(raws) == 0 {
 		return raws, nil
 	}
 	sts := make([]xapi.Statement, len(raws))
@@ -25,6 +34,7 @@ func (s *Service) render(ctx context.Context, r *http.Request, tenant, f string,
 		if err != nil {
 			return nil, fmt.Errorf("stored statement does not decode: %w", err)
 		}
+		xapi.ContextActivitiesAsArrays(st)
 		sts[i] = st
 	}
 	if f == statements.FormatIDs {
@@ -52,6 +62,37 @@ func (s *Service) render(ctx context.Context, r *http.Request, tenant, f string,
 	return out, nil
 }
 
+// contextActivitiesAsArrays returns raws with every statement that has a
+// single Activity Object as a contextActivities value re-encoded with an
+// array of one; raws itself when there is none.
+func contextActivitiesAsArrays(raws [][]byte) ([][]byte, error) {
+	var out [][]byte
+	for i, raw := range raws {
+		if !xapi.MayHaveSingleContextActivity(raw) {
+			continue
+		}
+		st, err := xapi.DecodeStatement(raw)
+		if err != nil {
+			return nil, fmt.Errorf("stored statement does not decode: %w", err)
+		}
+		if !xapi.ContextActivitiesAsArrays(st) {
+			continue
+		}
+		b, err := xapi.Marshal(st)
+		if err != nil {
+			return nil, err
+		}
+		if out == nil {
+			out = slices.Clone(raws)
+		}
+		out[i] = b
+	}
+	if out == nil {
+		return raws, nil
+	}
+	return out, nil
+}
+
 // definitions reads the canonical definition of every Activity in sts.
 func (s *Service) definitions(ctx context.Context, tenant string, sts []xapi.Statement) (map[string]string, error) {
 	seen := map[string]bool{}
@@ -64,21 +105,13 @@ func (s *Service) definitions(ctx context.Context, tenant string, sts []xapi.Sta
 			}
 		}
 	}
-	defs := make(map[string]string, len(ids))
-	if len(ids) == 0 {
-		return defs, nil
-	}
-	rows, err := s.d.Engine.Query(ctx, statements.DefinitionsSQL(s.d.Database, tenant, ids))
+	canon, err := definitions.Read(ctx, s.d.Engine, s.d.Database, tenant, ids)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id, def string
-		if err := rows.Scan(&id, &def); err != nil {
-			return nil, err
-		}
-		defs[id] = def
+	defs := make(map[string]string, len(canon))
+	for id, c := range canon {
+		defs[id] = c.JSON
 	}
-	return defs, rows.Err()
+	return defs, nil
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/tributary-lrs/tributary/processor/progress"
 	"github.com/tributary-lrs/tributary/processor/sink"
 	"github.com/tributary-lrs/tributary/query"
+	"github.com/tributary-lrs/tributary/query/resources"
 	"github.com/tributary-lrs/tributary/schemas/config"
 	"github.com/tributary-lrs/tributary/schemas/envelope"
 	"github.com/tributary-lrs/tributary/schemas/store"
@@ -42,7 +43,8 @@ var engine store.Engine
 
 func TestMain(m *testing.M) { chdbtest.Main(m, func(e *chdb.Engine) { engine = e }) }
 
-// stack is the distributed LRS in one test process: ingest → kfake → processor → chDB → query.
+// stack is the distributed LRS in one test process: ingest → kfake → processor → chDB → query
+// (statements and the Agents and Activities resources).
 type stack struct {
 	t       testing.TB
 	cfg     config.Config
@@ -111,8 +113,13 @@ func newStack(t testing.TB) *stack {
 	if err != nil {
 		t.Fatal(err)
 	}
+	res, err := resources.New(resources.Deps{Engine: engine, Database: s.db, Auth: auth, Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
 	qr := mux.NewRouter()
 	q.Routes(qr)
+	res.Routes(qr)
 	s.query = httptest.NewServer(qr)
 	t.Cleanup(s.query.Close)
 	t.Cleanup(s.stopProcessor)

@@ -5,14 +5,15 @@ import (
 	"github.com/tributary-lrs/tributary/schemas/xapi"
 )
 
-// activityDefinitions collects the definition of every Activity in st that
-// carries one: the object, the context activities (object or array form), and
-// the same places inside a SubStatement object. Each definition is compact
-// JSON with sorted keys. An Activity given twice with a definition is kept
-// once, with the last definition in that order.
-func activityDefinitions(st xapi.Statement) []store.ActivityDefinition {
-	var out []store.ActivityDefinition
-	at := map[string]int{}
+// definitionParts collects the parts (xapi.DefinitionParts) of the
+// definition of every Activity in st that carries one: the object, the
+// context activities (object or array form), and the same places inside a
+// SubStatement object. Within the statement the merge rule of canonical
+// definitions applies already: an Activity given twice keeps, per part, the
+// value given last in that order, so the insert holds each part once.
+func definitionParts(st xapi.Statement) []store.DefinitionPart {
+	var out []store.DefinitionPart
+	at := map[[3]string]int{}
 	add := func(v any) {
 		a, ok := v.(map[string]any)
 		if !ok {
@@ -26,16 +27,19 @@ func activityDefinitions(st xapi.Statement) []store.ActivityDefinition {
 		if id == "" || !ok {
 			return
 		}
-		b, err := xapi.Marshal(def)
+		parts, err := xapi.DefinitionParts(def)
 		if err != nil {
 			return
 		}
-		if i, seen := at[id]; seen {
-			out[i].Definition = string(b)
-			return
+		for _, p := range parts {
+			k := [3]string{id, p.Field, p.Key}
+			if i, seen := at[k]; seen {
+				out[i].Value = p.Value
+				continue
+			}
+			at[k] = len(out)
+			out = append(out, store.DefinitionPart{ActivityID: id, Field: p.Field, Key: p.Key, Value: p.Value})
 		}
-		at[id] = len(out)
-		out = append(out, store.ActivityDefinition{ID: id, Definition: string(b)})
 	}
 	var walk func(s map[string]any, depth int)
 	walk = func(s map[string]any, depth int) {

@@ -44,9 +44,10 @@ func New(eng store.Engine, db string, log *slog.Logger, reg prometheus.Registere
 }
 
 // Write stores every valid statement of batch that is not stored yet, with a
-// single insert into statements_in, preceded by one insert of their Activity
-// definitions into activity_definitions (when any). It returns nil only after the insert succeeded. Statements it
-// refuses are returned, never dropped silently: invalid ones, and a statement
+// single insert into statements_in, which also carries their Activity
+// definition parts and Agent names (materialized views fan them out). It
+// returns nil only after the insert succeeded. Statements it refuses are
+// returned, never dropped silently: invalid ones, and a statement
 // whose id is already stored (or earlier in the batch) with different content.
 // A copy of a statement already stored is skipped: redelivery never makes a
 // statement appear twice.
@@ -196,7 +197,7 @@ func Row(env *envelope.Envelope) (store.StatementRow, error) {
 	// Communication 4.2: without the define scope the statement does not
 	// update the canonical definitions of Activities and Agents.
 	if !env.NoDefine {
-		row.ActivityDefinitions, row.AgentNames = activityDefinitions(st), AgentNames(st)
+		row.DefinitionParts, row.AgentNames = definitionParts(st), AgentNames(st)
 	}
 	return row, nil
 }

@@ -78,45 +78,58 @@ func envOf(t *testing.T, body string, stored time.Time) *envelope.Envelope {
 
 // Data 2.4.4.1 (Activity definitions): every Activity carrying a definition —
 // object, context activities in object and array form, and those of a
-// SubStatement — is collected with its definition as compact JSON.
+// SubStatement — is collected as the parts of its definition.
 func TestActivityDefinitionsCollected(t *testing.T) {
 	env := envOf(t, stmtWithDefs, time.Now())
 	row, err := Row(env)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := fmt.Sprint(row.ActivityDefinitions)
-	want := fmt.Sprintf(`[{http://example.com/a {"name":{"de":"A","en-US":"A %s"},"type":"http://example.com/t"}} {http://example.com/p {"name":{"en":"P"}}} {http://example.com/g2 {"description":{"en":"G2"}}}]`, env.ID.String()[:4])
+	got := fmt.Sprint(row.DefinitionParts)
+	want := fmt.Sprintf(`[{http://example.com/a name de {"de":"A"}} {http://example.com/a name en-us {"en-US":"A %s"}} `+
+		`{http://example.com/a type  "http://example.com/t"} {http://example.com/p name en {"en":"P"}} `+
+		`{http://example.com/g2 description en {"en":"G2"}}]`, env.ID.String()[:4])
 	if got != want {
-		t.Errorf("definitions\n got %s\nwant %s", got, want)
+		t.Errorf("definition parts\n got %s\nwant %s", got, want)
 	}
 	row, err = Row(envOf(t, subWithDefs, time.Now()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := fmt.Sprint(row.ActivityDefinitions), `[{http://example.com/s {"name":{"en":"S"}}} {http://example.com/c {"type":"http://example.com/ct"}}]`; got != want {
-		t.Errorf("SubStatement definitions\n got %s\nwant %s", got, want)
+	if got, want := fmt.Sprint(row.DefinitionParts), `[{http://example.com/s name en {"en":"S"}} {http://example.com/c type  "http://example.com/ct"}]`; got != want {
+		t.Errorf("SubStatement definition parts\n got %s\nwant %s", got, want)
 	}
 }
 
+// definitions reads the canonical definition of every Activity of tenant
+// acme: the latest row of each part, merged.
 func definitions(t *testing.T, db string) map[string]string {
 	t.Helper()
-	rows, err := eng.Query(context.Background(), "SELECT activity_id, argMax(definition, stored) FROM "+
-		store.Table(db, "activity_definitions")+" WHERE tenant = 'acme' GROUP BY activity_id")
+	rows, err := eng.Query(context.Background(), "SELECT activity_id, field, key, argMax(value, stored), max(stored) FROM "+
+		store.Table(db, "activity_definition_parts")+" WHERE tenant = 'acme' GROUP BY activity_id, field, key")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rows.Close()
-	out := map[string]string{}
+	parts := map[string][]xapi.StoredDefinitionPart{}
 	for rows.Next() {
-		var id, def string
-		if err := rows.Scan(&id, &def); err != nil {
+		var id string
+		var p xapi.StoredDefinitionPart
+		if err := rows.Scan(&id, &p.Field, &p.Key, &p.Value, &p.Stored); err != nil {
 			t.Fatal(err)
 		}
-		out[id] = def
+		parts[id] = append(parts[id], p)
 	}
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for id, ps := range parts {
+		b, err := xapi.Marshal(xapi.MergeDefinition(ps))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[id] = string(b)
 	}
 	return out
 }

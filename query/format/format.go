@@ -18,8 +18,8 @@ var contextActivityKinds = [...]string{"parent", "grouping", "category", "other"
 
 // IDs reduces st in place for format=ids: Agents and Identified Groups to
 // objectType and their IFI, Anonymous Groups to objectType and their members
-// so reduced, Activities to objectType and id, Verbs to their id; the same
-// inside a SubStatement. Everything else stays as stored.
+// so reduced, Activities to their id, Verbs to their id; the same inside a
+// SubStatement. Everything else stays as stored.
 func IDs(st map[string]any) {
 	idsIn(st)
 	if obj, ok := st["object"].(map[string]any); ok && obj["objectType"] == "SubStatement" {
@@ -83,8 +83,10 @@ func idsIn(s map[string]any) {
 	}
 }
 
+// activityIDs is an Activity with only its id, the one thing that
+// identifies it (objectType "Activity" is the default and says nothing).
 func activityIDs(a map[string]any) map[string]any {
-	return map[string]any{"objectType": "Activity", "id": a["id"]}
+	return map[string]any{"id": a["id"]}
 }
 
 // agentIDs is an Agent or Group with only what identifies it.

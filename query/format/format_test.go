@@ -50,12 +50,12 @@ func TestComm2_1_3_FormatIDs(t *testing.T) {
 	same(t, st, `{"id":"6690e6c9-3ef0-4ed3-8b37-7f3964730bee",
  "actor":{"objectType":"Agent","mbox":"mailto:ann@example.com"},
  "verb":{"id":"http://v/done"},
- "object":{"objectType":"Activity","id":"http://a/1"},
+ "object":{"id":"http://a/1"},
  "result":{"score":{"scaled":0.50}},
  "context":{"instructor":{"objectType":"Group","member":[{"objectType":"Agent","account":{"homePage":"http://h","name":"bob"}},{"objectType":"Agent","openid":"http://o/c"}]},
    "team":{"objectType":"Group","mbox_sha1sum":"0123456789012345678901234567890123456789"},
-   "contextActivities":{"parent":{"objectType":"Activity","id":"http://a/p"},
-     "grouping":[{"objectType":"Activity","id":"http://a/g"}]},
+   "contextActivities":{"parent":{"id":"http://a/p"},
+     "grouping":[{"id":"http://a/g"}]},
    "contextAgents":[{"objectType":"contextAgent","agent":{"objectType":"Agent","mbox":"mailto:d@example.com"},"relevantTypes":["http://r"]}],
    "contextGroups":[{"objectType":"contextGroup","group":{"objectType":"Group","member":[{"objectType":"Agent","mbox":"mailto:e@example.com"}]}}],
    "statement":{"objectType":"StatementRef","id":"6690e6c9-3ef0-4ed3-8b37-7f3964730bef"}},
@@ -72,7 +72,29 @@ func TestComm2_1_3_FormatIDsSubStatement(t *testing.T) {
 	same(t, st, `{"actor":{"objectType":"Agent","mbox":"mailto:a@example.com"},"verb":{"id":"http://v"},
  "object":{"objectType":"SubStatement","actor":{"objectType":"Agent","mbox":"mailto:b@example.com"},"verb":{"id":"http://w"},
    "object":{"objectType":"Agent","openid":"http://o/c"},
-   "context":{"contextActivities":{"other":[{"objectType":"Activity","id":"http://a/o"}]}}}}`)
+   "context":{"contextActivities":{"other":[{"id":"http://a/o"}]}}}}`)
+}
+
+// Communication 2.1.3 format=ids: "only include minimum information
+// necessary in Agent, Activity, Verb and Group Objects to identify them": an
+// Activity is identified by its id alone, as the object, in
+// contextActivities and inside a SubStatement (objectType "Activity" is the
+// default and identifies nothing).
+func TestComm2_1_3_FormatIDsActivityIsOnlyItsId(t *testing.T) {
+	st := decode(t, `{"actor":{"mbox":"mailto:a@example.com"},"verb":{"id":"http://v"},
+ "object":{"objectType":"SubStatement","actor":{"mbox":"mailto:b@example.com"},"verb":{"id":"http://w"},
+   "object":{"objectType":"Activity","id":"http://a/s","definition":{"name":{"en":"S"}}},
+   "context":{"contextActivities":{"parent":[{"objectType":"Activity","id":"http://a/sp"}]}}},
+ "context":{"contextActivities":{"category":[{"id":"http://a/c","definition":{"type":"http://t"}}]}}}`)
+	IDs(st)
+	same(t, st, `{"actor":{"objectType":"Agent","mbox":"mailto:a@example.com"},"verb":{"id":"http://v"},
+ "object":{"objectType":"SubStatement","actor":{"objectType":"Agent","mbox":"mailto:b@example.com"},"verb":{"id":"http://w"},
+   "object":{"id":"http://a/s"},
+   "context":{"contextActivities":{"parent":[{"id":"http://a/sp"}]}}},
+ "context":{"contextActivities":{"category":[{"id":"http://a/c"}]}}}`)
+	st = decode(t, `{"object":{"objectType":"Activity","id":"http://a/1"}}`)
+	IDs(st)
+	same(t, st, `{"object":{"id":"http://a/1"}}`)
 }
 
 // Communication 2.1.3 format=canonical: Activities carry the canonical

@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/tributary-lrs/tributary/schemas/store"
+	"github.com/tributary-lrs/tributary/query/definitions"
 )
 
 // Activity is the Activity object returned by the Activities resource.
@@ -16,22 +16,13 @@ type Activity struct {
 	Definition json.RawMessage `json:"definition,omitempty"`
 }
 
-// ActivitySQL reads the canonical definition of one Activity of tenant: at
-// most one row (definition, stored). Canonical is the most recently stored
-// definition, as for format=canonical (see statements.DefinitionsSQL):
-// argMax picks it before ReplacingMergeTree(stored) has merged.
-func ActivitySQL(db, tenant, activityID string) string {
-	return "SELECT argMax(definition, stored), max(stored)\nFROM " + store.Table(db, "activity_definitions") +
-		"\nWHERE tenant = " + store.String(tenant) + " AND activity_id = " + store.String(activityID) +
-		"\nGROUP BY activity_id"
-}
-
 // getActivity serves GET and HEAD /xapi/activities?activityId=…
 // (Communication 2.5; 2.0 §4.1.6.4): the Activity with its canonical
-// definition. Without a stored definition it answers 200 with
+// definition, merged from every definition stored for it (see package
+// definitions). Without a stored definition it answers 200 with
 // {"id", "objectType": "Activity"}: a SHALL under 2.0, a SHOULD* under
 // 1.0.3, served the same for both as the 2.0 notes (§3.4) recommend.
-// Last-Modified is when the canonical definition was stored.
+// Last-Modified is when its newest part was stored.
 func (s *Service) getActivity(w http.ResponseWriter, r *http.Request) {
 	id, err := param(r, "activityId")
 	if err != nil {
@@ -47,27 +38,15 @@ func (s *Service) getActivity(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, fmt.Errorf("no principal on an authenticated route"))
 		return
 	}
-	rows, err := s.d.Engine.Query(r.Context(), ActivitySQL(s.d.Database, ten, id))
+	canon, err := definitions.Read(r.Context(), s.d.Engine, s.d.Database, ten, []string{id})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	defer rows.Close()
 	act := Activity{ID: id, ObjectType: "Activity"}
 	var modified time.Time
-	if rows.Next() {
-		var def string
-		if err := rows.Scan(&def, &modified); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-		if def != "" && json.Valid([]byte(def)) {
-			act.Definition = json.RawMessage(def)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		s.fail(w, r, err)
-		return
+	if c, ok := canon[id]; ok {
+		act.Definition, modified = json.RawMessage(c.JSON), c.Stored
 	}
 	respond(w, r, act, modified)
 }

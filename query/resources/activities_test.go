@@ -30,6 +30,29 @@ func TestActivities_Comm2_5_CanonicalDefinitionIsMostRecentlyStored(t *testing.T
 	}
 }
 
+// Communication 2.5: the Activity Object "must contain all available
+// information about an activity from any statements who target the same
+// activityId": names {en-GB, en-US} then {en-GB, fr-FR} give all three
+// languages (en-GB from the later statement); other properties are the
+// latest, and those only an older statement gave are kept.
+func TestActivities_Comm2_5_DefinitionsMergedAcrossStatements(t *testing.T) {
+	e := newEnv(t)
+	id := "http://example.com/colour"
+	e.definition("acme", id, `{"name":{"en-GB":"Colour","en-US":"Color"},"type":"http://t/old","moreInfo":"http://m/1"}`, t0)
+	e.definition("acme", id, `{"name":{"en-GB":"Colour (new)","fr-FR":"Couleur"},"type":"http://t/new"}`, t0.Add(time.Minute))
+	for _, v := range versions {
+		t.Run(v, func(t *testing.T) {
+			w := e.do(http.MethodGet, "acme", v, "/xapi/activities", activityQ(id))
+			mustStatus(t, w, http.StatusOK)
+			jsonEq(t, w.Body.Bytes(), `{"id":"http://example.com/colour","objectType":"Activity","definition":{
+				"name":{"en-GB":"Colour (new)","en-US":"Color","fr-FR":"Couleur"},"type":"http://t/new","moreInfo":"http://m/1"}}`)
+			if got, want := w.Header().Get("Last-Modified"), t0.Add(time.Minute).Format(http.TimeFormat); got != want {
+				t.Errorf("Last-Modified %q, want %q", got, want)
+			}
+		})
+	}
+}
+
 // 2.0 §4.1.6.4 (SHALL; 1.0.3 Communication 2.5 SHOULD*): an Activity without
 // a canonical definition is still returned, as {"id", "objectType"}, under
 // both versions (2.0 notes §3.4).

@@ -10,8 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
-
+	"github.com/tributary-lrs/tributary/query/definitions/definitionstest"
 	"github.com/tributary-lrs/tributary/schemas/store"
 	"github.com/tributary-lrs/tributary/schemas/store/chdb"
 	"github.com/tributary-lrs/tributary/schemas/store/chdb/chdbtest"
@@ -73,14 +72,11 @@ func (e *env) names(tenant string, rows ...any) {
 	}
 }
 
-// definition stores one activity definition of tenant.
+// definition stores one activity definition of tenant as the processor
+// does: its parts, in activity_definition_parts.
 func (e *env) definition(tenant, id, def string, stored time.Time) {
 	e.t.Helper()
-	b := store.StatementBatch(e.db, []store.StatementRow{{Tenant: tenant, ID: uuid.New(), Stored: stored, Timestamp: stored,
-		Raw: []byte("{}"), ActivityDefinitions: []store.ActivityDefinition{{ID: id, Definition: def}}}})
-	if err := engine.Insert(context.Background(), b); err != nil {
-		e.t.Fatal(err)
-	}
+	definitionstest.Store(e.t, engine, e.db, tenant, id, def, stored)
 }
 
 type reqOpt func(*http.Request)

@@ -1,7 +1,7 @@
 // Package resources serves the xAPI Agents and Activities resources
 // (Communication 2.4 and 2.5; xAPI 2.0 §4.1.6.3 and §4.1.6.4) from what the
-// processor stored: agent_names (migration 0008) and activity_definitions
-// (migration 0004).
+// processor stored: agent_names (migration 0008) and
+// activity_definition_parts (migration 0011).
 package resources
 
 import (

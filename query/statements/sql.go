@@ -234,14 +234,3 @@ func windowConds(c Cursor) []string {
 	}
 	return append(lower, upper...)
 }
-
-// DefinitionsSQL reads the canonical definition of each of activityIDs:
-// rows (activity_id, definition). The canonical definition is the most
-// recently stored one (1.0.3 leaves the choice to the LRS); argMax picks it
-// also before ReplacingMergeTree(stored) has merged older rows away. Ids
-// without a stored definition have no row.
-func DefinitionsSQL(db, tenant string, activityIDs []string) string {
-	return "SELECT activity_id, argMax(definition, stored)\nFROM " + store.Table(db, "activity_definitions") +
-		"\nWHERE tenant = " + store.String(tenant) + "\n  AND activity_id IN (" + store.Strings(activityIDs) + ")" +
-		"\nGROUP BY activity_id"
-}

@@ -87,10 +87,6 @@ func TestListSQLGolden(t *testing.T) { // candidates, exclusions, raw reads
 	golden(t, "raw", RawSQL("lrs", "acme", ps))
 }
 
-func TestDefinitionsSQLGolden(t *testing.T) {
-	golden(t, "definitions", DefinitionsSQL("lrs", "acme", []string{"http://example.com/act/1", "http://x/'quoted"}))
-}
-
 func TestNewCursorBound(t *testing.T) {
 	w := *ms("2024-03-01T12:00:00.500Z")
 	if c := NewCursor(Filter{}, w); !c.Bound.Equal(w) {

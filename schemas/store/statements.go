@@ -44,17 +44,18 @@ type StatementRow struct {
 	// AgentNames are the names the statement gives Agents and Identified
 	// Groups (for the Agents resource's Person object).
 	AgentNames []AgentName
-	// ActivityDefinitions are the definitions of every Activity of the
-	// statement that carries one (object, context activities, and those of a
-	// SubStatement), for the activity_definitions table (migration 0004),
-	// written through statements_in (migration 0010).
-	ActivityDefinitions []ActivityDefinition
+	// DefinitionParts are the parts of the definition of every Activity of
+	// the statement that carries one (object, context activities, and those
+	// of a SubStatement), for the activity_definition_parts table, written
+	// through statements_in (migration 0011).
+	DefinitionParts []DefinitionPart
 }
 
-// ActivityDefinition is one Activity's definition as found in a statement:
-// the Activity id and the definition object as compact JSON.
-type ActivityDefinition struct {
-	ID, Definition string
+// DefinitionPart is one part of an Activity's definition (xapi.DefinitionPart:
+// a language of its name or description, an extension, or another property),
+// the unit in which canonical definitions are merged.
+type DefinitionPart struct {
+	ActivityID, Field, Key, Value string
 }
 
 // AgentName is one name a statement gives an Agent or Identified Group,
@@ -118,7 +119,8 @@ func StatementBatch(db string, rows []StatementRow) *Batch {
 		refKind, refKey, refVerb, refObj = make([][]string, n), make([][]string, n), make([][]string, n), make([][]string, n)
 		refReg, refVia                   = make([][]uuid.UUID, n), make([][]uuid.UUID, n)
 		refAgents                        = make([][][]string, n)
-		defIDs, defBodies                = make([][]string, n), make([][]string, n)
+		partIDs, partFields              = make([][]string, n), make([][]string, n)
+		partKeys, partValues             = make([][]string, n), make([][]string, n)
 		nameKeys, nameValues             = make([][]string, n), make([][]string, n)
 	)
 	for i, r := range rows {
@@ -127,9 +129,10 @@ func StatementBatch(db string, rows []StatementRow) *Batch {
 		regs[i], voids[i] = r.Registration, r.Voids
 		agents[i], relAgents[i], relActivity[i] = nonNil(r.Agents), nonNil(r.RelatedAgents), nonNil(r.RelatedActivities)
 		authority[i], hash[i], raw[i], authorityKey[i] = r.Authority, r.ContentHash, string(r.Raw), r.AuthorityKey
-		defIDs[i], defBodies[i] = make([]string, len(r.ActivityDefinitions)), make([]string, len(r.ActivityDefinitions))
-		for j, d := range r.ActivityDefinitions {
-			defIDs[i][j], defBodies[i][j] = d.ID, d.Definition
+		np := len(r.DefinitionParts)
+		partIDs[i], partFields[i], partKeys[i], partValues[i] = make([]string, np), make([]string, np), make([]string, np), make([]string, np)
+		for j, d := range r.DefinitionParts {
+			partIDs[i][j], partFields[i][j], partKeys[i][j], partValues[i][j] = d.ActivityID, d.Field, d.Key, d.Value
 		}
 		nameKeys[i], nameValues[i] = make([]string, len(r.AgentNames)), make([]string, len(r.AgentNames))
 		for j, a := range r.AgentNames {
@@ -151,7 +154,8 @@ func StatementBatch(db string, rows []StatementRow) *Batch {
 		{"ref_kind", refKind}, {"ref_key", refKey}, {"ref_verb", refVerb}, {"ref_registration", refReg},
 		{"ref_object_id", refObj}, {"ref_agents", refAgents}, {"ref_via", refVia},
 		{"authority_key", authorityKey},
-		{"def_ids", defIDs}, {"def_bodies", defBodies}, {"name_keys", nameKeys}, {"name_values", nameValues},
+		{"name_keys", nameKeys}, {"name_values", nameValues},
+		{"def_part_ids", partIDs}, {"def_part_fields", partFields}, {"def_part_keys", partKeys}, {"def_part_values", partValues},
 	}}
 }
 

@@ -98,3 +98,17 @@ func BenchmarkDecodeStdlib(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSingleContextActivityScan: what format=exact pays per stored
+// statement to find those an older build stored with a single Activity as a
+// contextActivities value (a typical statement, in the array form).
+func BenchmarkSingleContextActivityScan(b *testing.B) {
+	body := benchBody(b)
+	b.SetBytes(int64(len(body)))
+	defer cpuTimer(b)()
+	for b.Loop() {
+		if MayHaveSingleContextActivity(body) {
+			b.Fatal("the array form matched")
+		}
+	}
+}

@@ -19,7 +19,10 @@ const storedLayout = "2006-01-02T15:04:05.000Z"
 //   - "version": set if missing ("1.0.0" for V103, "2.0.0" for V200);
 //   - "timestamp": set to the stored value if missing; under V200 an
 //     existing timestamp (and a SubStatement's) is converted to UTC, keeping
-//     at least millisecond precision.
+//     at least millisecond precision;
+//   - "context.contextActivities": a single Activity Object becomes an
+//     array of one (Data 2.4.6.2), also in a SubStatement, so the stored
+//     statement is returned that way in every format.
 //
 // It fails only on an id or timestamp that Validate would have rejected.
 func Finalize(s Statement, v Version, stored time.Time, authority map[string]any) (uuid.UUID, error) {
@@ -37,6 +40,7 @@ func Finalize(s Statement, v Version, stored time.Time, authority map[string]any
 	storedStr := stored.UTC().Truncate(time.Millisecond).Format(storedLayout)
 	s["stored"] = storedStr
 	s["authority"] = authority
+	ContextActivitiesAsArrays(s)
 	if _, ok := s["version"]; !ok {
 		s["version"] = defaultStatementVersion(v)
 	}

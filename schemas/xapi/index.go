@@ -117,7 +117,7 @@ func relatedOf(s, obj map[string]any, agents, acts *keySet) {
 		}
 	}
 	ca, _ := ctx["contextActivities"].(map[string]any)
-	for _, kind := range [...]string{"parent", "grouping", "category", "other"} {
+	for _, kind := range contextActivityKinds {
 		switch v := ca[kind].(type) {
 		case []any:
 			for _, a := range v {

@@ -183,11 +183,14 @@ func (v *validator) version(val any, p *path) {
 	case v.ver == V200 && !statementVersionOK(v.ver, s):
 		v.add(p, rule2Version, "version must be 1.0, 1.0.x, 2.0 or 2.0.x")
 	case !statementVersionOK(v.ver, s):
-		v.add(p, ruleVersion, "version must start with \"1.0.\" under xAPI 1.0.3")
+		v.add(p, ruleVersion, "version must be 1.0 or 1.0.x under xAPI 1.0.3")
 	}
 }
 
-// authority: an Agent, or (3-legged OAuth) a Group of exactly two Agents.
+// authority: an Agent, or, in 3-legged OAuth, a Group of exactly two Agents
+// (Data 2.4.9): the OAuth consumer, identified by account ("OAuth
+// Credentials as Authority"), and the user. Such a Group is the pair, not an
+// Identified Group: an IFI on the Group itself is refused.
 func (v *validator) authority(val any, p *path) {
 	m, ok := val.(map[string]any)
 	if !ok {
@@ -195,14 +198,35 @@ func (v *validator) authority(val any, p *path) {
 		return
 	}
 	if m["objectType"] == "Group" {
-		if mem, ok := m["member"].([]any); ok && len(mem) != 2 {
-			c := p.k("member")
-			v.add(&c, ruleAuthority, "an authority Group must have exactly two member Agents")
-		} else if !ok {
-			v.add(p, ruleAuthority, "an authority Group must have exactly two member Agents")
-		}
+		v.authorityGroup(m, p)
 	}
 	v.actor(val, p, ruleAuthority)
+}
+
+func (v *validator) authorityGroup(m map[string]any, p *path) {
+	for _, ifi := range [...]string{"mbox", "mbox_sha1sum", "openid", "account"} {
+		if _, has := m[ifi]; has {
+			c := p.k(ifi)
+			v.add(&c, ruleAuthority, "an authority Group is an OAuth pair of two Agents, not an Identified Group: it must not have \""+ifi+"\"")
+		}
+	}
+	mem, ok := m["member"].([]any)
+	if !ok || len(mem) != 2 {
+		at := p
+		if ok {
+			c := p.k("member")
+			at = &c
+		}
+		v.add(at, ruleAuthority, "an authority Group must have exactly two member Agents")
+		return
+	}
+	for _, e := range mem {
+		if a, ok := e.(map[string]any); ok && a["account"] != nil {
+			return
+		}
+	}
+	c := p.k("member")
+	v.add(&c, ruleAuthority, "one member of an authority Group must be the OAuth consumer, an Agent identified by account")
 }
 
 func (v *validator) timestamp(val any, p *path, rule string) {

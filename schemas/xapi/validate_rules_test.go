@@ -17,6 +17,9 @@ type ruleCase struct {
 const (
 	agentObj = `{"objectType":"Agent","mbox":"mailto:bob@example.com"}`
 	noCtx    = `"-":["context"]`
+	// oauthConsumer is the OAuth consumer of a 3-legged OAuth authority
+	// (Data 2.4.9: identified by account, named by the consumer key).
+	oauthConsumer = `{"objectType":"Agent","account":{"homePage":"http://example.com/xAPI/OAuth/Token","name":"oauth_consumer_x75db"}}`
 )
 
 // rejectCases: one case per rejection rule; test names carry the section.
@@ -163,9 +166,15 @@ var rejectCases = []ruleCase{
 	{"Data_2.4.9_authority_agent_needs_IFI", nil, `{"authority":{"name":"x"}}`, "$.authority"},
 	{"Data_2.4.9_authority_group_two_members", nil, `{"authority":{"objectType":"Group","member":[` + agentObj + `]}}`, "$.authority.member"},
 	{"Data_2.4.9_authority_group_needs_members", nil, `{"authority":{"objectType":"Group","mbox":"mailto:g@b.c"}}`, "$.authority"},
+	{"Data_2.4.9_authority_group_not_identified", nil, `{"authority":{"objectType":"Group","mbox":"mailto:g@b.c","member":[` + oauthConsumer + `,` + agentObj + `]}}`, "$.authority.mbox"},
+	{"Data_2.4.9_authority_group_account_not_identified", nil, `{"authority":{"objectType":"Group","account":{"homePage":"http://e.com","name":"g"},"member":[` + oauthConsumer + `,` + agentObj + `]}}`, "$.authority.account"},
+	{"Data_2.4.9_authority_group_needs_oauth_consumer", nil, `{"authority":{"objectType":"Group","member":[` + agentObj + `,{"mbox":"mailto:c@example.com"}]}}`, "$.authority.member"},
+	{"Data_2.4.9_authority_group_three_members", nil, `{"authority":{"objectType":"Group","member":[` + oauthConsumer + `,` + agentObj + `,{"mbox":"mailto:c@example.com"}]}}`, "$.authority.member"},
+	{"Data_2.4.9_authority_group_member_is_agent", nil, `{"authority":{"objectType":"Group","member":[` + oauthConsumer + `,{"objectType":"Group","member":[` + agentObj + `]}]}}`, "$.authority.member[1].objectType"},
 	// Data 2.4.10 version
 	{"Data_2.4.10_version_2.0.0_rejected_in_1.0.3", []Version{V103}, `{"version":"2.0.0"}`, "$.version"},
-	{"Data_2.4.10_version_1.0_rejected_in_1.0.3", []Version{V103}, `{"version":"1.0"}`, "$.version"},
+	{"Data_2.4.10_version_1.0._rejected", both, `{"version":"1.0."}`, "$.version"},
+	{"Data_2.4.10_version_1.0.x_rejected", both, `{"version":"1.0.x"}`, "$.version"},
 	{"Data_2.4.10_version_must_be_string", nil, `{"version":1.0}`, "$.version"},
 	{"9274.1.1_4.2.4.3_version_1.1.0_rejected", []Version{V200}, `{"version":"1.1.0"}`, "$.version"},
 	{"9274.1.1_4.2.4.3_version_0.9.9_rejected", both, `{"version":"0.9.9"}`, "$.version"},
@@ -208,6 +217,8 @@ var acceptCases = []ruleCase{
 	{"Data_4.6_duration_weeks", nil, `{"result":{"duration":"P4W"}}`, ""},
 	{"Data_4.6_duration_full", nil, `{"result":{"duration":"P3Y1M29DT4H35M59.14S"}}`, ""},
 	{"Data_2.4.10_version_1.0.9_in_1.0.3", []Version{V103}, `{"version":"1.0.9"}`, ""},
+	{"Data_2.4.10_version_1.0_in_1.0.3", []Version{V103}, `{"version":"1.0"}`, ""},
+	{"Data_2.4.9_authority_oauth_pair", nil, `{"authority":{"objectType":"Group","member":[` + oauthConsumer + `,` + agentObj + `]}}`, ""},
 	{"9274.1.1_4.2.4.3_versions_accepted_in_2.0", []Version{V200}, `{"version":"2.0.0"}`, ""},
 	{"9274.1.1_4.2.4.3_version_1.0_accepted_in_2.0", []Version{V200}, `{"version":"1.0"}`, ""},
 	{"9274.1.1_4.2.4.3_version_2.0_accepted_in_2.0", []Version{V200}, `{"version":"2.0"}`, ""},

@@ -80,12 +80,13 @@ func defaultStatementVersion(v Version) string {
 	return "1.0.0"
 }
 
-// statementVersionOK applies Data 2.4.10 (1.0.3: must be "1.0.x") and
-// 9274.1.1 4.2.4.3 (2.0: "1.0", "1.0.x", "2.0" or "2.0.x").
+// statementVersionOK applies Data 2.4.10 (1.0.3: "1.0" or "1.0.x": the
+// version is "formatted as laid out for the API version header", and
+// Communication 3.3 accepts a header of "1.0" as "1.0.0") and 9274.1.1
+// 4.2.4.3 (2.0: "1.0", "1.0.x", "2.0" or "2.0.x").
 func statementVersionOK(v Version, s string) bool {
 	if v == V200 {
 		return isVersionLine(s, "1.0") || isVersionLine(s, "2.0")
 	}
-	rest, ok := strings.CutPrefix(s, "1.0.")
-	return ok && isDigits(rest)
+	return isVersionLine(s, "1.0")
 }
