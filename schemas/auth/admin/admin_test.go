@@ -86,7 +86,7 @@ func TestAdminAPI(t *testing.T) {
 	}
 
 	// The new credential works for xAPI but is not an admin credential.
-	a := auth.NewAuthenticator(nil, st, "http://lrs")
+	a := auth.NewAuthenticator(nil, st, "http://lrs", auth.DefaultOptions())
 	r := httptest.NewRequest("GET", "/", nil)
 	r.SetBasicAuth(key, secret)
 	if p, err := a.Authenticate(r); err != nil || p.Tenant != "acme" {
@@ -117,7 +117,7 @@ func TestAdminAPI(t *testing.T) {
 	if code != 200 || rev["revoked"] == nil || len(invalidated) != 1 || invalidated[0] != key {
 		t.Fatalf("revoke: %d %v %v", code, rev, invalidated)
 	}
-	if _, err := auth.NewAuthenticator(nil, st, "x").Authenticate(r); err == nil {
+	if _, err := auth.NewAuthenticator(nil, st, "x", auth.DefaultOptions()).Authenticate(r); err == nil {
 		t.Fatal("revoked credential still authenticates")
 	}
 	if code, _, _ := adm.do("GET", "/admin/nothing", ""); code != 404 {
