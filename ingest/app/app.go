@@ -49,7 +49,8 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	}
 	r := xapihttp.NewRouter()
 	srv.Routes(r)
-	return auth.Limit(cfg.Auth, authn, r), nil
+	// CORS outermost: a preflight is answered before authentication.
+	return xapihttp.CORS(cfg.HTTP.CORS.AllowedOrigins, cfg.HTTP.CORS.MaxAge)(auth.Limit(cfg.Auth, authn, r)), nil
 }
 
 func readiness(p *publish.Kafka) func(context.Context) error {

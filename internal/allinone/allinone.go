@@ -96,7 +96,8 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	r.PathPrefix("/admin/").Handler(admin.Handler(admin.Options{Store: basic.Store,
 		Key: cfg.Auth.Admin.Key, Secret: cfg.Auth.Admin.Secret, Invalidate: basic.Invalidate}))
 	banner(env, cred, generated)
-	return auth.Limit(cfg.Auth, authn, r), nil
+	// CORS outermost: a preflight is answered before authentication.
+	return xapihttp.CORS(cfg.HTTP.CORS.AllowedOrigins, cfg.HTTP.CORS.MaxAge)(auth.Limit(cfg.Auth, authn, r)), nil
 }
 
 func banner(env svc.Env, c credential, generated bool) {

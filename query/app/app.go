@@ -55,7 +55,8 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	// distributed mode; it is off unless auth.admin.key is set.
 	r.PathPrefix("/admin/").Handler(admin.Handler(admin.Options{Store: basic.Store,
 		Key: cfg.Auth.Admin.Key, Secret: cfg.Auth.Admin.Secret, Invalidate: basic.Invalidate}))
-	return auth.Limit(cfg.Auth, authn, r), nil
+	// CORS outermost: a preflight is answered before authentication.
+	return xapihttp.CORS(cfg.HTTP.CORS.AllowedOrigins, cfg.HTTP.CORS.MaxAge)(auth.Limit(cfg.Auth, authn, r)), nil
 }
 
 // ProgressWatermark reads the watermark from what the processors recorded in
