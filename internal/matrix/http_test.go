@@ -41,6 +41,21 @@ func TestIssue24_UnservedMethodsAre405WithAllow(t *testing.T) {
 	}
 }
 
+// TestIssue24_AllowedMethodsAreServed: every method an Allow header names is
+// routed by the all-in-one LRS (its answer may be a 400 or a 404 of the
+// resource, never the router's 405 or "no such xAPI resource").
+func TestIssue24_AllowedMethodsAreServed(t *testing.T) {
+	c := creds[tenantA]["all"]
+	for path, allow := range xapiResources {
+		for _, m := range strings.Split(allow, ", ") {
+			r := do(t, "1.0.3", c, withCred, request{method: m, path: path, contentType: "application/json", body: []byte("{}")})
+			if r.code == http.StatusMethodNotAllowed || strings.Contains(string(r.body), "no such xAPI resource") {
+				t.Errorf("%s %s: %d %s, want it routed", m, path, r.code, trim(r.body))
+			}
+		}
+	}
+}
+
 // TestIssue24_CORSPreflightNeedsNoCredentials: xAPI content served from an
 // allowed origin can call every xAPI resource from a browser: the preflight
 // (OPTIONS, no credentials) is 204 and allows the xAPI request headers, and

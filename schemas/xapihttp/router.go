@@ -3,6 +3,7 @@ package xapihttp
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/gorilla/mux"
@@ -11,28 +12,41 @@ import (
 )
 
 var (
-	errNoResource = errors.New("no such xAPI resource")
+	errNoResource = errors.New("no such xAPI resource on this service")
 	errNoMethod   = errors.New("method not allowed on this resource")
 )
 
-// NewRouter returns the router every role mounts its resources on: an
-// unknown path is a 404, and a known path with a method none of its routes
-// serves (PATCH, TRACE, OPTIONS, ...) a 405 with an Allow header naming the
-// methods that are served; both are xAPI errors carrying
-// X-Experience-API-Version.
+// resourceMethods are the methods the LRS serves on each xAPI resource
+// (xAPI 1.0.3 Communication 2; 2.0.0 section 4.1): the Allow of a 405.
+var resourceMethods = map[string][]string{
+	"/xapi/statements":         {http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut},
+	"/xapi/about":              {http.MethodGet, http.MethodHead},
+	"/xapi/agents":             {http.MethodGet, http.MethodHead},
+	"/xapi/activities":         {http.MethodGet, http.MethodHead},
+	"/xapi/activities/state":   {http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodDelete},
+	"/xapi/activities/profile": {http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodDelete},
+	"/xapi/agents/profile":     {http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodDelete},
+}
+
+// NewRouter returns the router every role mounts its resources on: a method
+// the LRS does not serve on an xAPI resource (PATCH, TRACE, OPTIONS, DELETE
+// /xapi/statements, ...) is a 405 with an Allow header naming the methods of
+// resourceMethods, any other unrouted request a 404; both are xAPI errors
+// carrying X-Experience-API-Version.
 //
-// gorilla/mux alone answers some of those 405s with 404: a route that matches
-// the path but not the method is forgotten when a later route of the same
-// path fails on another matcher (the Alternate Request Syntax routes match a
-// "method" query parameter). So both the not-found and the
-// method-not-allowed handlers ask the router which methods it serves on the
-// path, and answer 405 whenever there is one.
+// Allow comes from resourceMethods, not from the routes, so that every role
+// answers the same in distributed mode, where /xapi/statements is served by
+// two roles behind one proxy; a method the LRS serves but this role does not
+// is a 404. (gorilla/mux alone also answered some 405s with 404: a route
+// matching the path but not the method is forgotten when a later route of
+// the path fails on another matcher, as the Alternate Request Syntax routes
+// do on "method".)
 func NewRouter() *mux.Router {
 	r := mux.NewRouter()
 	refuse := http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		setVersion(w, req)
-		allowed := allowedMethods(r, req)
-		if len(allowed) == 0 {
+		allowed, ok := resourceMethods[req.URL.Path]
+		if !ok || slices.Contains(allowed, req.Method) {
 			Error(w, req, http.StatusNotFound, errNoResource)
 			return
 		}
@@ -42,28 +56,6 @@ func NewRouter() *mux.Router {
 	r.NotFoundHandler = refuse
 	r.MethodNotAllowedHandler = refuse
 	return r
-}
-
-// candidateMethods are the methods Allow may list, in the order it lists them.
-var candidateMethods = []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut,
-	http.MethodDelete, http.MethodPatch}
-
-// allowedMethods are the methods r serves on the path of req, without query
-// parameters (a route that needs one, such as POST ?method=, is a form of
-// another method, not a method of its own).
-func allowedMethods(r *mux.Router, req *http.Request) []string {
-	var allowed []string
-	u := *req.URL
-	u.RawQuery = ""
-	for _, m := range candidateMethods {
-		probe := *req
-		probe.Method, probe.URL = m, &u
-		var match mux.RouteMatch
-		if r.Match(&probe, &match) && match.MatchErr == nil {
-			allowed = append(allowed, m)
-		}
-	}
-	return allowed
 }
 
 // setVersion answers in the version the client asked for when it is one we

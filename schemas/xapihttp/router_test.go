@@ -97,3 +97,28 @@ func TestIssue24_XAPIResourcesAnswer405WithAllow(t *testing.T) {
 		}
 	}
 }
+
+// TestIssue24_EveryRoleAnswersTheLRSWideAllow: in distributed mode a role
+// serves part of the xAPI resources; a method the LRS does not serve gets
+// the same 405 and Allow from every role, and a method another role serves
+// is a 404 here.
+func TestIssue24_EveryRoleAnswersTheLRSWideAllow(t *testing.T) {
+	ingest := NewRouter()
+	ingest.Handle("/xapi/statements", http.NotFoundHandler()).Methods(http.MethodPut, http.MethodPost)
+	for _, c := range []struct {
+		method, path string
+		code         int
+		allow        string
+	}{
+		{http.MethodPatch, "/xapi/statements", 405, "GET, HEAD, POST, PUT"},
+		{http.MethodPatch, "/xapi/about", 405, "GET, HEAD"},
+		{http.MethodDelete, "/xapi/agents/profile", 404, ""},
+		{http.MethodGet, "/xapi/statements", 404, ""},
+	} {
+		rec := httptest.NewRecorder()
+		ingest.ServeHTTP(rec, httptest.NewRequest(c.method, c.path, nil))
+		if rec.Code != c.code || rec.Header().Get("Allow") != c.allow {
+			t.Errorf("%s %s: %d Allow %q, want %d %q", c.method, c.path, rec.Code, rec.Header().Get("Allow"), c.code, c.allow)
+		}
+	}
+}
