@@ -94,7 +94,7 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	res.Routes(r)
 	docs.Routes(r)
 	r.PathPrefix("/admin/").Handler(admin.Handler(admin.Options{Store: basic.Store,
-		Key: cfg.Auth.Admin.Key, Secret: cfg.Auth.Admin.Secret, Invalidate: basic.Invalidate}))
+		Key: cfg.Auth.Admin.Key, Secret: cfg.Auth.Admin.Secret, Invalidate: basic.Invalidate, SignIns: basic}))
 	banner(env, cred, generated)
 	// CORS outermost: a preflight is answered before authentication.
 	return xapihttp.CORS(cfg.HTTP.CORS.AllowedOrigins, cfg.HTTP.CORS.MaxAge)(auth.Limit(cfg.Auth, authn, r)), nil

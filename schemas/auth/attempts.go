@@ -20,7 +20,10 @@ type FailureLimit struct {
 }
 
 // attempts holds the failed sign-in buckets of one kind (keys or client
-// addresses). Memory is bounded: at most tracked buckets, the least recently
+// addresses). A sign-in is let through while its bucket holds a token, and
+// only a failed one takes a token (going into debt when several were in
+// flight at once, which delays the next attempt accordingly); successes cost
+// nothing. Memory is bounded: at most tracked buckets, the least recently
 // used forgotten first (a forgotten bucket starts full again).
 type attempts struct {
 	limit FailureLimit
@@ -35,14 +38,27 @@ func newAttempts(limit FailureLimit, tracked int) *attempts {
 	return &attempts{limit: limit, lru: c}
 }
 
-// attempt is a token taken for one sign-in, given back if it succeeds.
-type attempt struct{ r []*rate.Reservation }
-
-// take takes a token from the bucket of id at now. With none left it takes
-// nothing and returns how long until one is there.
-func (a *attempts) take(id string, now time.Time, into *attempt) (time.Duration, bool) {
+// allowed reports whether id may try to sign in at now, and if not, how long
+// until it may.
+func (a *attempts) allowed(id string, now time.Time) (time.Duration, bool) {
 	if a.lru == nil {
 		return 0, true
+	}
+	l, ok := a.lru.Get(id)
+	if !ok {
+		return 0, true
+	}
+	tokens := l.TokensAt(now)
+	if tokens >= 1 {
+		return 0, true
+	}
+	return time.Duration((1 - tokens) / float64(a.limit.Rate) * float64(time.Second)), false
+}
+
+// failed charges a failed sign-in of id at now.
+func (a *attempts) failed(id string, now time.Time) {
+	if a.lru == nil {
+		return
 	}
 	l, ok := a.lru.Get(id)
 	if !ok {
@@ -53,20 +69,7 @@ func (a *attempts) take(id string, now time.Time, into *attempt) (time.Duration,
 			l = fresh
 		}
 	}
-	r := l.ReserveN(now, 1)
-	if d := r.DelayFrom(now); d > 0 {
-		r.CancelAt(now)
-		return d, false
-	}
-	into.r = append(into.r, r)
-	return 0, true
-}
-
-// giveBack returns the tokens of a successful sign-in.
-func (t *attempt) giveBack(now time.Time) {
-	for _, r := range t.r {
-		r.CancelAt(now)
-	}
+	l.ReserveN(now, 1) // never cancelled: a failure always costs its token
 }
 
 // len is the number of buckets held (for tests).

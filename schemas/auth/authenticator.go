@@ -79,11 +79,11 @@ func DefaultOptions() Options {
 // instance whose Invalidate was called. Only successes are cached, in an LRU
 // of CacheSize entries: wrong guesses never evict a valid credential.
 //
-// A sign-in the cache cannot answer first takes a token from the failed
-// sign-in buckets of its key and of its client address (429 with
-// Retry-After when either is empty; a success gives the tokens back), then
-// waits for one of HashConcurrency slots (503 after HashWait), reads the
-// credential and runs argon2id. An unknown key is checked against a dummy
+// A sign-in the cache cannot answer is refused unchecked (429 with
+// Retry-After) while the failed sign-in bucket of its key or of its client
+// address is empty; otherwise it waits for one of HashConcurrency slots (503
+// after HashWait), reads the credential and runs argon2id, and a failure
+// takes a token from both buckets. An unknown key is checked against a dummy
 // hash with the store's parameters, so it costs the same time and memory as
 // a known one.
 type Authenticator struct {
@@ -184,25 +184,55 @@ func (a *Authenticator) authenticateKey(ctx context.Context, key, secret, client
 		}
 		a.verified.Remove(vk)
 	}
-	var t attempt
-	if wait, ok := a.keys.take(key, now, &t); !ok {
-		return nil, tooManyFailures(wait)
+	if err := a.allowed(key, client, now); err != nil {
+		return nil, err
 	}
-	if wait, ok := a.addrs.take(client, now, &t); !ok {
-		t.giveBack(now)
-		return nil, tooManyFailures(wait)
-	}
-	p, err := a.check(ctx, key, secret)
+	p, err := a.check(ctx, key, secret, client)
 	switch {
 	case err != nil: // not checked: the caller did not fail
-		t.giveBack(now)
 		return nil, err
 	case p == nil:
+		a.failed(key, client, now)
 		return nil, xapihttp.ErrUnauthorized
 	}
-	t.giveBack(now)
 	a.verified.Add(vk, verifyEntry{p: p, expires: now.Add(a.o.TTL)})
 	return p, nil
+}
+
+// allowed returns the 429 that refuses a sign-in of key from client
+// unchecked, or nil.
+func (a *Authenticator) allowed(key, client string, now time.Time) error {
+	wait, ok := a.keys.allowed(key, now)
+	if w, okAddr := a.addrs.allowed(client, now); !okAddr {
+		wait, ok = max(wait, w), false
+	}
+	if !ok {
+		return tooManyFailures(wait)
+	}
+	return nil
+}
+
+// failed charges a failed sign-in to key and to client.
+func (a *Authenticator) failed(key, client string, now time.Time) {
+	a.keys.failed(key, now)
+	a.addrs.failed(client, now)
+}
+
+// SignIn puts a sign-in that another check decides (the admin API's
+// credential) under the same failed sign-in limits, counted for
+// "admin:"+key and the client of r: it returns the *xapihttp.RetryLaterError
+// (429) that refuses the sign-in unchecked, or done, to be called with the
+// outcome of the check (a failure is charged).
+func (a *Authenticator) SignIn(r *http.Request, key string) (done func(ok bool), err error) {
+	key, client, now := "admin:"+key, a.clients.Of(r), a.o.Now()
+	if err := a.allowed(key, client, now); err != nil {
+		return nil, err
+	}
+	return func(ok bool) {
+		if !ok {
+			a.failed(key, client, a.o.Now())
+		}
+	}, nil
 }
 
 func tooManyFailures(wait time.Duration) error {
@@ -211,8 +241,10 @@ func tooManyFailures(wait time.Duration) error {
 
 // check verifies secret against the stored credential key within a hashing
 // slot: the principal if it matches, nil if it does not (or the key is
-// unknown or revoked), an error if it could not be checked.
-func (a *Authenticator) check(ctx context.Context, key, secret string) (*xapihttp.Principal, error) {
+// unknown or revoked), an error if it could not be checked. The failed
+// sign-in limits are checked again once the slot is had, so guesses queued
+// behind others that failed are not checked.
+func (a *Authenticator) check(ctx context.Context, key, secret, client string) (*xapihttp.Principal, error) {
 	wait, cancel := context.WithTimeout(ctx, a.o.HashWait)
 	err := a.hashing.Acquire(wait, 1)
 	cancel()
@@ -223,6 +255,9 @@ func (a *Authenticator) check(ctx context.Context, key, secret string) (*xapihtt
 		return nil, &xapihttp.RetryLaterError{Status: http.StatusServiceUnavailable, RetryAfter: time.Second, Err: ErrBusy}
 	}
 	defer a.hashing.Release(1)
+	if err := a.allowed(key, client, a.o.Now()); err != nil {
+		return nil, err
+	}
 	c, found, err := a.credential(ctx, key)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", xapihttp.ErrUnauthorized, err)

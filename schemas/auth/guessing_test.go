@@ -309,8 +309,7 @@ func TestIssue19_FailureBucketsBounded(t *testing.T) {
 	at := newAttempts(FailureLimit{Rate: rate.Limit(1), Burst: 1}, 50)
 	now := time.Now()
 	for i := range 500 {
-		var t0 attempt
-		at.take("k"+strconv.Itoa(i), now, &t0)
+		at.failed("k"+strconv.Itoa(i), now)
 	}
 	if n := at.len(); n != 50 {
 		t.Fatalf("%d buckets, want 50", n)

@@ -89,10 +89,10 @@ type Auth struct {
 }
 
 // FailedLogins are token buckets, one per credential key and one per client
-// address: every HTTP Basic sign-in the credential cache cannot answer takes
-// a token from both, a successful one gives them back, and with either empty
-// the LRS answers 429 with Retry-After without checking the secret. A rate of
-// 0 turns that bucket off.
+// address: every failed HTTP Basic sign-in takes a token from both, and
+// while either is empty the LRS answers 429 with Retry-After without checking
+// the secret (a credential already verified and cached keeps working). A
+// rate of 0 turns that bucket off.
 type FailedLogins struct {
 	KeyRate      float64 `mapstructure:"key_rate"`
 	KeyBurst     int     `mapstructure:"key_burst"`
