@@ -192,7 +192,7 @@ func (a *Authenticator) authenticateKey(ctx context.Context, key, secret, client
 	case err != nil: // not checked: the caller did not fail
 		return nil, err
 	case p == nil:
-		a.failed(key, client, now)
+		a.failed(key, client, a.o.Now()) // the hash took a while: charge at the time of the failure
 		return nil, xapihttp.ErrUnauthorized
 	}
 	a.verified.Add(vk, verifyEntry{p: p, expires: now.Add(a.o.TTL)})

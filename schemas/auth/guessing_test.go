@@ -98,7 +98,7 @@ func TestIssue19_FailedSignInsLimitedPerKey(t *testing.T) {
 
 // TestIssue19_FailedSignInsLimitedPerClientAddress: guesses of many keys
 // from one address are limited as one; another address is not; an IPv6
-// client counts per /64; successful sign-ins give their tokens back.
+// client counts per /64; successful sign-ins cost nothing.
 func TestIssue19_FailedSignInsLimitedPerClientAddress(t *testing.T) {
 	e := newGuessEnv(t)
 	a := e.authenticator(Options{PerAddress: FailureLimit{Rate: 0.5, Burst: 3}})
