@@ -52,9 +52,10 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	}
 	r := xapihttp.NewRouter()
 	srv.Routes(r)
-	// Every Statement resource response carries the watermark, also those
-	// given before a route is reached (405, 429).
-	return srv.ConsistentThrough(auth.Limit(cfg.Auth, authn, r)), nil
+	// CORS outermost: a preflight is answered before authentication. Every
+	// Statement resource response carries the watermark, also those given
+	// before a route is reached (405, 429).
+	return xapihttp.CORS(cfg.HTTP.CORS.AllowedOrigins, cfg.HTTP.CORS.MaxAge)(srv.ConsistentThrough(auth.Limit(cfg.Auth, authn, r))), nil
 }
 
 func readiness(p *publish.Kafka) func(context.Context) error {

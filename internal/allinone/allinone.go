@@ -98,11 +98,12 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	res.Routes(r)
 	docs.Routes(r)
 	r.PathPrefix("/admin/").Handler(admin.Handler(admin.Options{Store: basic.Store,
-		Key: cfg.Auth.Admin.Key, Secret: cfg.Auth.Admin.Secret, Invalidate: basic.Invalidate}))
+		Key: cfg.Auth.Admin.Key, Secret: cfg.Auth.Admin.Secret, Invalidate: basic.Invalidate, SignIns: basic}))
 	banner(env, cred, generated)
-	// Every Statement resource response carries the watermark, also those
-	// given before a route is reached (405, 429).
-	return q.ConsistentThrough(auth.Limit(cfg.Auth, authn, r)), nil
+	// CORS outermost: a preflight is answered before authentication. Every
+	// Statement resource response carries the watermark, also those given
+	// before a route is reached (405, 429).
+	return xapihttp.CORS(cfg.HTTP.CORS.AllowedOrigins, cfg.HTTP.CORS.MaxAge)(q.ConsistentThrough(auth.Limit(cfg.Auth, authn, r))), nil
 }
 
 func banner(env svc.Env, c credential, generated bool) {

@@ -71,6 +71,10 @@ func run(m *testing.M) int {
 	cfg.ClickHouse.Database = "matrix_" + id
 	cfg.Auth.Bootstrap.Key, cfg.Auth.Bootstrap.Secret = "bootstrap", "bootstrap-secret-"+id
 	cfg.Auth.RateLimit = 0
+	// The suite sends wrong credentials on purpose, every request from one
+	// address: failed sign-in limits off, as for a conformance run.
+	cfg.Auth.FailedLogins.KeyRate, cfg.Auth.FailedLogins.AddressRate = 0, 0
+	cfg.HTTP.CORS.AllowedOrigins = []string{contentOrigin}
 	homePage = "http://" + cfg.HTTP.Addr
 	log := slog.New(slog.DiscardHandler)
 	lc := svc.NewLifecycle(log, cfg.Shutdown)

@@ -57,8 +57,9 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	// The admin API (tenants, credentials) is served by the query role in
 	// distributed mode; it is off unless auth.admin.key is set.
 	r.PathPrefix("/admin/").Handler(admin.Handler(admin.Options{Store: basic.Store,
-		Key: cfg.Auth.Admin.Key, Secret: cfg.Auth.Admin.Secret, Invalidate: basic.Invalidate}))
-	// Every Statement resource response carries the watermark, also those
-	// given before a route is reached (405, 429).
-	return svcQ.ConsistentThrough(auth.Limit(cfg.Auth, authn, r)), nil
+		Key: cfg.Auth.Admin.Key, Secret: cfg.Auth.Admin.Secret, Invalidate: basic.Invalidate, SignIns: basic}))
+	// CORS outermost: a preflight is answered before authentication. Every
+	// Statement resource response carries the watermark, also those given
+	// before a route is reached (405, 429).
+	return xapihttp.CORS(cfg.HTTP.CORS.AllowedOrigins, cfg.HTTP.CORS.MaxAge)(svcQ.ConsistentThrough(auth.Limit(cfg.Auth, authn, r))), nil
 }

@@ -94,7 +94,7 @@ func (k *kind) parse(method string, q url.Values) (request, error) {
 			return request{}, badf("activityId is required")
 		}
 		if !isIRI(v[0]) {
-			return request{}, badf("activityId must be an IRI, not %q", v[0])
+			return request{}, badf("activityId must be an IRI of at most %d bytes, not %.200q", xapi.MaxIRILength, v[0])
 		}
 		req.activity = v[0]
 	}
@@ -141,8 +141,12 @@ func (k *kind) parse(method string, q url.Values) (request, error) {
 }
 
 // isIRI is a structural IRI check: an RFC 3986 scheme, something after it,
-// and no whitespace or control characters.
+// no whitespace or control characters, and at most xapi.MaxIRILength bytes
+// (the limit of every IRI in a statement).
 func isIRI(s string) bool {
+	if len(s) > xapi.MaxIRILength {
+		return false
+	}
 	colon := strings.IndexByte(s, ':')
 	if colon < 1 || colon == len(s)-1 {
 		return false

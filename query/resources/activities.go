@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/tributary-lrs/tributary/query/definitions"
+	"github.com/tributary-lrs/tributary/schemas/xapi"
 )
 
 // Activity is the Activity object returned by the Activities resource.
@@ -30,7 +31,7 @@ func (s *Service) getActivity(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !isIRI(id) {
-		s.fail(w, r, badf("activityId must be an IRI (Communication 2.5, Data 2.4.4.1)"))
+		s.fail(w, r, badf("activityId must be an IRI of at most %d bytes (Communication 2.5, Data 2.4.4.1)", xapi.MaxIRILength))
 		return
 	}
 	ten, ok := tenant(r)
@@ -52,10 +53,14 @@ func (s *Service) getActivity(w http.ResponseWriter, r *http.Request) {
 }
 
 // isIRI is a structural IRI check (RFC 3987): an RFC 3986 scheme, ":", a
-// non-empty remainder, and no whitespace or control characters. The
+// non-empty remainder, no whitespace or control characters, and at most
+// xapi.MaxIRILength bytes (no stored activity has a longer id). The
 // statement validator holds the full grammar; a stricter check here could
 // only turn a lookup that finds nothing into a 400.
 func isIRI(s string) bool {
+	if len(s) > xapi.MaxIRILength {
+		return false
+	}
 	colon := -1
 	for i := 0; i < len(s); i++ {
 		c := s[i]

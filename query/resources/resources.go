@@ -76,7 +76,8 @@ func New(d Deps) (*Service, error) {
 // Routes mounts GET and HEAD /xapi/agents and /xapi/activities on r, each
 // negotiated (X-Experience-API-Version) and authenticated with ReadScope,
 // plus their 1.0.x Alternate Request Syntax form (POST ?method=GET); any
-// other POST is 405.
+// other method, POST without ?method=GET included, is the 405 of a router
+// made by xapihttp.NewRouter.
 func (s *Service) Routes(r *mux.Router) {
 	get := []string{http.MethodGet, http.MethodHead}
 	wrap := func(h http.HandlerFunc) http.Handler {
@@ -87,15 +88,6 @@ func (s *Service) Routes(r *mux.Router) {
 	for _, p := range []string{"/xapi/agents", "/xapi/activities"} {
 		r.Handle(p, xapihttp.Alternate(r, maxAlternateBody)).
 			Methods(http.MethodPost).Queries("method", "{method:(?i)get}")
-		// Any other POST is a method the resource does not serve (405), not
-		// an unknown resource, which is what the route above alone would give.
-		r.Handle(p, http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-			if r.MethodNotAllowedHandler != nil {
-				r.MethodNotAllowedHandler.ServeHTTP(w, req)
-				return
-			}
-			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		})).Methods(http.MethodPost)
 	}
 }
 

@@ -147,8 +147,9 @@ func TestAuthenticator(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := NewAuthenticator(xapihttp.NewStatic("boot", "bootstrap-secret", "default", "http://lrs.example"), st, "http://lrs.example")
-	a.Now = clk.Now
+	o := DefaultOptions()
+	o.Now = clk.Now
+	a := NewAuthenticator(xapihttp.NewStatic("boot", "bootstrap-secret", "default", "http://lrs.example"), st, "http://lrs.example", o)
 
 	p, err := a.Authenticate(basic("boot", "bootstrap-secret"))
 	if err != nil || p.Tenant != "default" || !p.Can("all") {
@@ -189,7 +190,7 @@ func TestAuthenticator(t *testing.T) {
 		t.Fatalf("revoked after TTL: got %v, want unauthorized", err)
 	}
 	// A fresh authenticator and Invalidate see the revocation at once.
-	b := NewAuthenticator(nil, st, "x")
+	b := NewAuthenticator(nil, st, "x", DefaultOptions())
 	if _, err := b.Authenticate(basic(c.Key, secret)); !errors.Is(err, xapihttp.ErrUnauthorized) {
 		t.Fatalf("fresh authenticator: %v", err)
 	}
@@ -211,7 +212,7 @@ func TestAuthenticatorRequireAuth(t *testing.T) {
 	st := newStore(t)
 	_ = st.EnsureTenant(ctx, "acme")
 	w, ws, _ := st.CreateCredential(ctx, NewCredential{Tenant: "acme", Scopes: []string{"statements/write"}})
-	a := NewAuthenticator(nil, st, "x")
+	a := NewAuthenticator(nil, st, "x", DefaultOptions())
 	h := xapihttp.RequireAuth(a, "statements/read")(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
 	for _, tc := range []struct {
 		r    *http.Request
@@ -228,7 +229,7 @@ func TestAuthenticatorRequireAuth(t *testing.T) {
 func TestStoreUnavailable(t *testing.T) {
 	st := newStore(t)
 	st.Database = "no_such_database_x"
-	a := NewAuthenticator(nil, st, "x")
+	a := NewAuthenticator(nil, st, "x", DefaultOptions())
 	_, err := a.Authenticate(basic("k", "s"))
 	if !errors.Is(err, xapihttp.ErrUnauthorized) || err == xapihttp.ErrUnauthorized {
 		t.Fatalf("got %v, want ErrUnauthorized wrapping the store error", err)

@@ -3,6 +3,7 @@ package auth
 import (
 	"fmt"
 	"net/http"
+	"strings"
 
 	"golang.org/x/time/rate"
 
@@ -23,8 +24,11 @@ func FromConfig(c config.Auth, eng store.Engine, db, homePage string) (basic *Au
 	if b := c.Bootstrap; b.Key != "" {
 		bootstrap = xapihttp.NewStatic(b.Key, b.Secret, b.Tenant, homePage)
 	}
-	basic = NewAuthenticator(bootstrap, NewStore(eng, db), homePage)
-	basic.TTL = c.CacheTTL
+	o, err := Configured(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	basic = NewAuthenticator(bootstrap, NewStore(eng, db), homePage, o)
 	if c.JWT.Issuer == "" {
 		return basic, basic, nil
 	}
@@ -37,11 +41,35 @@ func FromConfig(c config.Auth, eng store.Engine, db, homePage string) (basic *Au
 	return basic, Chain(jwt, basic), nil
 }
 
+// Configured returns the Options of the auth.* keys of c.
+func Configured(c config.Auth) (Options, error) {
+	o := Options{TTL: c.CacheTTL, CacheSize: c.CacheSize, HashConcurrency: c.HashConcurrency, HashWait: c.HashWait,
+		PerKey:     FailureLimit{Rate: rate.Limit(c.FailedLogins.KeyRate), Burst: c.FailedLogins.KeyBurst},
+		PerAddress: FailureLimit{Rate: rate.Limit(c.FailedLogins.AddressRate), Burst: c.FailedLogins.AddressBurst},
+		Tracked:    c.FailedLogins.Tracked}
+	for _, s := range c.TrustedProxies {
+		p, err := config.ParsePrefix(s)
+		if err != nil {
+			return Options{}, fmt.Errorf("auth.trusted_proxies: %w", err)
+		}
+		o.TrustedProxies = append(o.TrustedProxies, p)
+	}
+	return o, nil
+}
+
 // Limit wraps h with the per-credential rate limit of c (unchanged when
-// c.RateLimit is 0): 429 with Retry-After past it.
+// c.RateLimit is 0): 429 with Retry-After past it. Only xAPI requests
+// (/xapi/...) are limited; the admin API has its own credential.
 func Limit(c config.Auth, a xapihttp.Authenticator, h http.Handler) http.Handler {
 	if c.RateLimit <= 0 {
 		return h
 	}
-	return RateLimitBy(a, rate.Limit(c.RateLimit), c.RateBurst)(h)
+	limited := RateLimitBy(a, rate.Limit(c.RateLimit), c.RateBurst)(h)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/xapi/") {
+			limited.ServeHTTP(w, r)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }

@@ -7,11 +7,11 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
 	"github.com/go-jose/go-jose/v4/jwt"
+	lru "github.com/hashicorp/golang-lru/v2"
 
 	"github.com/tributary-lrs/tributary/schemas/xapihttp"
 )
@@ -49,7 +49,8 @@ type JWTConfig struct {
 // and the authority Agent {account: {homePage, name: sub}}.
 //
 // A verified token is cached (by its SHA-256) until it expires, at most TTL,
-// so a key removed from the JWKS stops being accepted within TTL.
+// so a key removed from the JWKS stops being accepted within TTL; the cache
+// keeps DefaultCacheSize tokens, the least recently used evicted first.
 type JWTAuthenticator struct {
 	cfg      JWTConfig
 	homePage string
@@ -60,8 +61,7 @@ type JWTAuthenticator struct {
 	// Now is the clock (time.Now if nil).
 	Now func() time.Time
 
-	mu       sync.Mutex
-	verified map[[32]byte]verifyEntry
+	verified *lru.Cache[[32]byte, verifyEntry]
 }
 
 var _ xapihttp.Authenticator = (*JWTAuthenticator)(nil)
@@ -85,7 +85,8 @@ func NewJWTAuthenticator(cfg JWTConfig, client *http.Client, homePage string) (*
 	if cfg.ScopeClaim == "" {
 		cfg.ScopeClaim = "scope"
 	}
-	a := &JWTAuthenticator{cfg: cfg, homePage: homePage}
+	verified, _ := lru.New[[32]byte, verifyEntry](DefaultCacheSize) // fails only for a size below 1
+	a := &JWTAuthenticator{cfg: cfg, homePage: homePage, verified: verified}
 	a.keys = newJWKSCache(cfg.JWKSURL, client, a.now)
 	return a, nil
 }
@@ -126,12 +127,9 @@ func (a *JWTAuthenticator) Authenticate(r *http.Request) (*xapihttp.Principal, e
 	}
 	now := a.now()
 	sum := sha256.Sum256([]byte(raw))
-	a.mu.Lock()
-	if e, ok := a.verified[sum]; ok && now.Before(e.expires) {
-		a.mu.Unlock()
+	if e, ok := a.verified.Get(sum); ok && now.Before(e.expires) {
 		return e.p, nil
 	}
-	a.mu.Unlock()
 
 	p, exp, err := a.verify(r, raw, now)
 	if err != nil {
@@ -144,13 +142,7 @@ func (a *JWTAuthenticator) Authenticate(r *http.Request) (*xapihttp.Principal, e
 	if exp.Before(expires) {
 		expires = exp
 	}
-	a.mu.Lock()
-	if a.verified == nil {
-		a.verified = map[[32]byte]verifyEntry{}
-	}
-	prune(a.verified, now, func(e verifyEntry) time.Time { return e.expires })
-	a.verified[sum] = verifyEntry{p: p, expires: expires}
-	a.mu.Unlock()
+	a.verified.Add(sum, verifyEntry{p: p, expires: expires})
 	return p, nil
 }
 

@@ -28,7 +28,7 @@ func (c *clock) Now() time.Time      { return time.Unix(0, c.t.Load()).UTC() }
 func (c *clock) Add(d time.Duration) { c.t.Add(int64(d)) }
 
 // newStore migrates a fresh database and returns a Store on it.
-func newStore(t *testing.T) *Store {
+func newStore(t testing.TB) *Store {
 	t.Helper()
 	db := chdbtest.Database(t, engine)
 	return &Store{Engine: engine, Database: db, Hash: testHash}

@@ -2,9 +2,7 @@ package auth
 
 import (
 	"errors"
-	"math"
 	"net/http"
-	"strconv"
 	"sync"
 	"time"
 
@@ -103,22 +101,22 @@ func (l *Limiter) Len() int {
 // the principal of the request is over its rate. It must run after
 // authentication: a request without a principal in its context is passed
 // on untouched, unless auth is set, in which case the principal is resolved
-// with it (cheap with the Authenticator's cache) and a request that does not
-// authenticate is passed on to be refused downstream.
+// with it (xapihttp.AuthenticateOnce: RequireAuth downstream reuses the
+// outcome) and a request that does not authenticate is passed on to be
+// refused downstream.
 func (l *Limiter) Middleware(auth xapihttp.Authenticator) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			p, ok := xapihttp.PrincipalFrom(r.Context())
 			if !ok && auth != nil {
-				if q, err := auth.Authenticate(r); err == nil {
-					p, ok = q, true
+				var err error
+				if r, p, err = xapihttp.AuthenticateOnce(auth, r); err == nil {
+					ok = true
 				}
 			}
 			if ok && p != nil {
 				if allowed, wait := l.Allow(p.Tenant + "\x00" + p.Key); !allowed {
-					secs := int(math.Ceil(wait.Seconds()))
-					w.Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
-					xapihttp.Error(w, r, http.StatusTooManyRequests, ErrRateLimited)
+					xapihttp.RetryLater(w, r, http.StatusTooManyRequests, wait, ErrRateLimited)
 					return
 				}
 			}

@@ -36,6 +36,22 @@ type HTTP struct {
 	IdleTimeout       time.Duration `mapstructure:"idle_timeout"`
 	// Pprof serves Go's profiler under /debug/pprof/ (off by default).
 	Pprof bool `mapstructure:"pprof"`
+	// MaxHeaderBytes bounds the request line and header fields of a request;
+	// past it the server answers 431.
+	MaxHeaderBytes int `mapstructure:"max_header_bytes"`
+	// CORS lets pages of other origins call /xapi/ from a browser.
+	CORS CORS `mapstructure:"cors"`
+}
+
+// CORS configures cross-origin requests to /xapi/; off while AllowedOrigins
+// is empty. Browser-managed credentials (cookies) are never allowed: xAPI
+// clients send Authorization themselves.
+type CORS struct {
+	// AllowedOrigins are the origins whose pages may call the LRS:
+	// scheme://host[:port], with at most one "*" wildcard, or "*" for any.
+	AllowedOrigins []string `mapstructure:"allowed_origins"`
+	// MaxAge is how long a browser may reuse a preflight answer.
+	MaxAge time.Duration `mapstructure:"max_age"`
 }
 
 // Data is where the all-in-one mode keeps its embedded database.
@@ -55,9 +71,36 @@ type Auth struct {
 	// (0: unlimited); RateBurst the burst above it.
 	RateLimit float64 `mapstructure:"rate_limit"`
 	RateBurst int     `mapstructure:"rate_burst"`
+	// CacheSize bounds the verified credentials kept (least recently used
+	// evicted first).
+	CacheSize int `mapstructure:"cache_size"`
+	// HashConcurrency bounds the argon2id verifications running at once (0:
+	// GOMAXPROCS); one waits at most HashWait for its turn, else 503.
+	HashConcurrency int           `mapstructure:"hash_concurrency"`
+	HashWait        time.Duration `mapstructure:"hash_wait"`
+	// FailedLogins limits failed sign-ins per key and per client address.
+	FailedLogins FailedLogins `mapstructure:"failed_logins"`
+	// TrustedProxies are the proxies (CIDR prefixes or addresses) whose
+	// X-Forwarded-For names the client address; empty: it is ignored.
+	TrustedProxies []string `mapstructure:"trusted_proxies"`
 	// JWT accepts OAuth2/OIDC access tokens (Authorization: Bearer) from one
 	// issuer; off while Issuer is empty.
 	JWT JWT `mapstructure:"jwt"`
+}
+
+// FailedLogins are token buckets, one per credential key and one per client
+// address: every failed HTTP Basic sign-in takes a token from both, and
+// while either is empty the LRS answers 429 with Retry-After without checking
+// the secret (a credential already verified and cached keeps working). A
+// rate of 0 turns that bucket off.
+type FailedLogins struct {
+	KeyRate      float64 `mapstructure:"key_rate"`
+	KeyBurst     int     `mapstructure:"key_burst"`
+	AddressRate  float64 `mapstructure:"address_rate"`
+	AddressBurst int     `mapstructure:"address_burst"`
+	// Tracked bounds the keys and the addresses remembered (least recently
+	// used forgotten first).
+	Tracked int `mapstructure:"tracked"`
 }
 
 // JWT configures bearer-token authentication.
@@ -185,9 +228,12 @@ type Shutdown struct {
 func Default() Config {
 	return Config{
 		HTTP: HTTP{Addr: "127.0.0.1:8080", ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
-			WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second},
+			WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second,
+			MaxHeaderBytes: 64 << 10, CORS: CORS{MaxAge: 10 * time.Minute}},
 		Data: Data{Dir: "./data"},
 		Auth: Auth{Bootstrap: Bootstrap{Tenant: "default"}, CacheTTL: 30 * time.Second, RateBurst: 100,
+			CacheSize: 10000, HashWait: 2 * time.Second, FailedLogins: FailedLogins{KeyRate: 0.1, KeyBurst: 10,
+				AddressRate: 0.5, AddressBurst: 30, Tracked: 10000},
 			JWT: JWT{TenantClaim: "tenant", ScopeClaim: "scope", Leeway: 30 * time.Second}},
 		Kafka: Kafka{Brokers: []string{"127.0.0.1:9092"}, Topic: "tributary.statements",
 			DeadLetterTopic: "tributary.statements.dlq", Partitions: 12, ReplicationFactor: 1,
@@ -258,6 +304,8 @@ func (c Config) Validate(role string) error {
 	if c.Auth.RateLimit < 0 || (c.Auth.RateLimit > 0 && c.Auth.RateBurst < 1) {
 		bad("auth.rate_limit", "must be 0 (unlimited) or positive with auth.rate_burst at least 1")
 	}
+	errs = append(errs, c.Auth.validateGuessing()...)
+	errs = append(errs, c.HTTP.validateLimits()...)
 	if needsKafka {
 		if len(c.Kafka.Brokers) == 0 {
 			bad("kafka.brokers", "at least one broker is needed")

@@ -6,6 +6,17 @@ import (
 	"unicode/utf8"
 )
 
+// MaxIRILength is the longest IRI or IRL, in bytes of UTF-8, that the LRS
+// accepts anywhere in a statement (ids of verbs, activities and activity
+// types, extension keys, account homePages, openids, mboxes, attachment
+// usageTypes and fileUrls); a longer one is a validation problem (400). xAPI
+// sets no limit. This one is the 8,000 octets that RFC 9110 section 4.1 asks
+// every HTTP recipient to support in a URI, rounded up to 8 KiB: an IRI the
+// LRS stores and indexes must also fit, percent-encoded, in the request
+// target of the GET that filters on it (http.max_header_bytes, 64 KiB by
+// default, leaves room for three times this length).
+const MaxIRILength = 8 << 10
+
 // isIRI checks an absolute IRI against the RFC 3987 grammar (Data 2.2,
 // 4.3; "MUST reject ... IRI values without a scheme"):
 //
@@ -16,8 +27,12 @@ import (
 // query and fragment characters from their productions (iunreserved incl.
 // ucschar, sub-delims, ":" "@" "/" "?", iprivate in the query only) and
 // well-formed %HH escapes. An empty ihier-part ("urn:") is rejected, as
-// before: it identifies nothing. IRLs are checked the same way.
+// before: it identifies nothing. IRLs are checked the same way. An IRI
+// longer than MaxIRILength is rejected too.
 func isIRI(s string) bool {
+	if len(s) > MaxIRILength {
+		return false
+	}
 	colon := strings.IndexByte(s, ':')
 	if colon < 1 || colon == len(s)-1 || !isAlpha(s[0]) {
 		return false

@@ -319,7 +319,11 @@ func (v *validator) uuid(val any, p *path, rule string) {
 }
 
 func (v *validator) iri(val any, p *path, rule string) {
-	if s, ok := val.(string); !ok || !isIRI(s) {
+	s, ok := val.(string)
+	switch {
+	case ok && len(s) > MaxIRILength:
+		v.add(p, rule, "must be an IRI of at most "+strconv.Itoa(MaxIRILength)+" bytes")
+	case !ok || !isIRI(s):
 		v.add(p, rule, "must be an absolute IRI")
 	}
 }

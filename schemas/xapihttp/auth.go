@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"net/http"
+	"time"
 )
 
 // ErrUnauthorized means the request carries no valid credentials (401).
@@ -13,6 +14,21 @@ var ErrUnauthorized = errors.New("missing or invalid credentials")
 
 // ErrForbidden means the credentials lack the permission the request needs (403).
 var ErrForbidden = errors.New("the credentials do not allow this request")
+
+// RetryLaterError refuses credentials without checking them, for a while: 429
+// when the caller made too many failed attempts, 503 when the LRS has no
+// capacity to check them now. It wraps ErrUnauthorized (the Authenticator
+// contract) and Err, whose text is the message of the answer.
+type RetryLaterError struct {
+	Status     int
+	RetryAfter time.Duration
+	Err        error
+}
+
+func (e *RetryLaterError) Error() string { return e.Err.Error() }
+
+// Unwrap returns Err and ErrUnauthorized.
+func (e *RetryLaterError) Unwrap() []error { return []error{e.Err, ErrUnauthorized} }
 
 // Principal is an authenticated caller.
 type Principal struct {
@@ -74,6 +90,33 @@ type Authenticator interface {
 
 type principalKey struct{}
 
+type outcomeKey struct{}
+
+// outcome is the result of authenticating a request with a given
+// Authorization header.
+type outcome struct {
+	authorization string
+	p             *Principal
+	err           error
+}
+
+// AuthenticateOnce authenticates r with a, or returns the outcome an earlier
+// AuthenticateOnce of the same request already had with the same
+// Authorization header (an alternate-syntax request carries it in its form:
+// a new header is authenticated anew). The returned request carries the
+// outcome, so a middleware that authenticates early (the per-credential rate
+// limit) and RequireAuth behind it verify a secret once and count one failed
+// attempt, not two. Every caller on one request must pass the same a.
+func AuthenticateOnce(a Authenticator, r *http.Request) (*http.Request, *Principal, error) {
+	authz := r.Header.Get("Authorization")
+	if o, ok := r.Context().Value(outcomeKey{}).(*outcome); ok && o.authorization == authz {
+		return r, o.p, o.err
+	}
+	p, err := a.Authenticate(r)
+	o := &outcome{authorization: authz, p: p, err: err}
+	return r.WithContext(context.WithValue(r.Context(), outcomeKey{}, o)), p, err
+}
+
 // PrincipalFrom returns the authenticated principal of the request.
 func PrincipalFrom(ctx context.Context) (*Principal, bool) {
 	p, ok := ctx.Value(principalKey{}).(*Principal)
@@ -86,11 +129,18 @@ func WithPrincipal(ctx context.Context, p *Principal) context.Context {
 }
 
 // RequireAuth answers 401 (with a Basic challenge) unless the request
-// authenticates, and 403 unless the principal holds one of scopes.
+// authenticates, 429 or 503 with Retry-After when the credentials were not
+// checked (a RetryLaterError), and 403 unless the principal holds one of
+// scopes.
 func RequireAuth(a Authenticator, scopes ...string) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			p, err := a.Authenticate(r)
+			r, p, err := AuthenticateOnce(a, r)
+			var later *RetryLaterError
+			if errors.As(err, &later) {
+				RetryLater(w, r, later.Status, later.RetryAfter, later.Err)
+				return
+			}
 			if err != nil {
 				w.Header().Set("WWW-Authenticate", `Basic realm="xAPI", charset="UTF-8"`)
 				Error(w, r, http.StatusUnauthorized, ErrUnauthorized)

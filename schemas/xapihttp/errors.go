@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"math"
 	"net/http"
 	"strconv"
 	"time"
@@ -40,9 +41,13 @@ func Error(w http.ResponseWriter, r *http.Request, status int, err error) {
 			body.Error.Message = "the LRS cannot take this request right now; retry later"
 		}
 	}
+	writeError(w, body)
+}
+
+func writeError(w http.ResponseWriter, body ErrorBody) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
+	w.WriteHeader(body.Error.Code)
 	_ = json.NewEncoder(w).Encode(body)
 }
 
@@ -54,6 +59,16 @@ func Unavailable(w http.ResponseWriter, r *http.Request, retryAfter time.Duratio
 	}
 	w.Header().Set("Retry-After", strconv.Itoa(secs))
 	Error(w, r, http.StatusServiceUnavailable, err)
+}
+
+// RetryLater answers status (429 or 503) with Retry-After: retryAfter in
+// whole seconds, rounded up, at least 1, and the message of err. It is the
+// LRS shedding load (too many attempts, no capacity now), expected under a
+// flood, so unlike Error it logs nothing and err must be safe to show.
+func RetryLater(w http.ResponseWriter, _ *http.Request, status int, retryAfter time.Duration, err error) {
+	secs := int(math.Ceil(retryAfter.Seconds()))
+	w.Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
+	writeError(w, ErrorBody{Error: ErrorDetail{Code: status, Status: http.StatusText(status), Message: err.Error()}})
 }
 
 // JSON writes v as a JSON response with the given status.

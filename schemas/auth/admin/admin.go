@@ -27,6 +27,16 @@ type Options struct {
 	// (*auth.Authenticator).Invalidate); other processes see it within their
 	// cache TTL.
 	Invalidate func(key string)
+	// SignIns, if set, limits failed sign-ins of the admin credential (per
+	// key and client address, 429 past them), e.g. the *auth.Authenticator
+	// of the process.
+	SignIns SignIns
+}
+
+// SignIns limits failed sign-ins: SignIn refuses one unchecked with an
+// error, or returns done to report its outcome.
+type SignIns interface {
+	SignIn(r *http.Request, key string) (done func(ok bool), err error)
 }
 
 // ErrDisabled answers every admin request when no admin credential is configured.
@@ -67,7 +77,8 @@ type handler struct {
 }
 
 // guard checks the admin credential before anything else: 403 when the API
-// is disabled, 401 with a challenge for any other credential.
+// is disabled, 429 with Retry-After past the failed sign-in limits of
+// SignIns, 401 with a challenge for any other credential.
 func (h *handler) guard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
@@ -75,7 +86,23 @@ func (h *handler) guard(next http.Handler) http.Handler {
 			xapihttp.Error(w, r, http.StatusForbidden, ErrDisabled)
 			return
 		}
-		if _, err := h.admin.Authenticate(r); err != nil {
+		done := func(bool) {}
+		if h.o.SignIns != nil {
+			key, _, _ := r.BasicAuth()
+			var err error
+			if done, err = h.o.SignIns.SignIn(r, key); err != nil {
+				var later *xapihttp.RetryLaterError
+				if errors.As(err, &later) {
+					xapihttp.RetryLater(w, r, later.Status, later.RetryAfter, later.Err)
+					return
+				}
+				xapihttp.Error(w, r, http.StatusUnauthorized, ErrNotAdmin)
+				return
+			}
+		}
+		_, err := h.admin.Authenticate(r)
+		done(err == nil)
+		if err != nil {
 			w.Header().Set("WWW-Authenticate", `Basic realm="tributary admin", charset="UTF-8"`)
 			xapihttp.Error(w, r, http.StatusUnauthorized, ErrNotAdmin)
 			return

@@ -86,7 +86,7 @@ func TestAdminAPI(t *testing.T) {
 	}
 
 	// The new credential works for xAPI but is not an admin credential.
-	a := auth.NewAuthenticator(nil, st, "http://lrs")
+	a := auth.NewAuthenticator(nil, st, "http://lrs", auth.DefaultOptions())
 	r := httptest.NewRequest("GET", "/", nil)
 	r.SetBasicAuth(key, secret)
 	if p, err := a.Authenticate(r); err != nil || p.Tenant != "acme" {
@@ -117,7 +117,7 @@ func TestAdminAPI(t *testing.T) {
 	if code != 200 || rev["revoked"] == nil || len(invalidated) != 1 || invalidated[0] != key {
 		t.Fatalf("revoke: %d %v %v", code, rev, invalidated)
 	}
-	if _, err := auth.NewAuthenticator(nil, st, "x").Authenticate(r); err == nil {
+	if _, err := auth.NewAuthenticator(nil, st, "x", auth.DefaultOptions()).Authenticate(r); err == nil {
 		t.Fatal("revoked credential still authenticates")
 	}
 	if code, _, _ := adm.do("GET", "/admin/nothing", ""); code != 404 {
@@ -181,5 +181,34 @@ func TestCLI(t *testing.T) {
 	}
 	if _, out, _ := run(t, creds, "list", "--tenant", "acme"); strings.Contains(out, " -\n") {
 		t.Fatalf("revoked credential listed as active: %s", out)
+	}
+}
+
+// TestIssue19_AdminSignInsLimited: issue 7 item 19, failed logins were never
+// rate-limited; the admin credential's are limited like the others (429
+// with Retry-After past the burst, unchecked, even with the right secret),
+// and successful sign-ins do not count.
+func TestIssue19_AdminSignInsLimited(t *testing.T) {
+	st := newStore(t)
+	o := auth.DefaultOptions()
+	o.PerKey = auth.FailureLimit{Rate: 0.1, Burst: 3}
+	a := auth.NewAuthenticator(nil, st, "http://lrs", o)
+	h := Handler(Options{Store: st, Key: "admin", Secret: "admin-secret", SignIns: a})
+	good, bad := client{t, h, "admin", "admin-secret"}, client{t, h, "admin", "wrong-secret"}
+	for range 5 {
+		if code, _, body := good.do("GET", "/admin/tenants", ""); code != 200 {
+			t.Fatalf("admin: %d %s", code, body)
+		}
+	}
+	codes := []int{}
+	for range 4 {
+		code, _, _ := bad.do("GET", "/admin/tenants", "")
+		codes = append(codes, code)
+	}
+	if fmt.Sprint(codes) != "[401 401 401 429]" {
+		t.Fatalf("wrong secrets: %v, want [401 401 401 429]", codes)
+	}
+	if code, _, _ := good.do("GET", "/admin/tenants", ""); code != 429 {
+		t.Fatalf("right secret while limited: %d, want 429", code)
 	}
 }
