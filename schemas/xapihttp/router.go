@@ -16,9 +16,11 @@ var (
 
 // NewRouter returns the router every role mounts its resources on: an
 // unknown path is a 404 and a known path with another method a 405, both as
-// xAPI errors carrying X-Experience-API-Version.
+// xAPI errors carrying X-Experience-API-Version. Matched requests are named
+// by their route template for the request metrics.
 func NewRouter() *mux.Router {
 	r := mux.NewRouter()
+	r.Use(recordRoute)
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		setVersion(w, req)
 		Error(w, req, http.StatusNotFound, errNoResource)

@@ -79,7 +79,7 @@ func Open(path string) (*Engine, error) {
 	}
 	lock, err := lockDir(abs)
 	if err != nil {
-		return nil, fmt.Errorf("chdb: open %s: %w", abs, err)
+		return nil, err // names abs
 	}
 	tmp := scratchDir()
 	removeAbandonedBatchFiles(tmp)

@@ -39,7 +39,7 @@ type library struct {
 }
 
 // ErrLibrary wraps every failure to find or load libchdb.
-var ErrLibrary = errors.New("libchdb unavailable")
+var ErrLibrary = errors.New("embedded engine unavailable")
 
 var loaded struct {
 	once sync.Once
@@ -66,7 +66,7 @@ func lib() (*library, error) {
 func loadLibrary(path string) (*library, error) {
 	h, err := purego.Dlopen(path, purego.RTLD_NOW|purego.RTLD_GLOBAL)
 	if err != nil {
-		return nil, fmt.Errorf("%w: load %s (set %s to the path of libchdb.so): %w", ErrLibrary, path, libpath.EnvVar, err)
+		return nil, fmt.Errorf("%w: load %s: %w (set %s to the path of libchdb.so)", ErrLibrary, path, err, libpath.EnvVar)
 	}
 	l := &library{path: path}
 	for name, fptr := range map[string]any{
