@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 
 	"github.com/tributary-lrs/tributary/ingest/inflight"
@@ -40,10 +39,7 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	}
 	cfg.Data.Dir = dir
 	created := !engine.StoreExists(cfg)
-	if err := os.MkdirAll(cfg.Data.Dir, 0o750); err != nil {
-		return nil, fmt.Errorf("create data dir: %w", err)
-	}
-	eng, err := engine.Open(ctx, cfg)
+	eng, err := engine.Open(ctx, cfg) // creates data.dir when missing
 	if err != nil {
 		return nil, err
 	}

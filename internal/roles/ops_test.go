@@ -65,11 +65,15 @@ func TestCommandsWithoutLibchdb(t *testing.T) {
 			}
 		})
 	}
+	dataDir := filepath.Join(t.TempDir(), "data")
 	code, out, errOut := runChild(t, noLib, "all", "--http.addr", "127.0.0.1:0", "--http.admin_addr", "127.0.0.1:0",
-		"--data.dir", t.TempDir())
+		"--data.dir", dataDir)
 	lines := strings.Split(strings.TrimSpace(errOut), "\n")
 	if code != 1 || len(lines) != 1 || !strings.Contains(lines[0], "/nonexistent/libchdb.so") || out != "" {
 		t.Errorf("all without libchdb: exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
+	if _, err := os.Stat(dataDir); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("all without libchdb created %s: %v", dataDir, err)
 	}
 }
 

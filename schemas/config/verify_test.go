@@ -69,3 +69,27 @@ func TestEditDistance(t *testing.T) {
 		}
 	}
 }
+
+// Issue 7, item 23: the admin listener is its own address, or empty to share
+// http.addr; the lockout needs at least one failure and a window.
+func TestValidateAdminListenerAndLockout(t *testing.T) {
+	for _, c := range []struct {
+		set  func(*Config)
+		want string // "" for valid
+	}{
+		{func(c *Config) {}, ""},
+		{func(c *Config) { c.HTTP.AdminAddr = "" }, ""},
+		{func(c *Config) { c.HTTP.Addr, c.HTTP.AdminAddr = "127.0.0.1:0", "127.0.0.1:0" }, ""},
+		{func(c *Config) { c.HTTP.AdminAddr = c.HTTP.Addr }, "http.admin_addr: must differ"},
+		{func(c *Config) { c.HTTP.AdminAddr = "8081" }, "http.admin_addr: \"8081\" is not host:port"},
+		{func(c *Config) { c.Auth.Admin.LockoutFailures = 0 }, "auth.admin.lockout_failures"},
+		{func(c *Config) { c.Auth.Admin.LockoutWindow = 0 }, "auth.admin.lockout_window"},
+	} {
+		cfg := Default()
+		c.set(&cfg)
+		err := cfg.Validate(RoleAll)
+		if c.want == "" && err != nil || c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)) {
+			t.Errorf("Validate = %v, want %q", err, c.want)
+		}
+	}
+}

@@ -70,11 +70,11 @@ func Open(path string) (*Engine, error) {
 		session.refs++
 		return &Engine{path: abs, tmpDir: scratchDir()}, nil
 	}
-	if err := os.MkdirAll(abs, 0o755); err != nil {
-		return nil, fmt.Errorf("chdb: open %s: %w", abs, err)
-	}
 	l, err := lib()
 	if err != nil {
+		return nil, fmt.Errorf("chdb: open %s: %w", abs, err)
+	}
+	if err := os.MkdirAll(abs, 0o755); err != nil {
 		return nil, fmt.Errorf("chdb: open %s: %w", abs, err)
 	}
 	lock, err := lockDir(abs)
