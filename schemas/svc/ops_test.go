@@ -207,7 +207,10 @@ func TestLogDurationsHaveUnits(t *testing.T) {
 // a busy port fails at once with one line, before setup runs.
 func TestMainHelpAndBusyPort(t *testing.T) {
 	setupRan := false
-	setup := func(context.Context, Env) (http.Handler, error) { setupRan = true; return nil, errors.New("unexpected") }
+	setup := func(context.Context, Env) (http.Handler, error) {
+		setupRan = true
+		return nil, errors.New("unexpected")
+	}
 	var out, errOut bytes.Buffer
 	if code := Main("query", []string{"--help"}, nil, &out, &errOut, setup); code != 0 ||
 		!strings.Contains(out.String(), "usage: ") || !strings.Contains(out.String(), "--http.addr") {
