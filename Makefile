@@ -1,5 +1,6 @@
-# Tributary build. Needs Go, npm (to fetch libchdb) and git; `make test` works
-# on a fresh clone. Every Go command runs in workspace mode (go.work).
+# Tributary build. Needs Go, npm (to fetch libchdb) and git, on linux/amd64
+# for the embedded engine; `make test` works on a fresh clone. Every Go
+# command runs in workspace mode (go.work).
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -11,6 +12,11 @@ CHDB_VERSION ?= 26.5.3
 export CHDB_VERSION
 LIBCHDB     := $(CURDIR)/.cache/chdb/$(CHDB_VERSION)/libchdb.so
 LIBPATH_PKG := github.com/tributary-lrs/tributary/schemas/store/chdb/libpath
+BUILDINFO_PKG := github.com/tributary-lrs/tributary/internal/buildinfo
+# What `tributary version` prints: the nearest tag (else "dev") and the commit,
+# marked -dirty when the checkout has uncommitted changes.
+VERSION     ?= $(shell git describe --tags --dirty 2>/dev/null || echo dev)
+COMMIT      ?= $(shell c=$$(git rev-parse --short=12 HEAD 2>/dev/null) && { git diff --quiet HEAD 2>/dev/null || c="$$c-dirty"; echo "$$c"; } || echo unknown)
 TEST_TIMEOUT ?= 15m
 TEST_FLAGS  ?=
 BENCH       ?= .
@@ -25,7 +31,8 @@ chdb_lib = "$$(scripts/install-libchdb.sh)"
 
 ## deps: download the Go modules of every workspace module and libchdb
 deps: libchdb
-	go mod download
+	@echo "== go mod download (the first run fetches ~480 MB of Go modules)"
+	@go mod download
 	@for m in $(MODULES); do (cd $$m && go mod download); done
 
 libchdb:
@@ -34,9 +41,11 @@ libchdb:
 ## build: bin/tributary (all roles, embedded chDB) and one binary per service
 build: deps
 	@mkdir -p bin
+	@echo "== go build (the first build compiles every dependency: minutes; later ones take seconds)"
 	@lib=$(chdb_lib); \
-	echo "go build $(GOFLAGS_BUILD) -ldflags \"-X '$(LIBPATH_PKG).Default=$$lib'\" -o bin/tributary ./cmd/tributary"; \
-	go build $(GOFLAGS_BUILD) -ldflags "-X '$(LIBPATH_PKG).Default=$$lib'" -o bin/tributary ./cmd/tributary
+	ldflags="-X '$(LIBPATH_PKG).Default=$$lib' -X '$(BUILDINFO_PKG).Version=$(VERSION)' -X '$(BUILDINFO_PKG).Commit=$(COMMIT)'"; \
+	echo "go build $(GOFLAGS_BUILD) -ldflags \"$$ldflags\" -o bin/tributary ./cmd/tributary"; \
+	go build $(GOFLAGS_BUILD) -ldflags "$$ldflags" -o bin/tributary ./cmd/tributary
 	@for s in $(SERVICES); do \
 		echo "go build $(GOFLAGS_BUILD) -o bin/$$s ./$$s/cmd/$$s"; \
 		go build $(GOFLAGS_BUILD) -o bin/$$s ./$$s/cmd/$$s; \

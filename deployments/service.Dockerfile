@@ -26,5 +26,6 @@ RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/app /usr/local/bin/app
 USER nonroot:nonroot
-EXPOSE 8080
+# 8080: the xAPI (http.addr); 8081: admin API and /metrics (http.admin_addr).
+EXPOSE 8080 8081
 ENTRYPOINT ["/usr/local/bin/app"]

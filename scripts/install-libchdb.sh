@@ -3,6 +3,14 @@
 # @chdb/lib-linux-x64-gnu into .cache/chdb/<version>/ inside the checkout and
 # prints the path of libchdb.so. Idempotent: does nothing when it is there.
 set -euo pipefail
+# The npm package holds a Linux x86-64 (glibc) build only: say so plainly
+# anywhere else rather than fail later with a loader error.
+platform="$(uname -s)/$(uname -m)"
+if [ "$platform" != "Linux/x86_64" ]; then
+  echo "install-libchdb: the embedded engine (libchdb) needs Linux on x86-64 (linux/amd64); this machine is $platform." >&2
+  echo "install-libchdb: run the distributed mode instead (docker compose up --build), or the services with clickhouse.engine=clickhouse." >&2
+  exit 1
+fi
 version="${CHDB_VERSION:-26.5.3}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 dir="$root/.cache/chdb/$version"

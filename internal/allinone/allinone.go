@@ -7,8 +7,9 @@ package allinone
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
-	"os"
+	"path/filepath"
 
 	"github.com/tributary-lrs/tributary/ingest/inflight"
 	"github.com/tributary-lrs/tributary/ingest/server"
@@ -20,20 +21,30 @@ import (
 	"github.com/tributary-lrs/tributary/query/resources"
 	"github.com/tributary-lrs/tributary/schemas/auth"
 	"github.com/tributary-lrs/tributary/schemas/auth/admin"
+	"github.com/tributary-lrs/tributary/schemas/config"
 	"github.com/tributary-lrs/tributary/schemas/store"
 	"github.com/tributary-lrs/tributary/schemas/svc"
 	"github.com/tributary-lrs/tributary/schemas/xapihttp"
 )
 
-// Setup implements svc.Setup for the all-in-one role.
+// Setup implements svc.Setup for the all-in-one role. data.dir is resolved
+// to an absolute path first: it is what the banner shows, and a relative
+// path silently meant a new, empty store when started from another
+// directory, so creating one is logged as a warning.
 func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	cfg := env.Config
-	if err := os.MkdirAll(cfg.Data.Dir, 0o750); err != nil {
-		return nil, fmt.Errorf("create data dir: %w", err)
+	dir, err := filepath.Abs(cfg.Data.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("data.dir %s: %w", cfg.Data.Dir, err)
 	}
-	eng, err := engine.Open(ctx, cfg)
+	cfg.Data.Dir = dir
+	created := !engine.StoreExists(cfg)
+	eng, err := engine.Open(ctx, cfg) // creates data.dir when missing
 	if err != nil {
 		return nil, err
+	}
+	if created {
+		env.Log.Warn("no store in data.dir: created a new, empty one", "data_dir", dir)
 	}
 	env.Lifecycle.OnStop(svc.PhaseStore, "store", func(context.Context) error { return eng.Close() })
 	env.Lifecycle.Readiness().Add("store", eng.Ping)
@@ -97,20 +108,58 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	q.Routes(r)
 	res.Routes(r)
 	docs.Routes(r)
-	r.PathPrefix("/admin/").Handler(admin.Handler(admin.Options{Store: basic.Store,
+	env.Admin.Handle(svc.AdminPrefix, admin.Handler(admin.Options{Store: basic.Store,
 		Key: cfg.Auth.Admin.Key, Secret: cfg.Auth.Admin.Secret, Invalidate: basic.Invalidate, SignIns: basic}))
-	banner(env, cred, generated)
+	// The listeners are bound (svc.Main binds before setup): the addresses
+	// printed are the ones being served.
+	banner(env, cfg, cred, generated, created)
 	// CORS outermost: a preflight is answered before authentication. Every
 	// Statement resource response carries the watermark, also those given
 	// before a route is reached (405, 429).
 	return xapihttp.CORS(cfg.HTTP.CORS.AllowedOrigins, cfg.HTTP.CORS.MaxAge)(q.ConsistentThrough(auth.Limit(cfg.Auth, authn, r))), nil
 }
 
-func banner(env svc.Env, c credential, generated bool) {
+func banner(env svc.Env, cfg config.Config, c credential, generated, created bool) {
 	secret := c.Secret
-	if !generated && env.Config.Auth.Bootstrap.Key != "" {
+	if !generated && cfg.Auth.Bootstrap.Key != "" {
 		secret = "(as configured)"
 	}
-	fmt.Fprintf(env.Stdout, "\nTributary all-in-one LRS\n  xAPI endpoint: http://%s/xapi\n  key:           %s\n  secret:        %s\n  data:          %s\n\n",
-		env.Config.HTTP.Addr, c.Key, secret, env.Config.Data.Dir)
+	admin := "http://" + hostPort(env.AdminAddr, cfg.HTTP.AdminAddr) + "/admin/ (and /metrics)"
+	if env.AdminAddr == "" && cfg.HTTP.AdminAddr == "" {
+		admin = "/admin/ and /metrics on the xAPI listener"
+	}
+	if cfg.Auth.Admin.Key == "" {
+		admin += "; the admin API is off until auth.admin.key and auth.admin.secret are set"
+	}
+	data := cfg.Data.Dir
+	if created {
+		data += " (new, empty store)"
+	}
+	fmt.Fprintf(env.Stdout, `
+Tributary all-in-one LRS
+  xAPI endpoint: http://%s/xapi
+  key:           %s
+  secret:        %s
+  admin:         %s
+  data:          %s
+  stop:          Ctrl-C (SIGINT) or SIGTERM
+
+`, hostPort(env.Addr, cfg.HTTP.Addr), c.Key, secret, admin, data)
+}
+
+// hostPort is the address to print for a listener bound to bound (as
+// configured when unknown): an unspecified host (0.0.0.0, ::) becomes
+// 127.0.0.1, which reaches it from this machine.
+func hostPort(bound, configured string) string {
+	if bound == "" {
+		bound = configured
+	}
+	host, port, err := net.SplitHostPort(bound)
+	if err != nil {
+		return bound
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port)
 }

@@ -13,22 +13,19 @@ import (
 	"github.com/tributary-lrs/tributary/schemas/config"
 )
 
-// credentialFile keeps the generated bootstrap credential so that a restart
-// of the all-in-one LRS keeps accepting it.
-const credentialFile = "bootstrap-credential.json"
-
 type credential struct {
 	Key    string `json:"key"`
 	Secret string `json:"secret"`
 }
 
 // bootstrapCredential returns the configured bootstrap credential, or the one
-// generated on a first start and kept under dataDir (created when missing).
+// generated on a first start and kept under dataDir (created when missing) in
+// config.BootstrapCredentialFile, so that a restart keeps accepting it.
 func bootstrapCredential(b config.Bootstrap, dataDir string) (c credential, generated bool, err error) {
 	if b.Key != "" {
 		return credential{Key: b.Key, Secret: b.Secret}, false, nil
 	}
-	path := filepath.Join(dataDir, credentialFile)
+	path := filepath.Join(dataDir, config.BootstrapCredentialFile)
 	raw, err := os.ReadFile(path)
 	switch {
 	case err == nil:

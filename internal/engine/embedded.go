@@ -11,3 +11,6 @@ import (
 const Embedded = true
 
 func openEmbedded(path string) (store.Engine, error) { return chdb.Open(path) }
+
+// EmbeddedVersion loads libchdb if needed and returns its version and path.
+func EmbeddedVersion() (version, path string, err error) { return chdb.LibraryVersion() }

@@ -15,3 +15,6 @@ const Embedded = false
 var errNoEmbedded = errors.New("this build has no embedded engine (built with -tags nochdb): set clickhouse.engine=clickhouse")
 
 func openEmbedded(string) (store.Engine, error) { return nil, errNoEmbedded }
+
+// EmbeddedVersion reports that this build has no embedded engine.
+func EmbeddedVersion() (version, path string, err error) { return "", "", errNoEmbedded }

@@ -5,6 +5,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 
 	"github.com/tributary-lrs/tributary/schemas/config"
@@ -16,7 +17,7 @@ import (
 func Open(ctx context.Context, cfg config.Config) (store.Engine, error) {
 	switch cfg.ClickHouse.Engine {
 	case config.EngineChDB:
-		eng, err := openEmbedded(filepath.Join(cfg.Data.Dir, "chdb"))
+		eng, err := openEmbedded(EmbeddedPath(cfg))
 		if err != nil {
 			return nil, fmt.Errorf("open embedded store: %w", err)
 		}
@@ -30,4 +31,14 @@ func Open(ctx context.Context, cfg config.Config) (store.Engine, error) {
 	default:
 		return nil, fmt.Errorf("clickhouse.engine %q: want chdb or clickhouse", cfg.ClickHouse.Engine)
 	}
+}
+
+// EmbeddedPath is the directory of the embedded store under data.dir.
+func EmbeddedPath(cfg config.Config) string { return filepath.Join(cfg.Data.Dir, "chdb") }
+
+// StoreExists reports whether data.dir holds an embedded store that has been
+// opened before (its catalog directory exists).
+func StoreExists(cfg config.Config) bool {
+	st, err := os.Stat(filepath.Join(EmbeddedPath(cfg), "metadata"))
+	return err == nil && st.IsDir()
 }

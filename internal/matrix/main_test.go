@@ -79,7 +79,7 @@ func run(m *testing.M) int {
 	log := slog.New(slog.DiscardHandler)
 	lc := svc.NewLifecycle(log, cfg.Shutdown)
 	ctx, cancel := context.WithCancel(context.Background())
-	h, err := allinone.Setup(ctx, svc.Env{Role: config.RoleAll, Config: cfg, Log: log,
+	h, err := allinone.Setup(ctx, svc.Env{Role: config.RoleAll, Config: cfg, Log: log, Admin: http.NewServeMux(),
 		Registry: prometheus.NewRegistry(), Lifecycle: lc, Stdout: io.Discard})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "allinone.Setup:", err)

@@ -1,7 +1,6 @@
 package roles
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -9,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -39,15 +39,29 @@ func freeAddr(t *testing.T) string {
 // startLRS starts the all-in-one LRS as a child process and waits until it is ready.
 func startLRS(t *testing.T, dataDir, addr string) *exec.Cmd {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "all", "--data.dir", dataDir, "--http.addr", addr)
+	cmd, _ := startLRSIn(t, "", dataDir, addr)
+	return cmd
+}
+
+// startLRSIn starts the LRS in the working directory workDir ("": this
+// one) and returns it with the file its stdout goes to.
+func startLRSIn(t *testing.T, workDir, dataDir, addr string) (*exec.Cmd, string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "all", "--data.dir", dataDir, "--http.addr", addr, "--http.admin_addr", "127.0.0.1:0")
+	cmd.Dir = workDir
 	cmd.Env = append(os.Environ(), "LRS_TEST_RUN_MAIN=1", "TRIBUTARY_AUTH_BOOTSTRAP_KEY=key",
 		"TRIBUTARY_AUTH_BOOTSTRAP_SECRET=secret123", "TRIBUTARY_LOG_LEVEL=warn")
-	out, _ := cmd.StdoutPipe()
+	stdout := filepath.Join(t.TempDir(), "stdout")
+	f, err := os.Create(stdout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cmd.Stdout = f
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	go func() { _, _ = io.Copy(io.Discard, bufio.NewReader(out)) }()
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
@@ -55,13 +69,13 @@ func startLRS(t *testing.T, dataDir, addr string) *exec.Cmd {
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return cmd
+				return cmd, stdout
 			}
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Fatal("the LRS did not become ready within 60 s")
-	return nil
+	return nil, ""
 }
 
 func call(t *testing.T, method, url, body string) (int, string) {

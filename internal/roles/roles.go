@@ -1,14 +1,20 @@
 // Package roles is the entry point of the tributary binary: one binary, any
 // role. `tributary` or `tributary all` runs the whole LRS in one process;
 // `tributary ingest|processor|query` runs one role; `tributary migrate`
-// applies the ClickHouse schema.
+// applies the ClickHouse schema; `tributary version` says which build runs.
+// Only the commands that open an embedded store load libchdb.
 package roles
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
+	"slices"
 	"strings"
+
+	"github.com/spf13/pflag"
 
 	ingestapp "github.com/tributary-lrs/tributary/ingest/app"
 	"github.com/tributary-lrs/tributary/internal/allinone"
@@ -25,6 +31,7 @@ import (
 const usage = `usage: tributary [all|ingest|processor|query|migrate] [flags]
        tributary credentials create|list|revoke ...
        tributary tenants create|list ...
+       tributary version
 
   all          the whole LRS in one process (default)
   ingest       the xAPI write API, publishing to Kafka
@@ -33,11 +40,14 @@ const usage = `usage: tributary [all|ingest|processor|query|migrate] [flags]
   migrate      apply the ClickHouse schema and exit
   credentials  manage credentials (secrets are shown once, at creation)
   tenants      manage tenants
+  version      print the version, commit, Go and chDB versions
   The credentials and tenants commands take their configuration from the
   environment (TRIBUTARY_*); with the embedded engine, stop 'tributary all'
   first or use its admin API.
 
-flags: --config FILE, --config-verify, --http.addr, --data.dir, --set key=value
+flags: --config FILE, --config-verify, --http.addr, --http.admin_addr, --data.dir,
+       --log.level, --set key=value
+       (tributary ROLE --help lists them)
 env:   TRIBUTARY_<KEY> with dots as underscores, e.g. TRIBUTARY_HTTP_ADDR
 `
 
@@ -51,13 +61,22 @@ var setups = map[string]svc.Setup{
 // Main runs the binary and returns its exit code.
 func Main(args, environ []string, stdout, stderr io.Writer) int {
 	role := config.RoleAll
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		role, args = args[0], args[1:]
+	if len(args) > 0 {
+		switch {
+		case isHelp(args[0]): // the commands; `tributary all --help` lists the flags
+			role, args = "help", args[1:]
+		case args[0] == "--version":
+			role, args = "version", args[1:]
+		case !strings.HasPrefix(args[0], "-"):
+			role, args = args[0], args[1:]
+		}
 	}
 	switch role {
-	case "help", "-h", "--help":
+	case "help":
 		fmt.Fprint(stdout, usage)
 		return 0
+	case "version":
+		return printVersion(stdout)
 	case config.RoleMigrate:
 		return migrate(args, environ, stdout, stderr)
 	case "credentials", "tenants":
@@ -71,8 +90,25 @@ func Main(args, environ []string, stdout, stderr io.Writer) int {
 	return svc.Main(role, args, environ, stdout, stderr, setup)
 }
 
+func isHelp(arg string) bool { return arg == "-h" || arg == "--help" || arg == "help" }
+
+const migrateUsage = `usage: tributary migrate [flags]
+
+Applies the ClickHouse schema (versioned migrations) and exits; with the
+embedded engine, to the store under data.dir.
+
+flags:
+`
+
 func migrate(args, environ []string, stdout, stderr io.Writer) int {
-	cfg, opts, err := config.Load(nil, args, environ)
+	fs := pflag.NewFlagSet("migrate", pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	cfg, opts, err := config.Load(fs, args, environ)
+	if errors.Is(err, pflag.ErrHelp) {
+		fmt.Fprint(stdout, migrateUsage+fs.FlagUsages())
+		return 0
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "tributary migrate:", err)
 		return 2
@@ -82,14 +118,14 @@ func migrate(args, environ []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if opts.Verify {
-		fmt.Fprint(stdout, config.Redacted(cfg))
+		fmt.Fprint(stdout, config.VerifyReport(cfg, opts, config.RoleMigrate), config.Redacted(cfg))
 		return 0
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), cfg.Shutdown.StepTimeout*6)
 	defer cancel()
 	eng, err := engine.Open(ctx, cfg)
 	if err != nil {
-		fmt.Fprintln(stderr, "tributary migrate:", err)
+		fmt.Fprintln(stderr, "tributary migrate:", explain(err, "stop it first: it applies the migrations itself at start"))
 		return 1
 	}
 	defer eng.Close()
@@ -105,18 +141,34 @@ func migrate(args, environ []string, stdout, stderr io.Writer) int {
 
 // manage runs the credentials and tenants commands on the configured store
 // (configuration from the environment only: the arguments are the
-// command's).
+// command's). Usage and help need no store.
 func manage(cmd string, args, environ []string, stdout, stderr io.Writer) int {
+	run := admin.Credentials
+	if cmd == "tenants" {
+		run = admin.Tenants
+	}
+	if len(args) == 0 {
+		return run(args, stdout, stderr, nil) // prints the usage
+	}
+	if slices.ContainsFunc(args, isHelp) {
+		return run([]string{"--help"}, stdout, stderr, nil)
+	}
 	cfg, _, err := config.Load(nil, nil, environ)
 	if err != nil {
 		fmt.Fprintln(stderr, "tributary "+cmd+":", err)
 		return 2
 	}
+	if cfg.ClickHouse.Engine == config.EngineChDB && !engine.StoreExists(cfg) {
+		dir, _ := filepath.Abs(cfg.Data.Dir)
+		fmt.Fprintf(stderr, "tributary %s: no store in %s: run it where `tributary all` keeps its data, or set %s\n",
+			cmd, dir, config.EnvName("data.dir"))
+		return 1
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), cfg.Shutdown.StepTimeout*6)
 	defer cancel()
 	eng, err := engine.Open(ctx, cfg)
 	if err != nil {
-		fmt.Fprintln(stderr, "tributary "+cmd+":", err)
+		fmt.Fprintln(stderr, "tributary "+cmd+":", explain(err, "stop it or use the admin API"))
 		return 1
 	}
 	defer eng.Close()
@@ -124,9 +176,15 @@ func manage(cmd string, args, environ []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "tributary "+cmd+":", err)
 		return 1
 	}
-	st := auth.NewStore(eng, cfg.ClickHouse.Database)
-	if cmd == "tenants" {
-		return admin.Tenants(args, stdout, stderr, st)
+	return run(args, stdout, stderr, auth.NewStore(eng, cfg.ClickHouse.Database))
+}
+
+// explain turns a store held by a running Tributary into what to do about
+// it; other errors are returned as they are.
+func explain(err error, advice string) string {
+	var inUse *store.InUseError
+	if errors.As(err, &inUse) {
+		return inUse.Error() + ": " + advice
 	}
-	return admin.Credentials(args, stdout, stderr, st)
+	return err.Error()
 }

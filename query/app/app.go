@@ -55,8 +55,9 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	res.Routes(r)
 	docs.Routes(r)
 	// The admin API (tenants, credentials) is served by the query role in
-	// distributed mode; it is off unless auth.admin.key is set.
-	r.PathPrefix("/admin/").Handler(admin.Handler(admin.Options{Store: basic.Store,
+	// distributed mode, on the admin listener; it is off unless
+	// auth.admin.key is set.
+	env.Admin.Handle(svc.AdminPrefix, admin.Handler(admin.Options{Store: basic.Store,
 		Key: cfg.Auth.Admin.Key, Secret: cfg.Auth.Admin.Secret, Invalidate: basic.Invalidate, SignIns: basic}))
 	// CORS outermost: a preflight is answered before authentication. Every
 	// Statement resource response carries the watermark, also those given

@@ -27,14 +27,18 @@ type Config struct {
 	Shutdown   Shutdown   `mapstructure:"shutdown"`
 }
 
-// HTTP is the listener of the role (xAPI, /metrics, /healthz, /readyz).
+// HTTP holds the listeners of the role: Addr serves the xAPI (and /healthz,
+// /readyz for load balancers); AdminAddr the admin API, /metrics, /healthz,
+// /readyz and /debug/pprof/. An empty AdminAddr serves those on Addr too.
 type HTTP struct {
 	Addr              string        `mapstructure:"addr"`
+	AdminAddr         string        `mapstructure:"admin_addr"`
 	ReadHeaderTimeout time.Duration `mapstructure:"read_header_timeout"`
 	ReadTimeout       time.Duration `mapstructure:"read_timeout"`
 	WriteTimeout      time.Duration `mapstructure:"write_timeout"`
 	IdleTimeout       time.Duration `mapstructure:"idle_timeout"`
-	// Pprof serves Go's profiler under /debug/pprof/ (off by default).
+	// Pprof serves Go's profiler under /debug/pprof/ on the admin listener
+	// (off by default).
 	Pprof bool `mapstructure:"pprof"`
 	// MaxHeaderBytes bounds the request line and header fields of a request;
 	// past it the server answers 431.
@@ -115,10 +119,14 @@ type JWT struct {
 	Leeway      time.Duration `mapstructure:"leeway"`
 }
 
-// AdminCredential authenticates the admin API with HTTP Basic.
+// AdminCredential authenticates the admin API with HTTP Basic. A client
+// address that fails LockoutFailures times within LockoutWindow gets 429
+// until the window has passed.
 type AdminCredential struct {
-	Key    string `mapstructure:"key"`
-	Secret string `mapstructure:"secret"`
+	Key             string        `mapstructure:"key"`
+	Secret          string        `mapstructure:"secret"`
+	LockoutFailures int           `mapstructure:"lockout_failures"`
+	LockoutWindow   time.Duration `mapstructure:"lockout_window"`
 }
 
 // Bootstrap is a credential with every permission on the default tenant.
@@ -227,14 +235,15 @@ type Shutdown struct {
 // 127.0.0.1:8080 with data under ./data.
 func Default() Config {
 	return Config{
-		HTTP: HTTP{Addr: "127.0.0.1:8080", ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
+		HTTP: HTTP{Addr: "127.0.0.1:8080", AdminAddr: "127.0.0.1:8081", ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
 			WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second,
 			MaxHeaderBytes: 64 << 10, CORS: CORS{MaxAge: 10 * time.Minute}},
 		Data: Data{Dir: "./data"},
 		Auth: Auth{Bootstrap: Bootstrap{Tenant: "default"}, CacheTTL: 30 * time.Second, RateBurst: 100,
 			CacheSize: 10000, HashWait: 2 * time.Second, FailedLogins: FailedLogins{KeyRate: 0.1, KeyBurst: 10,
 				AddressRate: 0.5, AddressBurst: 30, Tracked: 10000},
-			JWT: JWT{TenantClaim: "tenant", ScopeClaim: "scope", Leeway: 30 * time.Second}},
+			Admin: AdminCredential{LockoutFailures: 5, LockoutWindow: 15 * time.Minute},
+			JWT:   JWT{TenantClaim: "tenant", ScopeClaim: "scope", Leeway: 30 * time.Second}},
 		Kafka: Kafka{Brokers: []string{"127.0.0.1:9092"}, Topic: "tributary.statements",
 			DeadLetterTopic: "tributary.statements.dlq", Partitions: 12, ReplicationFactor: 1,
 			GroupID: "tributary-processor", ClientID: "tributary", CreateTopics: true},
@@ -275,6 +284,13 @@ func (c Config) Validate(role string) error {
 		if _, _, err := net.SplitHostPort(c.HTTP.Addr); err != nil {
 			bad("http.addr", "%q is not host:port", c.HTTP.Addr)
 		}
+		if a := c.HTTP.AdminAddr; a != "" {
+			if _, port, err := net.SplitHostPort(a); err != nil {
+				bad("http.admin_addr", "%q is not host:port (or empty to serve admin and metrics on http.addr)", a)
+			} else if a == c.HTTP.Addr && port != "0" {
+				bad("http.admin_addr", "must differ from http.addr (or be empty to share it)")
+			}
+		}
 	}
 	if role == RoleAll && strings.TrimSpace(c.Data.Dir) == "" {
 		bad("data.dir", "must be set")
@@ -297,6 +313,9 @@ func (c Config) Validate(role string) error {
 	}
 	if a := c.Auth.Admin; (a.Key == "") != (a.Secret == "") || (a.Key != "" && len(a.Secret) < 12) {
 		bad("auth.admin", "key and secret must be set together, the secret at least 12 characters")
+	}
+	if c.Auth.Admin.LockoutFailures < 1 {
+		bad("auth.admin.lockout_failures", "must be at least 1")
 	}
 	if j := c.Auth.JWT; j.Issuer != "" && (j.JWKSURL == "" || j.Audience == "") {
 		bad("auth.jwt", "issuer, jwks_url and audience must be set together")
@@ -353,7 +372,7 @@ func (c Config) Validate(role string) error {
 		"processor.retry_min": c.Processor.RetryMin, "processor.retry_max": c.Processor.RetryMax,
 		"processor.instance_ttl": c.Processor.InstanceTTL, "query.timeout": c.Query.Timeout,
 		"query.watermark_refresh": c.Query.WatermarkRefresh, "shutdown.step_timeout": c.Shutdown.StepTimeout,
-		"auth.cache_ttl": c.Auth.CacheTTL,
+		"auth.cache_ttl": c.Auth.CacheTTL, "auth.admin.lockout_window": c.Auth.Admin.LockoutWindow,
 	}
 	for k, d := range positive {
 		if d <= 0 {

@@ -25,14 +25,24 @@ type Options struct {
 	// UnknownEnv lists TRIBUTARY_* variables that name no key (sorted). They
 	// are not an error, since other tooling may share the prefix; log them.
 	UnknownEnv []string
+	// Sources tells where each key that is not at its default was set: one
+	// of SourceFile, SourceEnv, SourceFlag (the last layer that set it).
+	Sources map[string]string
 }
+
+// Where a key's value came from (Options.Sources).
+const (
+	SourceFile = "file"
+	SourceEnv  = "env"
+	SourceFlag = "flag"
+)
 
 // EnvConfigFile names the YAML file when --config is not given.
 const EnvConfigFile = EnvPrefix + "CONFIG"
 
 // flagKeys are the keys that have a flag of their own (--http.addr ...);
 // every key can also be set with --set key=value.
-var flagKeys = []string{"http.addr", "data.dir", "log.level"}
+var flagKeys = []string{"http.addr", "http.admin_addr", "data.dir", "log.level"}
 
 // Load builds the configuration from, lowest precedence first:
 //
@@ -42,7 +52,8 @@ var flagKeys = []string{"http.addr", "data.dir", "log.level"}
 //  3. environment variables TRIBUTARY_<KEY> with "." replaced by "_", e.g.
 //     TRIBUTARY_HTTP_ADDR, TRIBUTARY_KAFKA_BROKERS=a:9092,b:9092 (lists are
 //     comma-separated); empty values are ignored;
-//  4. flags: --http.addr, --data.dir, --log.level, then --set key=value
+//  4. flags: --http.addr, --http.admin_addr, --data.dir, --log.level, then
+//     --set key=value
 //     (repeatable, any key, applied in order).
 //
 // Durations are strings with a unit ("200ms", "10s"); a bare number is an
@@ -67,7 +78,7 @@ func Load(fs *pflag.FlagSet, args, environ []string) (Config, Options, error) {
 		return Config{}, Options{}, err
 	}
 	env := parseEnviron(environ)
-	opts := Options{Verify: *verify, Args: fs.Args(), File: *file}
+	opts := Options{Verify: *verify, Args: fs.Args(), File: *file, Sources: map[string]string{}}
 	if !fs.Changed("config") {
 		opts.File = env[EnvConfigFile]
 	}
@@ -87,6 +98,11 @@ func Load(fs *pflag.FlagSet, args, environ []string) (Config, Options, error) {
 		if unknown := unknownKeys(v.AllKeys(), keys); len(unknown) > 0 {
 			return Config{}, opts, fmt.Errorf("config file %s: unknown keys: %s", opts.File, strings.Join(unknown, ", "))
 		}
+		for _, k := range keys {
+			if v.InConfig(k) {
+				opts.Sources[k] = SourceFile
+			}
+		}
 	}
 
 	// Set() overrides; applying env, then flags, then --set makes the later
@@ -97,6 +113,7 @@ func Load(fs *pflag.FlagSet, args, environ []string) (Config, Options, error) {
 		known[name] = true
 		if val := env[name]; val != "" {
 			v.Set(k, val)
+			opts.Sources[k] = SourceEnv
 		}
 	}
 	for name := range env {
@@ -109,6 +126,7 @@ func Load(fs *pflag.FlagSet, args, environ []string) (Config, Options, error) {
 		if fs.Changed(k) {
 			val, _ := fs.GetString(k)
 			v.Set(k, val)
+			opts.Sources[k] = SourceFlag
 		}
 	}
 	for _, s := range *sets {
@@ -118,6 +136,7 @@ func Load(fs *pflag.FlagSet, args, environ []string) (Config, Options, error) {
 			return Config{}, opts, fmt.Errorf("--set %q: want key=value with a known key", s)
 		}
 		v.Set(k, val)
+		opts.Sources[k] = SourceFlag
 	}
 
 	var cfg Config

@@ -40,7 +40,7 @@ func Example() {
 		// store := ...; lc.OnStop(svc.PhaseStore, "store", func(context.Context) error { return store.Close() })
 		// lc.Readiness().Add("clickhouse", store.Ping)
 		// lc.Go(svc.PhaseWorkers, "watermark", wm.Run)
-		app := svc.InstrumentHandler(reg, "query", http.NotFoundHandler(), nil)
+		app := svc.InstrumentHandler(reg, http.NotFoundHandler(), nil)
 		srv := svc.NewServer(cfg.HTTP, app, svc.ServerOptions{Registry: reg, Ready: lc.Readiness(), Log: log})
 		if err := srv.Start(lc); err != nil {
 			lc.Fail("http", err) // Run still closes what was registered

@@ -13,7 +13,8 @@ import (
 
 // NewLogger returns a slog.Logger writing to w in cfg.Format ("text", else
 // JSON) at cfg.Level ("debug", "warn", "error", else info). Validate rejects
-// other values before this is called.
+// other values before this is called. Durations are written as strings with
+// their unit ("20.2µs", "1.5s"), in JSON too, never as bare nanoseconds.
 func NewLogger(cfg config.Log, w io.Writer) *slog.Logger {
 	var level slog.Level
 	switch strings.ToLower(cfg.Level) {
@@ -26,9 +27,17 @@ func NewLogger(cfg config.Log, w io.Writer) *slog.Logger {
 	default:
 		level = slog.LevelInfo
 	}
-	opts := &slog.HandlerOptions{Level: level}
+	opts := &slog.HandlerOptions{Level: level, ReplaceAttr: durationString}
 	if strings.ToLower(cfg.Format) == "text" {
 		return slog.New(slog.NewTextHandler(w, opts))
 	}
 	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// durationString renders a time.Duration attribute with its unit.
+func durationString(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() == slog.KindDuration {
+		a.Value = slog.StringValue(a.Value.Duration().String())
+	}
+	return a
 }

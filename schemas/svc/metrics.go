@@ -1,6 +1,7 @@
 package svc
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -12,16 +13,22 @@ import (
 // DurationBuckets are the request duration buckets, from 0.5 ms to 10 s.
 var DurationBuckets = []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10}
 
-// InstrumentHandler records lrs_<service>_http_request_duration_seconds
-// {route,method,code} for every request h serves. routeName is called after h
-// returns, so a ServeMux's r.Pattern is already set; it must return few
-// distinct values (a route template, never a raw path). nil uses r.Pattern,
-// or "unmatched". Methods outside the standard set count as "OTHER".
-// Wrapping several handlers with the same reg and service shares one
-// histogram; any other registration error panics, like MustRegister.
-func InstrumentHandler(reg prometheus.Registerer, service string, h http.Handler, routeName func(*http.Request) string) http.Handler {
+// HTTPDurationMetric is the request duration histogram of every role, by
+// route template, method and status code. Its name is the same in every mode
+// (the process's role is a label of the scrape target, not of the name).
+const HTTPDurationMetric = "lrs_http_request_duration_seconds"
+
+// InstrumentHandler records HTTPDurationMetric{route,method,code} for every
+// request h serves. routeName is called after h returns; it must return few
+// distinct values (a route template, never a raw path). nil names the route
+// by what the router inside h recorded with SetRoute (gorilla/mux routers:
+// see xapihttp.NewRouter), else by the pattern of a ServeMux inside h, else
+// "unmatched". Methods outside the standard set count as "OTHER". Wrapping
+// several handlers with the same reg shares one histogram; any other
+// registration error panics, like MustRegister.
+func InstrumentHandler(reg prometheus.Registerer, h http.Handler, routeName func(*http.Request) string) http.Handler {
 	hist := prometheus.NewHistogramVec(prometheus.HistogramOpts{
-		Name:    "lrs_" + service + "_http_request_duration_seconds",
+		Name:    HTTPDurationMetric,
 		Help:    "Time to serve an HTTP request, by route template, method and status code.",
 		Buckets: DurationBuckets,
 	}, []string{"route", "method", "code"})
@@ -32,24 +39,43 @@ func InstrumentHandler(reg prometheus.Registerer, service string, h http.Handler
 		}
 		hist = are.ExistingCollector.(*prometheus.HistogramVec)
 	}
-	if routeName == nil {
-		routeName = func(r *http.Request) string {
-			if r.Pattern != "" {
-				return r.Pattern
-			}
-			return "unmatched"
-		}
-	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
-		h.ServeHTTP(sw, r)
+		// A copy without the pattern of the mux h is mounted in, so only a
+		// router inside h can name the route.
+		route := new(string)
+		inner := r.WithContext(context.WithValue(r.Context(), routeKey{}, route))
+		inner.Pattern = ""
+		h.ServeHTTP(sw, inner)
 		code := sw.code
 		if code == 0 {
 			code = http.StatusOK
 		}
-		hist.WithLabelValues(routeName(r), method(r.Method), strconv.Itoa(code)).Observe(time.Since(start).Seconds())
+		var name string
+		switch {
+		case routeName != nil:
+			name = routeName(inner)
+		case *route != "":
+			name = *route
+		case inner.Pattern != "":
+			name = inner.Pattern
+		default:
+			name = "unmatched"
+		}
+		hist.WithLabelValues(name, method(r.Method), strconv.Itoa(code)).Observe(time.Since(start).Seconds())
 	})
+}
+
+type routeKey struct{}
+
+// SetRoute names the route of r for InstrumentHandler: a router calls it
+// with the template that matched (e.g. "/xapi/statements"), never the raw
+// path. Outside InstrumentHandler it does nothing.
+func SetRoute(r *http.Request, template string) {
+	if p, ok := r.Context().Value(routeKey{}).(*string); ok {
+		*p = template
+	}
 }
 
 func method(m string) string {

@@ -34,7 +34,9 @@ func TestServerRoutes(t *testing.T) {
 	ready.Add("clickhouse", func(context.Context) error { return nil })
 	ready.Add("kafka", func(context.Context) error { return kafkaErr })
 	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, "app "+r.URL.Path) })
-	h := NewServer(config.Default().HTTP, app, ServerOptions{Registry: reg, Ready: ready}).Handler()
+	cfg := config.Default().HTTP
+	cfg.AdminAddr = "" // one listener for all routes
+	h := NewServer(cfg, app, ServerOptions{Registry: reg, Ready: ready}).Handler()
 
 	if w := get(t, h, "/healthz"); w.Code != 200 {
 		t.Errorf("/healthz = %d", w.Code)
@@ -88,7 +90,7 @@ func TestServerDrain(t *testing.T) {
 		_, _ = io.WriteString(w, "done")
 	})
 	cfg := config.Default().HTTP
-	cfg.Addr = "127.0.0.1:0"
+	cfg.Addr, cfg.AdminAddr = "127.0.0.1:0", "127.0.0.1:0"
 	srv := NewServer(cfg, app, ServerOptions{Ready: lc.Readiness()})
 	if err := srv.Start(lc); err != nil {
 		t.Fatal(err)
@@ -136,9 +138,9 @@ func TestInstrumentHandler(t *testing.T) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /xapi/statements", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusServiceUnavailable) })
 	mux.HandleFunc("GET /xapi/statements", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "{}") })
-	h := InstrumentHandler(reg, "ingest", mux, nil)
+	h := InstrumentHandler(reg, mux, nil)
 	// A second wrap with the same registry shares the histogram instead of panicking.
-	h2 := InstrumentHandler(reg, "ingest", http.NotFoundHandler(), func(*http.Request) string { return "notfound" })
+	h2 := InstrumentHandler(reg, http.NotFoundHandler(), func(*http.Request) string { return "notfound" })
 
 	for _, req := range []*http.Request{
 		httptest.NewRequest(http.MethodPost, "/xapi/statements", nil),
@@ -149,7 +151,7 @@ func TestInstrumentHandler(t *testing.T) {
 	}
 	h2.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/x", nil))
 
-	const name = "lrs_ingest_http_request_duration_seconds"
+	const name = "lrs_http_request_duration_seconds"
 	if n := testutil.CollectAndCount(reg, name); n != 4 {
 		t.Errorf("%d series, want 4", n)
 	}

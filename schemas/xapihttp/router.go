@@ -40,9 +40,11 @@ var resourceMethods = map[string][]string{
 // is a 404. (gorilla/mux alone also answered some 405s with 404: a route
 // matching the path but not the method is forgotten when a later route of
 // the path fails on another matcher, as the Alternate Request Syntax routes
-// do on "method".)
+// do on "method".) Matched requests are named by their route template for
+// the request metrics.
 func NewRouter() *mux.Router {
 	r := mux.NewRouter()
+	r.Use(recordRoute)
 	refuse := http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		setVersion(w, req)
 		allowed, ok := resourceMethods[req.URL.Path]

@@ -1,11 +1,16 @@
 // Package chdb implements store.Engine on chDB, ClickHouse as an in-process
-// library (github.com/chdb-io/chdb-go, purego binding).
+// library: libchdb.so, bound with purego (lib.go) and loaded by the first Open,
+// so a process that never opens an embedded store never needs the library and
+// a missing or broken library is an error, never a panic.
 //
 // chDB allows one session per process: a second session closes the first. So
 // every Engine of a process shares one connection to one data directory,
 // reference-counted by Open and Close, and every call into the library is
 // serialized. The C calls cannot be interrupted: a context is checked before
 // each call, not during it.
+//
+// One process at a time: Open locks the data directory (tributary.lock, with
+// the owner's pid) and a second process gets a *store.InUseError.
 //
 // Known engine trap: on chDB 26.5 "DROP TABLE|DATABASE ... SYNC" never
 // returns (and holds the session); use DROP without SYNC.
@@ -20,10 +25,7 @@ import (
 	"sync"
 	"sync/atomic"
 
-	chdbpurego "github.com/chdb-io/chdb-go/chdb-purego"
-
 	"github.com/tributary-lrs/tributary/schemas/store"
-	_ "github.com/tributary-lrs/tributary/schemas/store/chdb/libpath" // sets CHDB_LIB_PATH before chdb-purego loads the library
 )
 
 // ErrClosed is returned by calls on an Engine after Close.
@@ -32,7 +34,9 @@ var ErrClosed = errors.New("chdb: engine is closed")
 // session is the process-wide chDB connection.
 var session struct {
 	mu   sync.Mutex // guards the fields and serializes every call into chDB
-	conn chdbpurego.ChdbConn
+	lib  *library
+	conn *cConnection
+	lock *os.File // the data directory's lock, held while the session is open
 	path string
 	refs int
 }
@@ -66,23 +70,33 @@ func Open(path string) (*Engine, error) {
 		session.refs++
 		return &Engine{path: abs, tmpDir: scratchDir()}, nil
 	}
+	l, err := lib()
+	if err != nil {
+		return nil, fmt.Errorf("chdb: open %s: %w", abs, err)
+	}
 	if err := os.MkdirAll(abs, 0o755); err != nil {
 		return nil, fmt.Errorf("chdb: open %s: %w", abs, err)
 	}
-	conn, err := chdbpurego.NewConnectionFromConnString(abs)
+	lock, err := lockDir(abs)
 	if err != nil {
+		return nil, err // names abs
+	}
+	tmp := scratchDir()
+	removeAbandonedBatchFiles(tmp)
+	conn, err := l.connectPath(abs)
+	if err != nil {
+		_ = lock.Close()
 		return nil, fmt.Errorf("chdb: open %s: %w", abs, err)
 	}
 	// chDB defaults to async_insert=1: make every insert of the session
 	// synchronous (Insert also says so on each statement).
-	res, err := conn.Query("SET async_insert = 0", "Null")
-	if err != nil {
-		conn.Close()
-		return nil, fmt.Errorf("chdb: open %s: disable async_insert: %w", abs, parseError(err.Error()))
+	if _, err := l.run(conn, "SET async_insert = 0", "Null"); err != nil {
+		l.closeConn(conn)
+		_ = lock.Close()
+		return nil, fmt.Errorf("chdb: open %s: disable async_insert: %w", abs, err)
 	}
-	res.Free()
-	session.conn, session.path, session.refs = conn, abs, 1
-	return &Engine{path: abs, tmpDir: scratchDir()}, nil
+	session.lib, session.conn, session.lock, session.path, session.refs = l, conn, lock, abs, 1
+	return &Engine{path: abs, tmpDir: tmp}, nil
 }
 
 // scratchDir is where insert batches are staged: tmpfs when the machine has
@@ -113,8 +127,9 @@ func (e *Engine) Close() error {
 	defer session.mu.Unlock()
 	session.refs--
 	if session.refs == 0 {
-		session.conn.Close()
-		session.conn, session.path = nil, ""
+		session.lib.closeConn(session.conn)
+		_ = session.lock.Close()
+		session.conn, session.lock, session.path = nil, nil, ""
 	}
 	return nil
 }
@@ -163,16 +178,5 @@ func (e *Engine) Raw(ctx context.Context, sql, format string) ([]byte, error) {
 	if err := ctx.Err(); err != nil { // the wait for the lock may have been long
 		return nil, err
 	}
-	res, err := session.conn.Query(sql, format)
-	if err != nil {
-		return nil, parseError(err.Error())
-	}
-	defer res.Free()
-	if err := res.Error(); err != nil {
-		return nil, parseError(err.Error())
-	}
-	buf := res.Buf()
-	out := make([]byte, len(buf))
-	copy(out, buf)
-	return out, nil
+	return session.lib.run(session.conn, sql, format)
 }

@@ -16,7 +16,8 @@ import (
 
 // Insert writes the batch synchronously. chDB takes queries as C strings, so
 // rows cannot travel inside the SQL text (a NUL would cut it): the batch is
-// encoded as one Native block into a temporary file that the INSERT reads.
+// encoded as one Native block into a temporary file that the INSERT reads
+// (see createBatchFile).
 func (e *Engine) Insert(ctx context.Context, b *store.Batch) error {
 	if n, err := b.Check(); err != nil || n == 0 {
 		return err
@@ -25,17 +26,18 @@ func (e *Engine) Insert(ctx context.Context, b *store.Batch) error {
 	if err != nil {
 		return fmt.Errorf("chdb insert into %s: %w", b.Table, err)
 	}
-	f, err := os.CreateTemp(e.tmpDir, "tributary-insert-*.native")
+	f, err := createBatchFile(e.tmpDir)
 	if err != nil {
 		return fmt.Errorf("chdb insert into %s: %w", b.Table, err)
 	}
-	defer os.Remove(f.Name())
-	_, werr := f.Write(buf)
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr != nil {
-		return fmt.Errorf("chdb insert into %s: write batch file: %w", b.Table, werr)
+	// Removed before it is closed: the flock keeps other processes' start-up
+	// sweep away from it until then.
+	defer func() {
+		_ = os.Remove(f.Name())
+		_ = f.Close()
+	}()
+	if _, err := f.Write(buf); err != nil {
+		return fmt.Errorf("chdb insert into %s: write batch file: %w", b.Table, err)
 	}
 	cols := make([]string, len(b.Columns))
 	for i, c := range b.Columns {

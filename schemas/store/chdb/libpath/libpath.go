@@ -1,26 +1,19 @@
-// Package libpath points chdb-go at the libchdb.so shared library before
-// chdb-go's chdb-purego package loads it in its own init (which panics when
-// the library is missing).
-//
-// Import it for its side effect only; package chdb does:
-//
-//	import _ "github.com/tributary-lrs/tributary/schemas/store/chdb/libpath"
-//
-// Initialization order: Go (≥ 1.21) initializes, among the packages whose
-// imports are done, the one with the lowest import path first. chdb-purego
-// imports os/exec, so it becomes eligible only after os/exec is initialized.
-// This package imports nothing but a subset of os/exec's own imports, so it
-// is eligible before os/exec and, its path sorting before "os/exec", it is
-// always initialized first. Do not add imports outside that set (no fmt).
+// Package libpath locates libchdb.so, the library of the embedded engine:
+// $CHDB_LIB_PATH, a path set at build time, or the copy `make` installs under
+// .cache/chdb. It has no side effects: package chdb asks it when it loads the
+// library, on the first Open.
 package libpath
 
 import (
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 )
 
-// EnvVar is the variable chdb-go reads the library path from.
+// EnvVar names the library explicitly, overriding every other candidate.
 const EnvVar = "CHDB_LIB_PATH"
 
 // Default is a build-time library path, set with
@@ -28,25 +21,28 @@ const EnvVar = "CHDB_LIB_PATH"
 //	-ldflags "-X github.com/tributary-lrs/tributary/schemas/store/chdb/libpath.Default=/abs/libchdb.so"
 var Default string
 
-// Resolved is the library path chosen at init (the environment value when it
-// was already set).
-var Resolved string
+// Platform is the only platform the installer (scripts/install-libchdb.sh)
+// fetches libchdb for.
+const Platform = "linux/amd64"
 
-func init() {
+// ErrNotFound is returned by Locate when no candidate exists.
+var ErrNotFound = errors.New("libchdb.so not found")
+
+// Locate returns the library to load: $CHDB_LIB_PATH when set (whether or not
+// the file exists: loading it reports the problem), else Find. Without either
+// it returns an error wrapping ErrNotFound that says what to do.
+func Locate() (string, error) {
 	if p := os.Getenv(EnvVar); p != "" {
-		Resolved = p
-		return
+		return p, nil
 	}
-	p := Find()
-	if p == "" {
-		_, _ = os.Stderr.WriteString("libchdb.so not found: run `make deps` or set " + EnvVar + "\n")
-		os.Exit(2)
+	if p := Find(); p != "" {
+		return p, nil
 	}
-	if err := os.Setenv(EnvVar, p); err != nil {
-		_, _ = os.Stderr.WriteString("libpath: set " + EnvVar + ": " + err.Error() + "\n")
-		os.Exit(2)
+	if here := runtime.GOOS + "/" + runtime.GOARCH; here != Platform {
+		return "", fmt.Errorf("%w: the embedded engine needs %s (this is %s): use clickhouse.engine=clickhouse with a ClickHouse server",
+			ErrNotFound, Platform, here)
 	}
-	Resolved = p
+	return "", fmt.Errorf("%w: run `make deps` or set %s", ErrNotFound, EnvVar)
 }
 
 // Find returns the first existing candidate, or "": Default, then

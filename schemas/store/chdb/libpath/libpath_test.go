@@ -1,8 +1,10 @@
 package libpath
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -54,5 +56,25 @@ func TestFindUsesDefault(t *testing.T) {
 	Default = lib
 	if got := Find(); got != lib {
 		t.Fatalf("Find = %q, want Default %q", got, lib)
+	}
+}
+
+func TestLocateMissingIsAnError(t *testing.T) {
+	old := Default
+	t.Cleanup(func() { Default = old })
+	Default = ""
+	t.Setenv(EnvVar, "")
+	t.Chdir(t.TempDir())
+	// The test binary lives outside any checkout, so only an installed copy
+	// next to it could be found.
+	if p := Find(); p != "" {
+		t.Skipf("a library is installed next to the test binary: %s", p)
+	}
+	if p, err := Locate(); !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), EnvVar) {
+		t.Fatalf("Locate = %q, %v; want ErrNotFound naming %s", p, err, EnvVar)
+	}
+	t.Setenv(EnvVar, "/nonexistent/libchdb.so")
+	if p, err := Locate(); err != nil || p != "/nonexistent/libchdb.so" {
+		t.Fatalf("Locate with %s set = %q, %v", EnvVar, p, err)
 	}
 }
