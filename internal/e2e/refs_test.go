@@ -33,7 +33,7 @@ func plainStatement(id, actor string) map[string]any {
 
 func refStatement(id, actor, target string) map[string]any {
 	return map[string]any{"id": id, "actor": map[string]any{"mbox": "mailto:" + actor + "@example.com"},
-		"verb": map[string]any{"id": "http://example.com/verbs/confirmed"},
+		"verb":   map[string]any{"id": "http://example.com/verbs/confirmed"},
 		"object": map[string]any{"objectType": "StatementRef", "id": target}}
 }
 

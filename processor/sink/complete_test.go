@@ -136,8 +136,16 @@ func TestComm2_1_3_StatementRefInheritanceWithConcurrentWriters(t *testing.T) {
 	errs := make(chan error, 2*len(chains))
 	for _, c := range chains {
 		wg.Add(2)
-		go func() { defer wg.Done(); _, err := a.Write(context.Background(), []*envelope.Envelope{c.t, c.r2}); errs <- err }()
-		go func() { defer wg.Done(); _, err := b.Write(context.Background(), []*envelope.Envelope{c.r1}); errs <- err }()
+		go func() {
+			defer wg.Done()
+			_, err := a.Write(context.Background(), []*envelope.Envelope{c.t, c.r2})
+			errs <- err
+		}()
+		go func() {
+			defer wg.Done()
+			_, err := b.Write(context.Background(), []*envelope.Envelope{c.r1})
+			errs <- err
+		}()
 	}
 	wg.Wait()
 	close(errs)
