@@ -79,8 +79,13 @@ func newEnv(t *testing.T, wm time.Time) *env {
 
 func newEnvOn(t *testing.T, eng store.Engine, db string, wm time.Time) *env {
 	t.Helper()
+	return newEnvConfig(t, eng, db, wm, testConfig)
+}
+
+func newEnvConfig(t *testing.T, eng store.Engine, db string, wm time.Time, cfg config.Query) *env {
+	t.Helper()
 	e := &env{t: t, db: db, wm: &fakeWatermark{t: wm}, reg: prometheus.NewRegistry()}
-	svc, err := New(Deps{Engine: eng, Database: db, Auth: testAuth, Watermark: e.wm, Config: testConfig,
+	svc, err := New(Deps{Engine: eng, Database: db, Auth: testAuth, Watermark: e.wm, Config: cfg,
 		CursorKeys: testCursorKeys, Log: discardLog, Registry: e.reg})
 	if err != nil {
 		t.Fatal(err)

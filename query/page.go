@@ -10,19 +10,26 @@ import (
 	"github.com/tributary-lrs/tributary/query/statements"
 )
 
-// maxRounds bounds the candidate reads of one page; each round asks for
-// twice as many candidates as the last.
-const maxRounds = 8
+// The candidate reads of one page are bounded by constants, never by the
+// data: at most maxRounds reads of at most maxCandidates positions each, so
+// no SQL text grows with a long run of statements the page leaves out (the
+// id lists of ExcludedSQL hold at most maxCandidates ids). A page still
+// short after them is returned with a more link (limit is a maximum).
+const (
+	maxRounds     = 8
+	maxCandidates = 2048
+)
 
 // page finds the positions of c's next page (at most Limit, in page order)
 // and, when statements may follow it, the position a `more` link resumes
 // after (nil: the list ends here). Candidates come in sorting-key order;
 // repeated ones (a copy not merged yet, several index rows of one statement)
-// and excluded ones (voided, not the viewer's own) are dropped, and more are
-// read after the last candidate until Limit+1 are kept or none are left.
+// and voided ones are dropped, and more are read after the last candidate,
+// each round twice as many as the last, until Limit+1 are kept, none are
+// left or the rounds are spent.
 func (s *Service) page(ctx context.Context, v statements.Viewer, c statements.Cursor) ([]statements.Position, *statements.Position, error) {
 	want := c.Filter.Limit + 1
-	n := 2 * want
+	n := min(2*want, maxCandidates)
 	seen := make(map[uuid.UUID]bool, want)
 	var kept []statements.Position
 	for round := 0; round < maxRounds; round++ {
@@ -37,7 +44,7 @@ func (s *Service) page(ctx context.Context, v statements.Viewer, c statements.Cu
 				fresh = append(fresh, p)
 			}
 		}
-		excluded, err := s.excluded(ctx, v, fresh)
+		excluded, err := s.excluded(ctx, v.Tenant, fresh)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -55,7 +62,7 @@ func (s *Service) page(ctx context.Context, v statements.Viewer, c statements.Cu
 		}
 		last := cands[len(cands)-1]
 		c.After = &last
-		n *= 2
+		n = min(2*n, maxCandidates)
 	}
 	// Still short after maxRounds: a shorter page with a more link is
 	// correct (limit is a maximum); the link resumes after the last
@@ -82,12 +89,12 @@ func (s *Service) positions(ctx context.Context, sql string) ([]statements.Posit
 }
 
 // excluded returns the ids among ps that a list leaves out.
-func (s *Service) excluded(ctx context.Context, v statements.Viewer, ps []statements.Position) (map[uuid.UUID]bool, error) {
+func (s *Service) excluded(ctx context.Context, tenant string, ps []statements.Position) (map[uuid.UUID]bool, error) {
 	out := map[uuid.UUID]bool{}
 	if len(ps) == 0 {
 		return out, nil
 	}
-	rows, err := s.d.Engine.Query(ctx, statements.ExcludedSQL(s.d.Database, v, ps))
+	rows, err := s.d.Engine.Query(ctx, statements.ExcludedSQL(s.d.Database, tenant, ps))
 	if err != nil {
 		return nil, err
 	}

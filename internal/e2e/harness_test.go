@@ -138,7 +138,13 @@ type runningProcessor struct {
 // (as a kill -9 between insert and commit would).
 func (s *stack) startProcessor(crashAfter int) *runningProcessor {
 	s.t.Helper()
-	snk, err := sink.New(engine, s.db, slog.New(slog.DiscardHandler), prometheus.NewRegistry())
+	return s.startProcessorOn(engine, crashAfter)
+}
+
+// startProcessorOn is startProcessor with the sink writing through eng.
+func (s *stack) startProcessorOn(eng store.Engine, crashAfter int) *runningProcessor {
+	s.t.Helper()
+	snk, err := sink.New(eng, s.db, slog.New(slog.DiscardHandler), prometheus.NewRegistry())
 	if err != nil {
 		s.t.Fatal(err)
 	}

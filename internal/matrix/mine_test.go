@@ -127,3 +127,72 @@ func TestDefine(t *testing.T) {
 		})
 	}
 }
+
+// TestReadMineStatementRefsRevealNothing: a statements/read/mine credential
+// cannot learn what another credential's statement holds by storing a
+// StatementRef to it and filtering its own statements (Communication 4.2;
+// issue 7, item 20). Its own StatementRefs to its own statements still meet
+// their targets' filters (Communication 2.1.3 "Filter Conditions for
+// StatementRefs"), and a statements/read credential sees both.
+func TestReadMineStatementRefsRevealNothing(t *testing.T) {
+	seed(t)
+	for _, v := range versions {
+		t.Run(v, func(t *testing.T) {
+			mine := creds[tenantA]["statements/write+statements/read/mine"]
+			other := creds[tenantA]["statements/write"]
+			reader := creds[tenantA]["statements/read"]
+			u := uuid.NewString()[:8]
+			hiddenMbox, hiddenVerb := "mailto:hidden-"+u+"@example.com", "http://example.com/verbs/hidden-"+u
+			hiddenAct, reg := "http://example.com/matrix/hidden/"+u, uuid.NewString()
+			ownMbox, ownAct := "mailto:own-"+u+"@example.com", "http://example.com/matrix/own/"+u
+			ref := func(id, target string) string {
+				return fmt.Sprintf(`{"id":%q,"actor":{"mbox":"mailto:mine-%s@example.com"},"verb":{"id":%q},"object":{"objectType":"StatementRef","id":%q}}`,
+					id, u, verbDid, target)
+			}
+			hidden, probe, own, ownRef := uuid.NewString(), uuid.NewString(), uuid.NewString(), uuid.NewString()
+			for _, w := range []struct {
+				c    cred
+				id   string
+				body string
+			}{
+				{other, hidden, statementJSON(hidden, hiddenMbox, "", hiddenVerb, hiddenAct, fmt.Sprintf(`"context":{"registration":%q}`, reg))},
+				{mine, probe, ref(probe, hidden)},
+				{mine, own, statementJSON(own, ownMbox, "", verbDid, ownAct, "")},
+				{mine, ownRef, ref(ownRef, own)},
+			} {
+				mustCode(t, "PUT", do(t, v, w.c, withCred, putStatement(w.id, w.body)), http.StatusNoContent)
+			}
+			list := func(c cred, q url.Values) map[string]bool {
+				t.Helper()
+				r := do(t, v, c, withCred, request{method: http.MethodGet, path: "/xapi/statements", query: q})
+				mustCode(t, "GET", r, http.StatusOK)
+				got := map[string]bool{}
+				for _, s := range decodeResult(t, r).Statements {
+					got[fmt.Sprint(s["id"])] = true
+				}
+				return got
+			}
+			for name, q := range map[string]url.Values{
+				"verb":         {"verb": {hiddenVerb}},
+				"agent":        {"agent": {agentJSON(hiddenMbox)}},
+				"activity":     {"activity": {hiddenAct}},
+				"registration": {"registration": {reg}},
+				"related":      {"agent": {agentJSON(hiddenMbox)}, "related_agents": {"true"}, "activity": {hiddenAct}, "related_activities": {"true"}},
+			} {
+				t.Run("Comm4.2 statements/read/mine StatementRef to a hidden statement, filter "+name, func(t *testing.T) {
+					if got := list(mine, q); len(got) != 0 {
+						t.Fatalf("statements/read/mine lists %v: it learns that the hidden statement matches", got)
+					}
+					if got := list(reader, q); len(got) != 2 || !got[hidden] || !got[probe] {
+						t.Fatalf("statements/read lists %v, want the hidden statement and the StatementRef to it", got)
+					}
+				})
+			}
+			t.Run("Comm2.1.3 statements/read/mine StatementRef to its own statement", func(t *testing.T) {
+				if got := list(mine, url.Values{"activity": {ownAct}}); len(got) != 2 || !got[own] || !got[ownRef] {
+					t.Fatalf("statements/read/mine lists %v, want its statement and its StatementRef to it", got)
+				}
+			})
+		})
+	}
+}

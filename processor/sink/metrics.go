@@ -11,6 +11,9 @@ type metrics struct {
 	stored        prometheus.Counter
 	duplicates    prometheus.Counter
 	rejected      prometheus.Counter
+	// linksCompleted counts StatementRef inheritances written after both
+	// statements were stored (CompleteRefs).
+	linksCompleted prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -24,8 +27,11 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Name: "lrs_processor_statements_duplicate_total", Help: "Redelivered statements skipped because they were already stored."}),
 		rejected: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "lrs_processor_statements_rejected_total", Help: "Statements refused by the store (invalid or conflicting)."}),
+		linksCompleted: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "lrs_processor_statementref_links_completed_total",
+			Help: "StatementRef inheritances written after the referring statement was stored (its target came later or concurrently, or a crash interrupted the write)."}),
 	}
-	for _, c := range []prometheus.Collector{m.insertSeconds, m.stored, m.duplicates, m.rejected} {
+	for _, c := range []prometheus.Collector{m.insertSeconds, m.stored, m.duplicates, m.rejected, m.linksCompleted} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("register sink metrics: %w", err)
 		}

@@ -30,7 +30,8 @@ func refTarget(r *store.StatementRow) (store.StatementKey, bool) {
 // index rows of its target, of the target's target, and so on (Communication
 // 2.1.3 "Filter Conditions for StatementRefs" applies recursively). Targets
 // come from the batch itself or from the store. A target not stored yet
-// (it arrives later) gives nothing to inherit.
+// gives nothing to inherit here: CompleteRefs writes its rows once both are
+// stored.
 func (s *Sink) resolveRefs(ctx context.Context, rows []store.StatementRow) error {
 	own := map[store.StatementKey][]store.IndexRow{}
 	target := map[store.StatementKey]store.StatementKey{}
@@ -88,7 +89,8 @@ func (s *Sink) resolveRefs(ctx context.Context, rows []store.StatementRow) error
 	return nil
 }
 
-// storedRow extracts the index columns of a stored statement.
+// storedRow extracts the index columns and the authority key of a stored
+// statement.
 func storedRow(k store.StatementKey, raw []byte) (store.StatementRow, error) {
 	st, err := xapi.DecodeStatement(raw)
 	if err != nil {
@@ -97,5 +99,5 @@ func storedRow(k store.StatementKey, raw []byte) (store.StatementRow, error) {
 	ix := xapi.Extract(st)
 	return store.StatementRow{Tenant: k.Tenant, ID: k.ID, Verb: ix.Verb, ObjectType: ix.ObjectType, ObjectID: ix.ObjectID,
 		Registration: ix.Registration, Agents: ix.Agents, RelatedAgents: ix.RelatedAgents,
-		RelatedActivities: ix.RelatedActivities}, nil
+		RelatedActivities: ix.RelatedActivities, AuthorityKey: authorityKey(st)}, nil
 }

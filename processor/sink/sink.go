@@ -45,12 +45,13 @@ func New(eng store.Engine, db string, log *slog.Logger, reg prometheus.Registere
 
 // Write stores every valid statement of batch that is not stored yet, with a
 // single insert into statements_in, which also carries their Activity
-// definition parts and Agent names (materialized views fan them out). It
-// returns nil only after the insert succeeded. Statements it refuses are
-// returned, never dropped silently: invalid ones, and a statement
-// whose id is already stored (or earlier in the batch) with different content.
-// A copy of a statement already stored is skipped: redelivery never makes a
-// statement appear twice.
+// definition parts and Agent names (materialized views fan them out), then
+// completes the StatementRef inheritance around the batch (CompleteRefs, for
+// the copies already stored too). It returns nil only after both succeeded.
+// Statements it refuses are returned, never dropped silently: invalid ones,
+// and a statement whose id is already stored (or earlier in the batch) with
+// different content. A copy of a statement already stored is skipped:
+// redelivery never makes a statement appear twice.
 func (s *Sink) Write(ctx context.Context, batch []*envelope.Envelope) ([]consumer.Rejected, error) {
 	var rejected []consumer.Rejected
 	built := buildRows(batch)
@@ -71,7 +72,7 @@ func (s *Sink) Write(ctx context.Context, batch []*envelope.Envelope) ([]consume
 		seen[key] = env.ContentHash
 		rows = append(rows, built[i].row)
 	}
-	rows, conflicts, err := s.dropStored(ctx, rows)
+	rows, stored, conflicts, err := s.dropStored(ctx, rows)
 	if err != nil {
 		return nil, err
 	}
@@ -92,42 +93,49 @@ func (s *Sink) Write(ctx context.Context, batch []*envelope.Envelope) ([]consume
 		}
 		s.metrics.insertSeconds.Observe(time.Since(start).Seconds())
 	}
+	if err := s.CompleteRefs(ctx, append(rows, stored...)); err != nil {
+		return nil, storeFailure(err)
+	}
 	s.metrics.stored.Add(float64(len(rows)))
 	s.metrics.rejected.Add(float64(len(rejected)))
 	return rejected, nil
 }
 
-// dropStored removes rows whose id is already stored. It returns the content
-// hash of each refused row (same id, different content) by key.
-func (s *Sink) dropStored(ctx context.Context, rows []store.StatementRow) ([]store.StatementRow, map[store.StatementKey]string, error) {
+// dropStored removes rows whose id is already stored. It returns the rows
+// to insert, the copies already stored (with the stored time of the stored
+// statement) and the content hash of each refused row (same id, different
+// content) by key.
+func (s *Sink) dropStored(ctx context.Context, rows []store.StatementRow) (kept, stored []store.StatementRow, conflicts map[store.StatementKey]string, err error) {
 	if len(rows) == 0 {
-		return rows, nil, nil
+		return rows, nil, nil, nil
 	}
 	keys := make([]store.StatementKey, len(rows))
 	for i, r := range rows {
 		keys[i] = store.StatementKey{Tenant: r.Tenant, ID: r.ID}
 	}
-	existing, err := store.ContentHashes(ctx, s.eng, s.db, keys)
+	existing, err := store.StoredVersions(ctx, s.eng, s.db, keys)
 	if err != nil {
-		return nil, nil, storeFailure(err)
+		return nil, nil, nil, storeFailure(err)
 	}
 	if len(existing) == 0 {
-		return rows, nil, nil
+		return rows, nil, nil, nil
 	}
-	conflicts := map[store.StatementKey]string{}
-	kept := rows[:0]
+	conflicts = map[store.StatementKey]string{}
+	kept = rows[:0]
 	for i, r := range rows {
-		h, stored := existing[keys[i]]
+		v, found := existing[keys[i]]
 		switch {
-		case !stored:
+		case !found:
 			kept = append(kept, r)
-		case h != r.ContentHash:
+		case v.ContentHash != r.ContentHash:
 			conflicts[keys[i]] = r.ContentHash
 		default:
 			s.metrics.duplicates.Inc()
+			r.Stored = v.Stored
+			stored = append(stored, r)
 		}
 	}
-	return kept, conflicts, nil
+	return kept, stored, conflicts, nil
 }
 
 // storeFailure marks a store error as transient. Every row was validated and

@@ -18,32 +18,39 @@ type Viewer struct {
 	Authority string
 }
 
-// mine restricts ids to the viewer's own statements ("" when unrestricted).
-func (v Viewer) mine(db string) string {
+// visible are the conditions on a statement_index row that a viewer limited
+// to its own statements may count (none when unrestricted): the row's
+// statement is its own and so is the statement the row describes, which
+// for a row inherited through a StatementRef is the target (a reader must
+// not learn what matches a statement it cannot read, Communication 4.2).
+func (v Viewer) visible() []string {
 	if v.Authority == "" {
-		return ""
+		return nil
 	}
-	return "id IN (SELECT id FROM " + store.Table(db, "statement_index") + " WHERE tenant = " + store.String(v.Tenant) +
-		" AND kind = 'authority' AND key = " + store.String(v.Authority) + ")"
+	k := store.String(v.Authority)
+	return []string{"authority_key = " + k, "via_authority_key = " + k}
 }
 
 // SingleSQL fetches one statement by id: statement_ids gives its stored time,
 // which locates the row in statements by primary key. The row reads
 // (id, stored, raw, voided), where voided is whether a voiding statement
-// targets it. No row: unknown id.
+// targets it. No row: unknown id, or, for a viewer limited to its own
+// statements, not its own (a point read of its authority row).
 func SingleSQL(db string, v Viewer, id uuid.UUID) string {
 	t := store.String(v.Tenant)
+	storedOf := "SELECT stored FROM " + store.Table(db, "statement_ids") + " WHERE tenant = " + t + " AND id = " + store.UUID(id)
 	own := ""
-	if m := v.mine(db); m != "" {
-		own = "  AND " + m + "\n"
+	if v.Authority != "" {
+		own = "  AND id IN (SELECT id FROM " + store.Table(db, "statement_index") + " WHERE tenant = " + t +
+			" AND kind = 'authority' AND key = " + store.String(v.Authority) + " AND stored IN (" + storedOf + ")" +
+			" AND id = " + store.UUID(id) + ")\n"
 	}
 	return "SELECT id, stored, raw,\n" +
 		"       (SELECT count() FROM " + store.Table(db, "statement_index") +
 		" WHERE tenant = " + t + " AND kind = 'voids' AND key = " + store.String(id.String()) + ") > 0 AS voided\n" +
 		"FROM " + store.Table(db, "statements") + "\n" +
 		"WHERE tenant = " + t + "\n" +
-		"  AND stored IN (SELECT stored FROM " + store.Table(db, "statement_ids") +
-		" WHERE tenant = " + t + " AND id = " + store.UUID(id) + ")\n" +
+		"  AND stored IN (" + storedOf + ")\n" +
 		"  AND id = " + store.UUID(id) + "\n" + own +
 		"LIMIT 1"
 }
@@ -62,7 +69,9 @@ type driver struct {
 //     range of statement_index for the same (id, via): the same statement,
 //     itself or a StatementRef target it inherited rows from, meets every
 //     condition (Communication 2.1.3 "Filter Conditions for StatementRefs");
-//   - no filter at all reads statements by (tenant, stored).
+//   - no filter at all reads statements by (tenant, stored);
+//   - a viewer limited to its own statements reads its authority range
+//     when no filter drives, and adds Viewer.visible to every range.
 type plan struct {
 	drive    *driver
 	indexAnd []string // conditions on statement_index columns
@@ -115,8 +124,8 @@ func newPlan(f Filter) plan {
 
 // A list is read in three steps, each a short read in sorting-key order:
 // CandidatesSQL picks positions (stored, id) in page order, ExcludedSQL says
-// which of them a page must leave out (voided, or not the viewer's own), and
-// RawSQL reads the stored bytes of the positions kept. The caller dedupes
+// which of them a page must leave out (voided), and RawSQL reads the stored
+// bytes of the positions kept. The caller dedupes
 // candidates (a redelivered copy not merged yet, or a statement with several
 // index rows for one key, names a statement twice) and asks for more
 // candidates after the last one until the page is full or none are left.
@@ -125,8 +134,10 @@ func newPlan(f Filter) plan {
 // filter meets it too (Communication 2.1.3 "Filter Conditions for
 // StatementRefs", recursively; Communication 2.1.4: the voiding statement
 // too): the processor copied the target's index rows to the referring
-// statement when it stored it, so the index answers both at once, and since,
-// until and the page apply to the referring statement's own stored time.
+// statement once both were stored, whichever came first, so the index
+// answers both at once, and since, until and the page apply to the
+// referring statement's own stored time. For a viewer limited to its own
+// statements an inherited row counts only when the target is its own too.
 
 // CandidatesSQL reads up to n positions (stored, id) of c's list in page
 // order, from statement_index when a filter drives, else from statements.
@@ -134,8 +145,10 @@ func newPlan(f Filter) plan {
 // order and stops after n rows (DISTINCT or LIMIT BY would read the range).
 func CandidatesSQL(db string, v Viewer, c Cursor, n int) string {
 	p := newPlan(c.Filter)
+	visible := v.visible()
 	if v.Authority != "" && p.drive == nil {
 		p.drive = &driver{"authority", v.Authority}
+		visible = nil // the viewer's own rows
 	}
 	t := store.String(v.Tenant)
 	order := "stored DESC, id DESC"
@@ -156,6 +169,7 @@ func CandidatesSQL(db string, v Viewer, c Cursor, n int) string {
 	b.WriteString("SELECT stored, id\nFROM " + source + "\nWHERE tenant = " + t)
 	if p.drive != nil {
 		and("  ", "kind = "+store.String(p.drive.kind), "key = "+store.String(p.drive.key))
+		and("  ", visible...)
 	}
 	and("  ", window...)
 	and("  ", p.indexAnd...)
@@ -163,6 +177,7 @@ func CandidatesSQL(db string, v Viewer, c Cursor, n int) string {
 		b.WriteString("\n  AND (id, via) IN (\n    SELECT id, via\n    FROM " + store.Table(db, "statement_index") +
 			"\n    WHERE tenant = " + t)
 		and("      ", "kind = "+store.String(d.kind), "key = "+store.String(d.key))
+		and("      ", visible...)
 		and("      ", window...)
 		b.WriteString("\n  )")
 	}
@@ -171,25 +186,15 @@ func CandidatesSQL(db string, v Viewer, c Cursor, n int) string {
 }
 
 // ExcludedSQL returns the ids among ps a list must leave out: voided
-// statements (Communication 2.1.4) and, for a viewer limited to its own
-// statements, those with another authority. Rows: (id). Both are point
-// reads of statement_index ranges.
-func ExcludedSQL(db string, v Viewer, ps []Position) string {
-	t := store.String(v.Tenant)
-	ids := make([]uuid.UUID, len(ps))
+// statements (Communication 2.1.4). Rows: (id). Point reads of
+// statement_index ranges; the caller bounds len(ps).
+func ExcludedSQL(db, tenant string, ps []Position) string {
 	keys := make([]string, len(ps))
 	for i, p := range ps {
-		ids[i], keys[i] = p.ID, p.ID.String()
+		keys[i] = p.ID.String()
 	}
-	q := "SELECT toUUID(key) AS id\nFROM " + store.Table(db, "statement_index") + "\nWHERE tenant = " + t +
+	return "SELECT toUUID(key) AS id\nFROM " + store.Table(db, "statement_index") + "\nWHERE tenant = " + store.String(tenant) +
 		"\n  AND kind = 'voids'\n  AND key IN (" + store.Strings(keys) + ")"
-	if v.Authority == "" {
-		return q
-	}
-	return q + "\nUNION ALL\nSELECT id\nFROM " + store.Table(db, "statements") + "\nWHERE tenant = " + t +
-		"\n  AND stored IN (" + times(ps) + ")\n  AND id IN (" + store.UUIDs(ids) + ")" +
-		"\n  AND id NOT IN (SELECT id FROM " + store.Table(db, "statement_index") + " WHERE tenant = " + t +
-		" AND kind = 'authority' AND key = " + store.String(v.Authority) + " AND stored IN (" + times(ps) + "))"
 }
 
 // RawSQL reads the stored bytes of ps: rows (id, stored, raw), in no

@@ -40,7 +40,9 @@ func golden(t *testing.T, name, got string) {
 }
 
 func TestSingleSQLGolden(t *testing.T) {
-	golden(t, "single", SingleSQL("lrs", Viewer{Tenant: "acme"}, uuid.MustParse("6690e6c9-3ef0-4ed3-8b37-7f3964730bee")))
+	id := uuid.MustParse("6690e6c9-3ef0-4ed3-8b37-7f3964730bee")
+	golden(t, "single", SingleSQL("lrs", Viewer{Tenant: "acme"}, id))
+	golden(t, "single_mine", SingleSQL("lrs", Viewer{Tenant: "acme", Authority: "account:http://lrs|k1"}, id))
 }
 
 func TestListSQLGolden(t *testing.T) { // candidates, exclusions, raw reads
@@ -76,14 +78,15 @@ func TestListSQLGolden(t *testing.T) { // candidates, exclusions, raw reads
 		})
 	}
 	// statements/read/mine: the authority drives an unfiltered list and
-	// restricts a filtered one.
+	// restricts every range of a filtered one, inherited rows included.
 	mine := Viewer{Tenant: "acme", Authority: "account:http://lrs|k1"}
 	golden(t, "list_mine_nofilter", CandidatesSQL("lrs", mine, Cursor{Filter: Filter{Limit: 10}, Bound: bound}, 22))
 	golden(t, "list_mine_verb", CandidatesSQL("lrs", mine, Cursor{Filter: Filter{Limit: 10, Verb: verb}, Bound: bound}, 22))
+	golden(t, "list_mine_agent_related_activity", CandidatesSQL("lrs", mine,
+		Cursor{Filter: Filter{Limit: 10, Agent: agent, Activity: act, RelatedActivities: true}, Bound: bound}, 22))
 	ps := []Position{{Stored: bound, ID: uuid.MustParse("6690e6c9-3ef0-4ed3-8b37-7f3964730bee")},
 		{Stored: bound.Add(-time.Second), ID: uuid.MustParse("0ed3cdb4-5f3a-4e5b-9d5e-9c1c1a9b7c11")}}
-	golden(t, "excluded", ExcludedSQL("lrs", Viewer{Tenant: "acme"}, ps))
-	golden(t, "excluded_mine", ExcludedSQL("lrs", mine, ps))
+	golden(t, "excluded", ExcludedSQL("lrs", "acme", ps))
 	golden(t, "raw", RawSQL("lrs", "acme", ps))
 }
 

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -79,6 +80,12 @@ func LatestVersion() uint32 {
 // in its schema_migrations table. Each migration is idempotent, so a run cut
 // short is completed by the next one.
 func Migrate(ctx context.Context, e Engine, db string) (applied []uint32, err error) {
+	return MigrateTo(ctx, e, db, math.MaxUint32)
+}
+
+// MigrateTo is Migrate stopping after version last: the schema an older
+// build left behind (tests of a migration on stored data).
+func MigrateTo(ctx context.Context, e Engine, db string, last uint32) (applied []uint32, err error) {
 	if err := e.Exec(ctx, "CREATE DATABASE IF NOT EXISTS "+Ident(db)); err != nil {
 		return nil, fmt.Errorf("create database %s: %w", db, err)
 	}
@@ -95,7 +102,7 @@ func Migrate(ctx context.Context, e Engine, db string) (applied []uint32, err er
 		return nil, err
 	}
 	for _, m := range ms {
-		if done[m.Version] {
+		if done[m.Version] || m.Version > last {
 			continue
 		}
 		for i, stmt := range m.Statements {

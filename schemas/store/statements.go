@@ -74,17 +74,23 @@ type IndexRow struct {
 	// Via is the statement the row describes when it is inherited through a
 	// StatementRef (nil for a statement's own rows).
 	Via uuid.UUID
+	// ViaAuthorityKey is the authority's IFI key of the statement the row
+	// describes: a statements/read/mine reader counts an inherited row only
+	// when it may read that statement too (migration 0012).
+	ViaAuthorityKey string
 }
 
-// OwnIndexRows are the statement_index rows a statement gets for itself: the
-// same rows statement_index_mv derives from its statements_in columns (a
-// store test holds the two together). Via is the statement's id, for when
-// the rows are inherited by a statement targeting it.
+// OwnIndexRows are the filter rows of statement_index a statement gets for
+// itself, the ones a statement targeting it inherits: the same rows
+// statement_index_own_mv derives from its statements_in columns, without
+// its voids, authority and statementref rows (a store test holds the two
+// together). Via is the statement's id and ViaAuthorityKey its authority,
+// for when the rows are inherited by a statement targeting it.
 func OwnIndexRows(r *StatementRow) []IndexRow {
 	var out []IndexRow
 	add := func(kind, key string) {
 		out = append(out, IndexRow{Kind: kind, Key: key, Verb: r.Verb, Registration: r.Registration,
-			ObjectID: r.ObjectID, Agents: r.Agents, Via: r.ID})
+			ObjectID: r.ObjectID, Agents: r.Agents, Via: r.ID, ViaAuthorityKey: r.AuthorityKey})
 	}
 	for _, a := range r.Agents {
 		add("agent", a)
@@ -118,6 +124,7 @@ func StatementBatch(db string, rows []StatementRow) *Batch {
 		agents, relAgents, relActivity   = make([][]string, n), make([][]string, n), make([][]string, n)
 		refKind, refKey, refVerb, refObj = make([][]string, n), make([][]string, n), make([][]string, n), make([][]string, n)
 		refReg, refVia                   = make([][]uuid.UUID, n), make([][]uuid.UUID, n)
+		refViaAuthority                  = make([][]string, n)
 		refAgents                        = make([][][]string, n)
 		partIDs, partFields              = make([][]string, n), make([][]string, n)
 		partKeys, partValues             = make([][]string, n), make([][]string, n)
@@ -141,9 +148,11 @@ func StatementBatch(db string, rows []StatementRow) *Batch {
 		m := len(r.Inherited)
 		refKind[i], refKey[i], refVerb[i], refObj[i] = make([]string, m), make([]string, m), make([]string, m), make([]string, m)
 		refReg[i], refAgents[i], refVia[i] = make([]uuid.UUID, m), make([][]string, m), make([]uuid.UUID, m)
+		refViaAuthority[i] = make([]string, m)
 		for j, x := range r.Inherited {
 			refKind[i][j], refKey[i][j], refVerb[i][j], refObj[i][j] = x.Kind, x.Key, x.Verb, x.ObjectID
 			refReg[i][j], refAgents[i][j], refVia[i][j] = x.Registration, nonNil(x.Agents), x.Via
+			refViaAuthority[i][j] = x.ViaAuthorityKey
 		}
 	}
 	return &Batch{Table: Table(db, "statements_in"), Columns: []Column{
@@ -153,6 +162,7 @@ func StatementBatch(db string, rows []StatementRow) *Batch {
 		{"authority", authority}, {"content_hash", hash}, {"raw", raw},
 		{"ref_kind", refKind}, {"ref_key", refKey}, {"ref_verb", refVerb}, {"ref_registration", refReg},
 		{"ref_object_id", refObj}, {"ref_agents", refAgents}, {"ref_via", refVia},
+		{"ref_via_authority_key", refViaAuthority},
 		{"authority_key", authorityKey},
 		{"name_keys", nameKeys}, {"name_values", nameValues},
 		{"def_part_ids", partIDs}, {"def_part_fields", partFields}, {"def_part_keys", partKeys}, {"def_part_values", partValues},
@@ -177,19 +187,41 @@ const maxLookup = 2000
 
 // ContentHashes returns the content hash of every key already stored. Keys
 // not in the result are not stored. Used by ingest (409 or no-op for a known
-// id) and by the processor (a redelivered statement is not inserted twice).
+// id).
 func ContentHashes(ctx context.Context, e Engine, db string, keys []StatementKey) (map[StatementKey]string, error) {
-	out := make(map[StatementKey]string, len(keys))
+	vs, err := StoredVersions(ctx, e, db, keys)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[StatementKey]string, len(vs))
+	for k, v := range vs {
+		out[k] = v.ContentHash
+	}
+	return out, nil
+}
+
+// StoredVersion is what statement_ids holds about a stored statement.
+type StoredVersion struct {
+	ContentHash string
+	Stored      time.Time
+}
+
+// StoredVersions returns the content hash and stored time of every key
+// already stored. Keys not in the result are not stored. Used by the
+// processor: a redelivered statement is not inserted twice, and its stored
+// time locates its rows.
+func StoredVersions(ctx context.Context, e Engine, db string, keys []StatementKey) (map[StatementKey]StoredVersion, error) {
+	out := make(map[StatementKey]StoredVersion, len(keys))
 	for start := 0; start < len(keys); start += maxLookup {
 		chunk := keys[start:min(start+maxLookup, len(keys))]
-		if err := contentHashes(ctx, e, db, chunk, out); err != nil {
+		if err := storedVersions(ctx, e, db, chunk, out); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
 }
 
-func contentHashes(ctx context.Context, e Engine, db string, keys []StatementKey, out map[StatementKey]string) error {
+func storedVersions(ctx context.Context, e Engine, db string, keys []StatementKey, out map[StatementKey]StoredVersion) error {
 	if len(keys) == 0 {
 		return nil
 	}
@@ -201,7 +233,7 @@ func contentHashes(ctx context.Context, e Engine, db string, keys []StatementKey
 	for tenant, ids := range byTenant {
 		where = append(where, fmt.Sprintf("(tenant = %s AND id IN (%s))", String(tenant), UUIDs(ids)))
 	}
-	q := fmt.Sprintf("SELECT tenant, id, any(content_hash) FROM %s WHERE %s GROUP BY tenant, id",
+	q := fmt.Sprintf("SELECT tenant, id, any(content_hash), min(stored) FROM %s WHERE %s GROUP BY tenant, id",
 		Table(db, "statement_ids"), strings.Join(where, " OR "))
 	rows, err := e.Query(ctx, q)
 	if err != nil {
@@ -210,11 +242,11 @@ func contentHashes(ctx context.Context, e Engine, db string, keys []StatementKey
 	defer rows.Close()
 	for rows.Next() {
 		var k StatementKey
-		var h string
-		if err := rows.Scan(&k.Tenant, &k.ID, &h); err != nil {
+		var v StoredVersion
+		if err := rows.Scan(&k.Tenant, &k.ID, &v.ContentHash, &v.Stored); err != nil {
 			return fmt.Errorf("scan statement ids: %w", err)
 		}
-		out[k] = h
+		out[k] = v
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("read statement ids: %w", err)

@@ -36,6 +36,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Engine) {
 		{"CursorKeyGeneratedOnce", testCursorKey},
 		{"StatementsInFeedsEveryTable", testStatementsIn},
 		{"IndexRowsMirrorTheView", testIndexRowsMirrorTheView},
+		{"IndexAuthorityBackfill", testIndexAuthorityBackfill},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

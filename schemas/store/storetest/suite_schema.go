@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -64,7 +65,8 @@ type stmt struct {
 	agents, relAgents, relActivities []string
 }
 
-// indexKeys is what statement_index_mv must derive from s (see 0001_statements.sql).
+// indexKeys is what statement_index_own_mv must derive from s (see
+// 0001_statements.sql and 0012_index_authority.sql).
 func (s stmt) indexKeys() []string {
 	var out []string
 	add := func(kind string, keys ...string) {
@@ -84,6 +86,9 @@ func (s stmt) indexKeys() []string {
 	}
 	if s.voids != uuid.Nil {
 		add("voids", s.voids.String())
+	}
+	if s.objectType == "StatementRef" {
+		add("statementref", strings.ToLower(s.objectID))
 	}
 	return out
 }

@@ -1,0 +1,189 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// StatementRef inheritance (Communication 2.1.3 "Filter Conditions for
+// StatementRefs") when the referring statement is stored before its target,
+// or the two are stored concurrently: the processor finds the stored
+// referrers of a statement through their statementref rows (migration 0012)
+// and writes the rows they inherit straight into statement_index.
+
+// Referrer is a stored statement whose object is a StatementRef.
+type Referrer struct {
+	Key          StatementKey
+	Target       uuid.UUID
+	Stored       time.Time
+	AuthorityKey string
+}
+
+// Referrers returns the stored statements targeting any of targets with a
+// StatementRef: point reads of the statementref rows of statement_index,
+// chunked.
+func Referrers(ctx context.Context, e Engine, db string, targets []StatementKey) ([]Referrer, error) {
+	var out []Referrer
+	for tenant, ids := range byTenant(targets) {
+		for start := 0; start < len(ids); start += maxLookup {
+			chunk := ids[start:min(start+maxLookup, len(ids))]
+			keys := make([]string, len(chunk))
+			for i, id := range chunk {
+				keys[i] = id.String()
+			}
+			q := "SELECT id, key, stored, authority_key FROM " + Table(db, "statement_index") +
+				" WHERE tenant = " + String(tenant) + " AND kind = 'statementref' AND key IN (" + Strings(keys) + ")" +
+				" LIMIT 1 BY id"
+			err := scanAll(ctx, e, q, func(r Rows) error {
+				var ref Referrer
+				var target string
+				if err := r.Scan(&ref.Key.ID, &target, &ref.Stored, &ref.AuthorityKey); err != nil {
+					return err
+				}
+				ref.Key.Tenant = tenant
+				ref.Target = uuid.MustParse(target) // one of the keys asked for
+				out = append(out, ref)
+				return nil
+			})
+			if err != nil {
+				return nil, fmt.Errorf("read StatementRef referrers: %w", err)
+			}
+		}
+	}
+	return out, nil
+}
+
+// Link is a referring statement (Owner, stored at Stored) and a statement
+// of its target chain (Via, whose verb is ViaVerb): Owner inherits the
+// filter rows of Via.
+type Link struct {
+	Owner   StatementKey
+	Stored  time.Time
+	Via     uuid.UUID
+	ViaVerb string
+}
+
+// LinkKey identifies a Link.
+type LinkKey struct {
+	Owner StatementKey
+	Via   uuid.UUID
+}
+
+// maxLinks bounds the links of one HeldLinks query (four literals each).
+const maxLinks = 500
+
+// HeldLinks returns which of links are written already: the owner holds the
+// verb row of Via (every statement has exactly one verb row, and the
+// processor writes it last of a link's rows). Point reads, chunked.
+func HeldLinks(ctx context.Context, e Engine, db string, links []Link) (map[LinkKey]bool, error) {
+	out := map[LinkKey]bool{}
+	perTenant := map[string][]Link{}
+	for _, l := range links {
+		perTenant[l.Owner.Tenant] = append(perTenant[l.Owner.Tenant], l)
+	}
+	for tenant, ls := range perTenant {
+		for start := 0; start < len(ls); start += maxLinks {
+			chunk := ls[start:min(start+maxLinks, len(ls))]
+			verbs, times, owners, vias := map[string]bool{}, make([]time.Time, len(chunk)), make([]uuid.UUID, len(chunk)), make([]uuid.UUID, len(chunk))
+			for i, l := range chunk {
+				verbs[l.ViaVerb] = true
+				times[i], owners[i], vias[i] = l.Stored, l.Owner.ID, l.Via
+			}
+			verbList := make([]string, 0, len(verbs))
+			for v := range verbs {
+				verbList = append(verbList, v)
+			}
+			q := "SELECT id, via FROM " + Table(db, "statement_index") + " WHERE tenant = " + String(tenant) +
+				" AND kind = 'verb' AND key IN (" + Strings(verbList) + ") AND stored IN (" + timeList(times) + ")" +
+				" AND id IN (" + UUIDs(owners) + ") AND via IN (" + UUIDs(vias) + ")"
+			err := scanAll(ctx, e, q, func(r Rows) error {
+				k := LinkKey{Owner: StatementKey{Tenant: tenant}}
+				if err := r.Scan(&k.Owner.ID, &k.Via); err != nil {
+					return err
+				}
+				out[k] = true
+				return nil
+			})
+			if err != nil {
+				return nil, fmt.Errorf("read inherited rows: %w", err)
+			}
+		}
+	}
+	return out, nil
+}
+
+// Inheritance is the rows a referring statement (Owner, stored at Stored,
+// with authority key AuthorityKey) inherits: IndexRows of statements of its
+// target chain, each carrying its Via and ViaAuthorityKey.
+type Inheritance struct {
+	Owner        StatementKey
+	Stored       time.Time
+	AuthorityKey string
+	Rows         []IndexRow
+}
+
+// InheritedBatch builds one insert of hs straight into statement_index.
+func InheritedBatch(db string, hs []Inheritance) *Batch {
+	var (
+		tenant, kind, key, verb, objectID, authority, viaAuthority []string
+		stored                                                     []time.Time
+		id, registration, via                                      []uuid.UUID
+		agents                                                     [][]string
+	)
+	for _, h := range hs {
+		for _, x := range h.Rows {
+			tenant, kind, key, verb = append(tenant, h.Owner.Tenant), append(kind, x.Kind), append(key, x.Key), append(verb, x.Verb)
+			objectID, authority, viaAuthority = append(objectID, x.ObjectID), append(authority, h.AuthorityKey), append(viaAuthority, x.ViaAuthorityKey)
+			stored, id, registration, via = append(stored, h.Stored), append(id, h.Owner.ID), append(registration, x.Registration), append(via, x.Via)
+			agents = append(agents, nonNil(x.Agents))
+		}
+	}
+	return &Batch{Table: Table(db, "statement_index"), Columns: []Column{
+		{"tenant", tenant}, {"kind", kind}, {"key", key}, {"stored", stored}, {"id", id}, {"verb", verb},
+		{"registration", registration}, {"object_id", objectID}, {"agents", agents}, {"via", via},
+		{"authority_key", authority}, {"via_authority_key", viaAuthority},
+	}}
+}
+
+// timeList renders the distinct times of ts for IN (...).
+func timeList(ts []time.Time) string {
+	seen := map[int64]bool{}
+	var b strings.Builder
+	for _, t := range ts {
+		if ms := t.UnixMilli(); !seen[ms] {
+			if len(seen) > 0 {
+				b.WriteString(", ")
+			}
+			seen[ms] = true
+			b.WriteString(Time(t))
+		}
+	}
+	return b.String()
+}
+
+func byTenant(keys []StatementKey) map[string][]uuid.UUID {
+	out := map[string][]uuid.UUID{}
+	for _, k := range keys {
+		out[k.Tenant] = append(out[k.Tenant], k.ID)
+	}
+	return out
+}
+
+// scanAll runs q and calls row for every row.
+func scanAll(ctx context.Context, e Engine, q string, row func(Rows) error) error {
+	rows, err := e.Query(ctx, q)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := row(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
