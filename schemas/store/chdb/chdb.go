@@ -3,17 +3,22 @@
 // so a process that never opens an embedded store never needs the library and
 // a missing or broken library is an error, never a panic.
 //
-// chDB allows one session per process: a second session closes the first. So
-// every Engine of a process shares one connection to one data directory,
-// reference-counted by Open and Close, and every call into the library is
-// serialized. The C calls cannot be interrupted: a context is checked before
-// each call, not during it.
+// A process hosts one chDB engine bound to one data directory, with any number
+// of connections to it running queries in parallel (chDB >= 4, libchdb 26.x).
+// Every Engine of a process shares one pool of connections to that directory,
+// reference-counted by Open and Close: a few writer connections that only
+// Insert uses, and reader connections for everything else, so a query never
+// waits behind an insert. A connection runs one call at a time. Session
+// settings (SET) are per connection; query parameters are not used (they are
+// not isolated between parallel connections in libchdb), values reach SQL as
+// literals. The C calls cannot be interrupted: a context bounds the wait for a
+// connection, not the call.
 //
 // One process at a time: Open locks the data directory (tributary.lock, with
 // the owner's pid) and a second process gets a *store.InUseError.
 //
 // Known engine trap: on chDB 26.5 "DROP TABLE|DATABASE ... SYNC" never
-// returns (and holds the session); use DROP without SYNC.
+// returns (and holds the connection); use DROP without SYNC.
 package chdb
 
 import (
@@ -31,29 +36,53 @@ import (
 // ErrClosed is returned by calls on an Engine after Close.
 var ErrClosed = errors.New("chdb: engine is closed")
 
-// session is the process-wide chDB connection.
+// Options size the connection pool of a data directory; they apply when
+// Open starts the engine of a process (later Opens share its pool).
+type Options struct {
+	// Readers is the number of connections for queries and statements
+	// other than inserts (default DefaultReaders).
+	Readers int
+	// Writers is the number of connections for inserts (default
+	// DefaultWriters).
+	Writers int
+}
+
+// Pool sizes used when Options leaves them zero.
+const (
+	DefaultReaders = 4
+	DefaultWriters = 2
+)
+
+// session is the process-wide chDB engine: the data directory, its lock and
+// its connection pool.
 var session struct {
-	mu   sync.Mutex // guards the fields and serializes every call into chDB
+	mu   sync.Mutex // guards the fields
 	lib  *library
-	conn *cConnection
+	pool *pool
 	lock *os.File // the data directory's lock, held while the session is open
 	path string
 	refs int
 }
 
-// Engine is a store.Engine on the process-wide chDB session.
+// Engine is a store.Engine on the process-wide chDB connection pool.
 type Engine struct {
 	path   string
 	tmpDir string
+	pool   *pool
 	closed atomic.Bool
 }
 
 var _ store.Engine = (*Engine)(nil)
 
 // Open returns an Engine on the chDB data directory path (created if
-// missing). Engines opened on the same path share the session; opening a
-// different path while an Engine is open is an error.
-func Open(path string) (*Engine, error) {
+// missing) with the default pool sizes.
+func Open(path string) (*Engine, error) { return OpenWith(path, Options{}) }
+
+// OpenWith returns an Engine on the chDB data directory path (created if
+// missing). Engines opened on the same path share the engine and its pool
+// (sized by the first Open); opening a different path while an Engine is
+// open is an error.
+func OpenWith(path string, opt Options) (*Engine, error) {
 	if path == "" {
 		return nil, errors.New("chdb: open: empty data directory path")
 	}
@@ -65,10 +94,10 @@ func Open(path string) (*Engine, error) {
 	defer session.mu.Unlock()
 	if session.refs > 0 {
 		if session.path != abs {
-			return nil, fmt.Errorf("chdb: open %s: the process already has %s open (one chDB session per process)", abs, session.path)
+			return nil, fmt.Errorf("chdb: open %s: the process already has %s open (one chDB data directory per process)", abs, session.path)
 		}
 		session.refs++
-		return &Engine{path: abs, tmpDir: scratchDir()}, nil
+		return &Engine{path: abs, tmpDir: scratchDir(), pool: session.pool}, nil
 	}
 	l, err := lib()
 	if err != nil {
@@ -83,20 +112,13 @@ func Open(path string) (*Engine, error) {
 	}
 	tmp := scratchDir()
 	removeAbandonedBatchFiles(tmp)
-	conn, err := l.connectPath(abs)
+	p, err := openPool(l, abs, opt)
 	if err != nil {
 		_ = lock.Close()
 		return nil, fmt.Errorf("chdb: open %s: %w", abs, err)
 	}
-	// chDB defaults to async_insert=1: make every insert of the session
-	// synchronous (Insert also says so on each statement).
-	if _, err := l.run(conn, "SET async_insert = 0", "Null"); err != nil {
-		l.closeConn(conn)
-		_ = lock.Close()
-		return nil, fmt.Errorf("chdb: open %s: disable async_insert: %w", abs, err)
-	}
-	session.lib, session.conn, session.lock, session.path, session.refs = l, conn, lock, abs, 1
-	return &Engine{path: abs, tmpDir: tmp}, nil
+	session.lib, session.pool, session.lock, session.path, session.refs = l, p, lock, abs, 1
+	return &Engine{path: abs, tmpDir: tmp, pool: p}, nil
 }
 
 // scratchDir is where insert batches are staged: tmpfs when the machine has
@@ -117,8 +139,9 @@ func scratchDir() string {
 // Path returns the absolute data directory of the session.
 func (e *Engine) Path() string { return e.path }
 
-// Close releases the Engine; the last Close of the process closes the chDB
-// session. It is safe to call more than once.
+// Close releases the Engine; the last Close of the process closes the
+// connections (after the calls in progress returned) and the engine. It is
+// safe to call more than once.
 func (e *Engine) Close() error {
 	if !e.closed.CompareAndSwap(false, true) {
 		return nil
@@ -127,9 +150,9 @@ func (e *Engine) Close() error {
 	defer session.mu.Unlock()
 	session.refs--
 	if session.refs == 0 {
-		session.lib.closeConn(session.conn)
+		session.pool.close()
 		_ = session.lock.Close()
-		session.conn, session.lock, session.path = nil, nil, ""
+		session.pool, session.lock, session.path = nil, nil, ""
 	}
 	return nil
 }
@@ -163,20 +186,23 @@ func (e *Engine) Query(ctx context.Context, sql string) (store.Rows, error) {
 	return rows, nil
 }
 
-// Raw runs sql with the output format and returns the output, copied into Go
-// memory. Engine errors are *store.ServerError. Exported for tools that need
-// a format of their own, such as the ClickHouse HTTP test server.
+// Raw runs sql with the output format on a reader connection and returns
+// the output, copied into Go memory. Engine errors are *store.ServerError.
+// Exported for tools that need a format of their own, such as the ClickHouse
+// HTTP test server.
 func (e *Engine) Raw(ctx context.Context, sql, format string) ([]byte, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	session.mu.Lock()
-	defer session.mu.Unlock()
-	if e.closed.Load() || session.conn == nil {
+	return e.run(ctx, e.pool.readers, sql, format)
+}
+
+// run executes sql on a connection taken from conns.
+func (e *Engine) run(ctx context.Context, conns chan *cConnection, sql, format string) ([]byte, error) {
+	if e.closed.Load() {
 		return nil, ErrClosed
 	}
-	if err := ctx.Err(); err != nil { // the wait for the lock may have been long
+	conn, err := e.pool.take(ctx, conns)
+	if err != nil {
 		return nil, err
 	}
-	return session.lib.run(session.conn, sql, format)
+	defer func() { conns <- conn }()
+	return e.pool.lib.run(conn, sql, format)
 }

@@ -45,7 +45,7 @@ func (e *Engine) Insert(ctx context.Context, b *store.Batch) error {
 	}
 	sql := "INSERT INTO " + b.Table + " (" + strings.Join(cols, ", ") + ") FROM INFILE " +
 		store.String(f.Name()) + " SETTINGS async_insert = 0 FORMAT Native"
-	if _, err := e.Raw(ctx, sql, "Null"); err != nil {
+	if _, err := e.run(ctx, e.pool.writers, sql, "Null"); err != nil {
 		return fmt.Errorf("chdb insert into %s: %w", b.Table, err)
 	}
 	return nil
