@@ -345,8 +345,8 @@ type recordingSink struct {
 	log *insertLog
 }
 
-func (r *recordingSink) Write(ctx context.Context, batch []*envelope.Envelope) ([]consumer.Rejected, error) {
-	rej, err := r.Sink.Write(ctx, batch)
+func (r *recordingSink) Write(ctx context.Context, token string, batch []*envelope.Envelope) ([]consumer.Rejected, error) {
+	rej, err := r.Sink.Write(ctx, token, batch)
 	if err == nil {
 		r.log.add(len(batch))
 	}

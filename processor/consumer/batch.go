@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/segmentio/kafka-go"
@@ -53,7 +55,7 @@ func (c *Consumer) process(ctx context.Context, msgs []kafka.Message) error {
 		}
 	}
 	if len(stmts) > 0 {
-		refused, err := c.store(ctx, stmts)
+		refused, err := c.store(ctx, batchToken(c.topic, msgs), stmts)
 		if err != nil {
 			return err
 		}
@@ -94,15 +96,16 @@ func (c *Consumer) process(ctx context.Context, msgs []kafka.Message) error {
 	return nil
 }
 
-// store writes stmts to the sink. Transient errors are retried with capped
-// exponential backoff; any other error is bisected down to the statement that
-// causes it, which is returned with cause "poison"; statements the sink
-// rejected come back with cause "rejected".
-func (c *Consumer) store(ctx context.Context, stmts []*envelope.Envelope) ([]deadLetter, error) {
+// store writes stmts to the sink under the deduplication token. Transient
+// errors are retried with capped exponential backoff, with the same token;
+// any other error is bisected down to the statement that causes it, which
+// is returned with cause "poison" (each half under a token of its own);
+// statements the sink rejected come back with cause "rejected".
+func (c *Consumer) store(ctx context.Context, token string, stmts []*envelope.Envelope) ([]deadLetter, error) {
 	wait := c.pcfg.RetryMin
 	for {
 		start := time.Now()
-		rejected, err := c.sink.Write(ctx, stmts)
+		rejected, err := c.sink.Write(ctx, token, stmts)
 		c.m.insertDuration.Observe(time.Since(start).Seconds())
 		switch {
 		case err == nil:
@@ -133,16 +136,43 @@ func (c *Consumer) store(ctx context.Context, stmts []*envelope.Envelope) ([]dea
 			return []deadLetter{{env: stmts[0], cause: "poison", reason: err.Error()}}, nil
 		}
 		mid := len(stmts) / 2
-		left, err := c.store(ctx, stmts[:mid])
+		left, err := c.store(ctx, token+"/0", stmts[:mid])
 		if err != nil {
 			return nil, err
 		}
-		right, err := c.store(ctx, stmts[mid:])
+		right, err := c.store(ctx, token+"/1", stmts[mid:])
 		if err != nil {
 			return nil, err
 		}
 		return append(left, right...), nil
 	}
+}
+
+// batchToken names a batch by its messages' offsets: topic, then each
+// partition with its first and last offset, in partition order. A retry of
+// the same messages gets the same token.
+func batchToken(topic string, msgs []kafka.Message) string {
+	type span struct{ first, last int64 }
+	spans := map[int]span{}
+	for _, m := range msgs {
+		s, ok := spans[m.Partition]
+		if !ok {
+			s = span{m.Offset, m.Offset}
+		}
+		s.first, s.last = min(s.first, m.Offset), max(s.last, m.Offset)
+		spans[m.Partition] = s
+	}
+	parts := make([]int, 0, len(spans))
+	for p := range spans {
+		parts = append(parts, p)
+	}
+	slices.Sort(parts)
+	var b strings.Builder
+	b.WriteString("kafka:" + topic)
+	for _, p := range parts {
+		fmt.Fprintf(&b, ":%d@%d-%d", p, spans[p].first, spans[p].last)
+	}
+	return b.String()
 }
 
 // deadLetter writes dead letters to the dead-letter topic (acks=all), retrying

@@ -29,7 +29,7 @@ import (
 // taken to be caused by one statement of the batch, which is isolated by
 // bisection and dead-lettered. Writing a statement twice must be harmless.
 type Sink interface {
-	Write(ctx context.Context, batch []*envelope.Envelope) ([]Rejected, error)
+	Write(ctx context.Context, token string, batch []*envelope.Envelope) ([]Rejected, error)
 }
 
 // Rejected is a statement the sink refused, with the reason.

@@ -116,7 +116,7 @@ type memSink struct {
 
 func newSink() *memSink { return &memSink{count: map[uuid.UUID]int{}, reject: map[uuid.UUID]string{}} }
 
-func (s *memSink) Write(_ context.Context, batch []*envelope.Envelope) ([]Rejected, error) {
+func (s *memSink) Write(_ context.Context, _ string, batch []*envelope.Envelope) ([]Rejected, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.writes++

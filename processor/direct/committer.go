@@ -24,7 +24,7 @@ var ErrClosed = fmt.Errorf("statement committer closed: %w", store.ErrUnavailabl
 
 // Writer stores a batch; *sink.Sink implements it.
 type Writer interface {
-	Write(ctx context.Context, batch []*envelope.Envelope) ([]consumer.Rejected, error)
+	Write(ctx context.Context, token string, batch []*envelope.Envelope) ([]consumer.Rejected, error)
 }
 
 // Options tune grouping and retries.
@@ -165,7 +165,7 @@ func (c *Committer) writeWithRetry(all []*envelope.Envelope) ([]consumer.Rejecte
 	defer cancel()
 	wait := c.opt.RetryMin
 	for attempt := 1; ; attempt++ {
-		rejected, err := c.w.Write(ctx, all)
+		rejected, err := c.w.Write(ctx, "", all)
 		if err == nil || !store.IsTransient(err) {
 			return rejected, err
 		}

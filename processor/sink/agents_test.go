@@ -65,7 +65,7 @@ func TestWrite_StoresAgentNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rej, err := s.Write(context.Background(), envOfAll(withNames, plain)); err != nil || len(rej) != 0 {
+	if rej, err := s.Write(context.Background(), "", envOfAll(withNames, plain)); err != nil || len(rej) != 0 {
 		t.Fatalf("Write: %v, rejected %v", err, rej)
 	}
 	var total uint64

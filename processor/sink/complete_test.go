@@ -45,7 +45,7 @@ func newSink(t *testing.T, eng store.Engine, db string) *Sink {
 
 func mustWrite(t *testing.T, s *Sink, envs ...*envelope.Envelope) {
 	t.Helper()
-	if rej, err := s.Write(context.Background(), envs); err != nil || len(rej) != 0 {
+	if rej, err := s.Write(context.Background(), "", envs); err != nil || len(rej) != 0 {
 		t.Fatalf("Write: %v, rejected %v", err, rej)
 	}
 }
@@ -138,12 +138,12 @@ func TestComm2_1_3_StatementRefInheritanceWithConcurrentWriters(t *testing.T) {
 		wg.Add(2)
 		go func() {
 			defer wg.Done()
-			_, err := a.Write(context.Background(), []*envelope.Envelope{c.t, c.r2})
+			_, err := a.Write(context.Background(), "", []*envelope.Envelope{c.t, c.r2})
 			errs <- err
 		}()
 		go func() {
 			defer wg.Done()
-			_, err := b.Write(context.Background(), []*envelope.Envelope{c.r1})
+			_, err := b.Write(context.Background(), "", []*envelope.Envelope{c.r1})
 			errs <- err
 		}()
 	}
@@ -169,7 +169,7 @@ func TestComm2_1_3_StatementRefInheritanceSurvivesACrashBetweenInserts(t *testin
 	c := newRefChain(at, "")
 	mustWrite(t, newSink(t, eng, db), c.r1, c.r2)
 	rec := &recorder{Engine: eng, failOn: store.Table(db, "statement_index")}
-	if _, err := newSink(t, rec, db).Write(context.Background(), []*envelope.Envelope{c.t}); err == nil || !store.IsTransient(err) {
+	if _, err := newSink(t, rec, db).Write(context.Background(), "", []*envelope.Envelope{c.t}); err == nil || !store.IsTransient(err) {
 		t.Fatalf("Write with the second insert failing: %v, want a transient error", err)
 	}
 	if got := matching(t, db, "agent", "mbox:mailto:ann@example.com"); !slices.Equal(got, []uuid.UUID{c.t.ID}) {

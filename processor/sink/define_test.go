@@ -56,7 +56,7 @@ func TestComm2_5_DefinitionLanguagesMergedAcrossStatements(t *testing.T) {
 	first := envOf(t, definedColour(`{"en-GB":"Colour (first)","en-US":"Color"}`), t0)
 	second := envOf(t, definedColour(`{"en-gb":"Colour (second)","fr-FR":"Couleur"}`), t0.Add(time.Second))
 	for _, env := range []*envelope.Envelope{first, second} {
-		if rej, err := s.Write(context.Background(), []*envelope.Envelope{env}); err != nil || len(rej) != 0 {
+		if rej, err := s.Write(context.Background(), "", []*envelope.Envelope{env}); err != nil || len(rej) != 0 {
 			t.Fatalf("Write: %v %v", rej, err)
 		}
 	}

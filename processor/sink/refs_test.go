@@ -67,7 +67,7 @@ func TestComm2_1_3_StatementRefTargetsResolvedAtWrite(t *testing.T) {
 	a, r1, r2, r3, r4 := uuid.New(), uuid.New(), uuid.New(), uuid.New(), uuid.New()
 	write := func(envs ...*envelope.Envelope) {
 		t.Helper()
-		if rej, err := s.Write(context.Background(), envs); err != nil || len(rej) != 0 {
+		if rej, err := s.Write(context.Background(), "", envs); err != nil || len(rej) != 0 {
 			t.Fatalf("Write: %v, rejected %v", err, rej)
 		}
 	}

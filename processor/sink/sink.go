@@ -52,7 +52,14 @@ func New(eng store.Engine, db string, log *slog.Logger, reg prometheus.Registere
 // and a statement whose id is already stored (or earlier in the batch) with
 // different content. A copy of a statement already stored is skipped:
 // redelivery never makes a statement appear twice.
-func (s *Sink) Write(ctx context.Context, batch []*envelope.Envelope) ([]consumer.Rejected, error) {
+//
+// token names the batch (store.Batch.DedupToken): the caller passes the same
+// token with the same envelopes on every retry, after a failed call or after
+// a crash, and the insert then completes exactly the tables a failed attempt
+// did not reach. An id that statement_ids shows stored by this very token is
+// not a redelivered copy but a row of a failed attempt, and is inserted again
+// (the engine keeps it once). An empty token disables both.
+func (s *Sink) Write(ctx context.Context, token string, batch []*envelope.Envelope) ([]consumer.Rejected, error) {
 	var rejected []consumer.Rejected
 	built := buildRows(batch)
 	rows := make([]store.StatementRow, 0, len(batch))
@@ -70,9 +77,10 @@ func (s *Sink) Write(ctx context.Context, batch []*envelope.Envelope) ([]consume
 			continue
 		}
 		seen[key] = env.ContentHash
+		built[i].row.Batch = token
 		rows = append(rows, built[i].row)
 	}
-	rows, stored, conflicts, err := s.dropStored(ctx, rows)
+	rows, stored, conflicts, err := s.dropStored(ctx, token, rows)
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +96,9 @@ func (s *Sink) Write(ctx context.Context, batch []*envelope.Envelope) ([]consume
 		start := time.Now()
 		// One insert: the statements and, through materialized views, their
 		// lookup rows, activity definitions and agent names.
-		if err := s.eng.Insert(ctx, store.StatementBatch(s.db, rows)); err != nil {
+		b := store.StatementBatch(s.db, rows)
+		b.DedupToken = token
+		if err := s.eng.Insert(ctx, b); err != nil {
 			return nil, storeFailure(fmt.Errorf("insert %d statements: %w", len(rows), err))
 		}
 		s.metrics.insertSeconds.Observe(time.Since(start).Seconds())
@@ -101,11 +111,11 @@ func (s *Sink) Write(ctx context.Context, batch []*envelope.Envelope) ([]consume
 	return rejected, nil
 }
 
-// dropStored removes rows whose id is already stored. It returns the rows
-// to insert, the copies already stored (with the stored time of the stored
-// statement) and the content hash of each refused row (same id, different
-// content) by key.
-func (s *Sink) dropStored(ctx context.Context, rows []store.StatementRow) (kept, stored []store.StatementRow, conflicts map[store.StatementKey]string, err error) {
+// dropStored removes rows whose id is already stored by another batch than
+// token. It returns the rows to insert, the copies already stored (with the
+// stored time of the stored statement) and the content hash of each refused
+// row (same id, different content) by key.
+func (s *Sink) dropStored(ctx context.Context, token string, rows []store.StatementRow) (kept, stored []store.StatementRow, conflicts map[store.StatementKey]string, err error) {
 	if len(rows) == 0 {
 		return rows, nil, nil, nil
 	}
@@ -125,7 +135,7 @@ func (s *Sink) dropStored(ctx context.Context, rows []store.StatementRow) (kept,
 	for i, r := range rows {
 		v, found := existing[keys[i]]
 		switch {
-		case !found:
+		case !found, token != "" && v.Batch == token && v.ContentHash == r.ContentHash:
 			kept = append(kept, r)
 		case v.ContentHash != r.ContentHash:
 			conflicts[keys[i]] = r.ContentHash

@@ -150,21 +150,21 @@ func TestWriteStoresDefinitionsWithTheStatements(t *testing.T) {
 	}
 	t0 := time.Date(2024, 3, 1, 10, 0, 0, 0, time.UTC)
 	first, sub := envOf(t, stmtWithDefs, t0), envOf(t, subWithDefs, t0.Add(time.Second))
-	if _, err := s.Write(context.Background(), []*envelope.Envelope{first, sub}); err == nil || !store.IsTransient(err) {
+	if _, err := s.Write(context.Background(), "", []*envelope.Envelope{first, sub}); err == nil || !store.IsTransient(err) {
 		t.Fatalf("failed insert: err %v, want a transient error", err)
 	}
 	if defs := definitions(t, db); len(defs) != 0 {
 		t.Fatalf("definitions stored by a failed insert: %v", defs)
 	}
 	rec.failOn, rec.tables = "", nil
-	if rej, err := s.Write(context.Background(), []*envelope.Envelope{first, sub}); err != nil || len(rej) != 0 {
+	if rej, err := s.Write(context.Background(), "", []*envelope.Envelope{first, sub}); err != nil || len(rej) != 0 {
 		t.Fatalf("Write: %v %v", rej, err)
 	}
 	if want := fmt.Sprint([]string{store.Table(db, "statements_in")}); fmt.Sprint(rec.tables) != want {
 		t.Fatalf("inserts %v, want one: %s", rec.tables, want)
 	}
 	later := envOf(t, stmtWithDefs, t0.Add(time.Minute))
-	if _, err := s.Write(context.Background(), []*envelope.Envelope{later}); err != nil {
+	if _, err := s.Write(context.Background(), "", []*envelope.Envelope{later}); err != nil {
 		t.Fatal(err)
 	}
 	defs := definitions(t, db)
@@ -176,7 +176,7 @@ func TestWriteStoresDefinitionsWithTheStatements(t *testing.T) {
 	}
 	// A redelivered copy is skipped, and so is its insert.
 	rec.tables = nil
-	if _, err := s.Write(context.Background(), []*envelope.Envelope{later}); err != nil {
+	if _, err := s.Write(context.Background(), "", []*envelope.Envelope{later}); err != nil {
 		t.Fatal(err)
 	}
 	if len(rec.tables) != 0 {

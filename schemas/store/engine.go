@@ -55,6 +55,26 @@ type Batch struct {
 	// Table is the qualified table name, e.g. "tributary.statements_in".
 	Table   string
 	Columns []Column
+	// DedupToken, when set, makes the insert idempotent: ClickHouse stores
+	// a token's blocks once in every table the insert reaches, the target
+	// and each table fed by its materialized views (each keeps its own
+	// deduplication log; see DedupSettings). Retrying a failed insert with
+	// the same token and the same rows therefore completes exactly the
+	// tables the failed attempt did not reach and leaves the others
+	// unchanged: a batch is stored whole, never twice.
+	DedupToken string
+}
+
+// DedupSettings are the insert settings that make an insert with a
+// DedupToken idempotent in the target table and in every table its
+// materialized views feed. The tables must keep a deduplication log
+// (non_replicated_deduplication_window, or a Replicated engine).
+func DedupSettings(token string) map[string]any {
+	return map[string]any{
+		"insert_deduplicate": 1,
+		"deduplicate_blocks_in_dependent_materialized_views": 1,
+		"insert_deduplication_token":                         token,
+	}
 }
 
 // Column is one column of a Batch. Data is one of:

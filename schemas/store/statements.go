@@ -49,6 +49,9 @@ type StatementRow struct {
 	// of a SubStatement), for the activity_definition_parts table, written
 	// through statements_in (migration 0011).
 	DefinitionParts []DefinitionPart
+	// Batch is the deduplication token of the batch that stores the row
+	// (kept in statement_ids, migration 0014).
+	Batch string
 }
 
 // DefinitionPart is one part of an Activity's definition (xapi.DefinitionPart:
@@ -118,7 +121,7 @@ func StatementBatch(db string, rows []StatementRow) *Batch {
 	var (
 		tenant, version, verb, objType, objID, authority, hash, raw = make([]string, n), make([]string, n),
 			make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-		authorityKey                     = make([]string, n)
+		authorityKey, batch              = make([]string, n), make([]string, n)
 		ids, regs, voids                 = make([]uuid.UUID, n), make([]uuid.UUID, n), make([]uuid.UUID, n)
 		stored, ts                       = make([]time.Time, n), make([]time.Time, n)
 		agents, relAgents, relActivity   = make([][]string, n), make([][]string, n), make([][]string, n)
@@ -136,6 +139,7 @@ func StatementBatch(db string, rows []StatementRow) *Batch {
 		regs[i], voids[i] = r.Registration, r.Voids
 		agents[i], relAgents[i], relActivity[i] = nonNil(r.Agents), nonNil(r.RelatedAgents), nonNil(r.RelatedActivities)
 		authority[i], hash[i], raw[i], authorityKey[i] = r.Authority, r.ContentHash, string(r.Raw), r.AuthorityKey
+		batch[i] = r.Batch
 		np := len(r.DefinitionParts)
 		partIDs[i], partFields[i], partKeys[i], partValues[i] = make([]string, np), make([]string, np), make([]string, np), make([]string, np)
 		for j, d := range r.DefinitionParts {
@@ -163,7 +167,7 @@ func StatementBatch(db string, rows []StatementRow) *Batch {
 		{"ref_kind", refKind}, {"ref_key", refKey}, {"ref_verb", refVerb}, {"ref_registration", refReg},
 		{"ref_object_id", refObj}, {"ref_agents", refAgents}, {"ref_via", refVia},
 		{"ref_via_authority_key", refViaAuthority},
-		{"authority_key", authorityKey},
+		{"authority_key", authorityKey}, {"batch", batch},
 		{"name_keys", nameKeys}, {"name_values", nameValues},
 		{"def_part_ids", partIDs}, {"def_part_fields", partFields}, {"def_part_keys", partKeys}, {"def_part_values", partValues},
 	}}
@@ -204,6 +208,8 @@ func ContentHashes(ctx context.Context, e Engine, db string, keys []StatementKey
 type StoredVersion struct {
 	ContentHash string
 	Stored      time.Time
+	// Batch is the deduplication token of the batch that stored it.
+	Batch string
 }
 
 // StoredVersions returns the content hash and stored time of every key
@@ -233,7 +239,7 @@ func storedVersions(ctx context.Context, e Engine, db string, keys []StatementKe
 	for tenant, ids := range byTenant {
 		where = append(where, fmt.Sprintf("(tenant = %s AND id IN (%s))", String(tenant), UUIDs(ids)))
 	}
-	q := fmt.Sprintf("SELECT tenant, id, any(content_hash), min(stored) FROM %s WHERE %s GROUP BY tenant, id",
+	q := fmt.Sprintf("SELECT tenant, id, any(content_hash), min(stored), argMin(batch, stored) FROM %s WHERE %s GROUP BY tenant, id",
 		Table(db, "statement_ids"), strings.Join(where, " OR "))
 	rows, err := e.Query(ctx, q)
 	if err != nil {
@@ -243,7 +249,7 @@ func storedVersions(ctx context.Context, e Engine, db string, keys []StatementKe
 	for rows.Next() {
 		var k StatementKey
 		var v StoredVersion
-		if err := rows.Scan(&k.Tenant, &k.ID, &v.ContentHash, &v.Stored); err != nil {
+		if err := rows.Scan(&k.Tenant, &k.ID, &v.ContentHash, &v.Stored, &v.Batch); err != nil {
 			return fmt.Errorf("scan statement ids: %w", err)
 		}
 		out[k] = v

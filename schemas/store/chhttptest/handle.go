@@ -7,7 +7,9 @@ import (
 	"net/http"
 	"os"
 	"regexp"
+	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/tributary-lrs/tributary/schemas/store"
 )
@@ -84,7 +86,33 @@ func (s *Server) insert(r *http.Request, sql string, body []byte) error {
 	if werr != nil {
 		return fmt.Errorf("chhttptest: insert: write data: %w", werr)
 	}
-	q := m[1] + " FROM INFILE " + store.String(f.Name()) + m[2] + " FORMAT " + m[3]
+	q := m[1] + " FROM INFILE " + store.String(f.Name()) + insertSettingsClause(m[2], settingsOf(r.URL.Query())) + " FORMAT " + m[3]
 	_, err = s.engine.Raw(r.Context(), q, "Null")
 	return err
+}
+
+// insertSettingsClause joins the insert's own SETTINGS clause (" SETTINGS
+// a = 1, ..." or "") with the settings of the request's URL, which a server
+// applies to the query (insert deduplication tokens among them).
+func insertSettingsClause(own string, url map[string]string) string {
+	parts := []string{}
+	if own = strings.TrimSpace(own); own != "" {
+		parts = append(parts, strings.TrimSpace(own[len("SETTINGS"):]))
+	}
+	names := make([]string, 0, len(url))
+	for k := range url {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		v := url[k]
+		if _, err := strconv.ParseInt(v, 10, 64); err != nil {
+			v = store.String(v)
+		}
+		parts = append(parts, store.Ident(k)+" = "+v)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " SETTINGS " + strings.Join(parts, ", ")
 }

@@ -11,8 +11,8 @@
 //
 // Not supported: HTTP or native compression, sessions, the "database"
 // parameter (qualify table names), external tables. Other URL parameters are
-// settings: they are recorded (see Requests) but not applied, because the one
-// chDB session is shared by the whole process.
+// settings: they are recorded (see Requests) and applied to inserts (added to
+// the INSERT's SETTINGS clause), not to other queries.
 package chhttptest
 
 import (
@@ -80,6 +80,13 @@ func (s *Server) Requests() []Request {
 }
 
 func (s *Server) record(sql string, params url.Values) {
+	s.mu.Lock()
+	s.requests = append(s.requests, Request{SQL: sql, Settings: settingsOf(params)})
+	s.mu.Unlock()
+}
+
+// settingsOf returns the URL parameters that are settings.
+func settingsOf(params url.Values) map[string]string {
 	settings := map[string]string{}
 	for k, v := range params {
 		switch {
@@ -89,9 +96,7 @@ func (s *Server) record(sql string, params url.Values) {
 			settings[k] = v[len(v)-1]
 		}
 	}
-	s.mu.Lock()
-	s.requests = append(s.requests, Request{SQL: sql, Settings: settings})
-	s.mu.Unlock()
+	return settings
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {

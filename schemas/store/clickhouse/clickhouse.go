@@ -114,7 +114,17 @@ func (e *Engine) Insert(ctx context.Context, b *store.Batch) (err error) {
 	for i, c := range b.Columns {
 		cols[i] = store.Ident(c.Name)
 	}
-	ctx = ch.Context(ctx, ch.WithSettings(insertSettings))
+	settings := insertSettings
+	if b.DedupToken != "" {
+		settings = ch.Settings{}
+		for k, v := range insertSettings {
+			settings[k] = v
+		}
+		for k, v := range store.DedupSettings(b.DedupToken) {
+			settings[k] = v
+		}
+	}
+	ctx = ch.Context(ctx, ch.WithSettings(settings))
 	batch, err := e.conn.PrepareBatch(ctx, "INSERT INTO "+b.Table+" ("+strings.Join(cols, ", ")+")")
 	if err != nil {
 		return fmt.Errorf("clickhouse insert into %s: prepare: %w", b.Table, mapError(err))

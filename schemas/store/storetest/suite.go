@@ -37,6 +37,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Engine) {
 		{"StatementsInFeedsEveryTable", testStatementsIn},
 		{"IndexRowsMirrorTheView", testIndexRowsMirrorTheView},
 		{"IndexAuthorityBackfill", testIndexAuthorityBackfill},
+		{"DedupTokenStoresABatchOnce", testDedupTokenStoresABatchOnce},
+		{"DedupTokenRepairsAPartialInsert", testDedupTokenRepairsAPartialInsert},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
