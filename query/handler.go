@@ -68,30 +68,19 @@ func viewer(p *xapihttp.Principal) statements.Viewer {
 // attachments=true.
 func (s *Service) single(ctx context.Context, w http.ResponseWriter, r *http.Request, v statements.Viewer, req statements.Request) {
 	tenant := v.Tenant
-	rows, err := s.d.Engine.Query(ctx, statements.SingleSQL(s.d.Database, v, req.ID))
+	// Pending first: a statement leaves the write path's pending set only
+	// after its insert returned, so one not pending now is found by the
+	// store read that follows.
+	pending, pendingVoided := s.pendingStatement(v, req.ID)
+	stored, raw, voided, found, err := s.storedStatement(ctx, v, req.ID)
 	if err != nil {
 		s.storeError(w, r, err)
 		return
 	}
-	defer rows.Close()
-	var (
-		id     uuid.UUID
-		stored time.Time
-		raw    []byte
-		voided bool
-		found  bool
-	)
-	if rows.Next() {
-		if err := rows.Scan(&id, &stored, &raw, &voided); err != nil {
-			s.storeError(w, r, err)
-			return
-		}
-		found = true
+	if !found && pending != nil {
+		raw, stored, found = pending.raw, pending.stored, true
 	}
-	if err := rows.Err(); err != nil {
-		s.storeError(w, r, err)
-		return
-	}
+	voided = voided || pendingVoided || (s.d.Pending != nil && s.d.Pending.PendingVoided(tenant, req.ID))
 	if !found || voided != (req.Kind == statements.KindVoided) {
 		what := "statement"
 		if req.Kind == statements.KindVoided {
@@ -110,6 +99,43 @@ func (s *Service) single(ctx context.Context, w http.ResponseWriter, r *http.Req
 		return
 	}
 	writeJSON(w, out[0], stored)
+}
+
+// storedStatement reads statement id from the store: its stored time, bytes
+// and whether a stored voiding statement targets it.
+func (s *Service) storedStatement(ctx context.Context, v statements.Viewer, id uuid.UUID) (stored time.Time, raw []byte, voided, found bool, err error) {
+	rows, err := s.d.Engine.Query(ctx, statements.SingleSQL(s.d.Database, v, id))
+	if err != nil {
+		return stored, nil, false, false, err
+	}
+	defer rows.Close()
+	var got uuid.UUID
+	if rows.Next() {
+		if err := rows.Scan(&got, &stored, &raw, &voided); err != nil {
+			return stored, nil, false, false, err
+		}
+		found = true
+	}
+	return stored, raw, voided, found, rows.Err()
+}
+
+type pendingRead struct {
+	raw    []byte
+	stored time.Time
+}
+
+// pendingStatement returns statement id when it is pending and the viewer
+// may read it, and whether a pending voiding statement targets it.
+func (s *Service) pendingStatement(v statements.Viewer, id uuid.UUID) (*pendingRead, bool) {
+	if s.d.Pending == nil {
+		return nil, false
+	}
+	voided := s.d.Pending.PendingVoided(v.Tenant, id)
+	raw, stored, authority, ok := s.d.Pending.PendingStatement(v.Tenant, id)
+	if !ok || (v.Authority != "" && v.Authority != authority) {
+		return nil, voided
+	}
+	return &pendingRead{raw: raw, stored: stored}, voided
 }
 
 // list answers one page of a StatementResult, splicing the stored bytes of

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/gorilla/mux"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/tributary-lrs/tributary/query/statements"
@@ -30,6 +31,10 @@ type Deps struct {
 	Database  string
 	Auth      xapihttp.Authenticator
 	Watermark Watermark
+	// Pending serves the statements acknowledged but not stored yet (the
+	// all-in-one write-ahead log), so a statementId read sees a write at
+	// once. Nil: there are none (distributed mode).
+	Pending Pending
 	// CursorKeys sign the more cursors (statements.NewCursors): the same on
 	// every query instance of an installation (see CursorKeys).
 	CursorKeys [][]byte
@@ -37,6 +42,15 @@ type Deps struct {
 	Log        *slog.Logger
 	// Registry receives the service's metrics; nil registers nothing.
 	Registry prometheus.Registerer
+}
+
+// Pending is what the write path acknowledged but has not stored yet.
+type Pending interface {
+	// PendingStatement returns the statement id of tenant, its stored time
+	// and the IFI key of its authority.
+	PendingStatement(tenant string, id uuid.UUID) (raw []byte, stored time.Time, authorityKey string, ok bool)
+	// PendingVoided reports whether a pending voiding statement targets id.
+	PendingVoided(tenant string, id uuid.UUID) bool
 }
 
 // Service is the read API.

@@ -153,10 +153,12 @@ func (s *Server) store(w http.ResponseWriter, r *http.Request, v xapi.Version, s
 	ids := make([]uuid.UUID, len(stmts))
 	hashes := make([]string, len(stmts))
 	var supplied []int // statements whose id came from the client: they may be known already
+	isSupplied := make([]bool, len(stmts))
 	for i, st := range stmts {
 		if raw, ok := st["id"].(string); ok {
 			ids[i] = uuid.MustParse(raw) // validated
 			supplied = append(supplied, i)
+			isSupplied[i] = true
 		} else {
 			ids[i] = uuid.New()
 		}
@@ -177,14 +179,16 @@ func (s *Server) store(w http.ResponseWriter, r *http.Request, v xapi.Version, s
 	}
 
 	stored, done := s.d.Tracker.Begin(len(stmts))
-	published := false
+	// settled: whatever this request publishes is known to be written or
+	// known not to be. A publish that failed or timed out may still reach
+	// Kafka: then the statements stay in flight a while, so the watermark
+	// never passes them.
+	settled := false
 	defer func() {
-		if published {
+		if settled {
 			done()
 			return
 		}
-		// A publish that failed or timed out may still reach Kafka: keep the
-		// statements in flight a while so the watermark never passes them.
 		time.AfterFunc(s.d.Config.PublishTimeout, done)
 	}()
 	envs := make([]*envelope.Envelope, 0, len(stmts))
@@ -203,14 +207,16 @@ func (s *Server) store(w http.ResponseWriter, r *http.Request, v xapi.Version, s
 		}
 		envs = append(envs, &envelope.Envelope{V: envelope.Version, Kind: envelope.KindStatement, Tenant: p.Tenant,
 			ID: ids[i], Stored: stored, Authority: authority, XAPIVersion: string(v), ContentHash: hashes[i], Statement: raw, Parsed: st,
-			NoDefine: !p.Can(xapihttp.ScopeDefine)})
+			NoDefine: !p.Can(xapihttp.ScopeDefine), IDSupplied: isSupplied[i]})
 	}
 	start := time.Now()
 	if err := s.d.Publisher.Publish(ctx, envs); err != nil {
+		// A conflict is decided before anything is written.
+		settled = errors.Is(err, store.ErrConflict)
 		s.fail(w, r, len(envs), err)
 		return nil, false
 	}
-	published = true
+	settled = true
 	s.metrics.publish.Observe(since(start))
 	for _, e := range envs {
 		s.recent.add(store.StatementKey{Tenant: e.Tenant, ID: e.ID}, e.ContentHash)

@@ -1,7 +1,9 @@
-// Package allinone runs the whole LRS in one process: the write API stores
-// statements synchronously (group commit) into the embedded engine, the read
-// API serves them from it, and the consistency watermark comes from the
-// in-process tracker. No broker, no external database.
+// Package allinone runs the whole LRS in one process: the write API
+// acknowledges statements once they are in a local write-ahead log (group-
+// committed fsync), which feeds the embedded engine in big batches; the read
+// API serves them from it (and statementId reads from the log until they
+// are stored); the consistency watermark comes from the in-process tracker
+// and the log. No broker, no external database.
 package allinone
 
 import (
@@ -14,8 +16,8 @@ import (
 	"github.com/tributary-lrs/tributary/ingest/inflight"
 	"github.com/tributary-lrs/tributary/ingest/server"
 	"github.com/tributary-lrs/tributary/internal/engine"
-	"github.com/tributary-lrs/tributary/processor/direct"
 	"github.com/tributary-lrs/tributary/processor/sink"
+	"github.com/tributary-lrs/tributary/processor/walqueue"
 	"github.com/tributary-lrs/tributary/query"
 	"github.com/tributary-lrs/tributary/query/documents"
 	"github.com/tributary-lrs/tributary/query/resources"
@@ -70,17 +72,28 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	committer := direct.New(snk, direct.Options{MaxRows: cfg.Processor.BatchRows, RetryMin: cfg.Processor.RetryMin,
-		RetryMax: cfg.Processor.RetryMax, RetryFor: cfg.Ingest.PublishTimeout}, env.Log)
-	// HTTP drains first, then the committer answers what is queued.
-	env.Lifecycle.OnStop(svc.PhaseWorkers, "statement committer", committer.Close)
+	st := server.StoreLookup{Engine: eng, Database: db}
+	// The write-ahead log acknowledges statements and feeds the store in
+	// big batches behind it; it decides 409 / no change itself, against
+	// what it holds and what is stored, so ingest does no id lookup.
+	queue, err := walqueue.Open(snk, st, walqueue.Options{Dir: filepath.Join(dir, "wal"),
+		BatchRows: cfg.Processor.BatchRows, BatchBytes: cfg.Processor.BatchBytes, BatchAge: cfg.Processor.BatchAge,
+		MaxPendingBytes: cfg.Data.WALMaxPendingBytes, RetryMin: cfg.Processor.RetryMin, RetryMax: cfg.Processor.RetryMax,
+		RecentFor: cfg.Ingest.PublishTimeout + cfg.HTTP.ReadTimeout}, env.Log, env.Registry)
+	if err != nil {
+		return nil, fmt.Errorf("open the write-ahead log: %w", err)
+	}
+	if err := queue.RegisterBacklog(env.Registry); err != nil {
+		return nil, err
+	}
+	// HTTP drains first, then the queue answers what is queued and stores
+	// what the log holds (the rest is replayed at the next start).
+	env.Lifecycle.OnStop(svc.PhaseWorkers, "write-ahead log", queue.Close)
 
 	tracker := inflight.New(nil)
-	// No ingest-side id lookup: the committer's sink checks the ids of a whole
-	// group at once and refuses a conflicting one synchronously.
-	st := server.StoreLookup{Engine: eng, Database: db}
-	ing, err := server.New(server.Deps{Publisher: committer, Tracker: tracker, Auth: authn,
-		Attachments: st, Voiding: st, Watermark: trackerWatermark{tracker},
+	wm := watermark{tracker: tracker, queue: queue}
+	ing, err := server.New(server.Deps{Publisher: queue, Tracker: tracker, Auth: authn,
+		Attachments: st, Voiding: walqueue.Voiding{Queue: queue, Store: st}, Watermark: wm,
 		Config: cfg.Ingest, Log: env.Log, Registry: env.Registry})
 	if err != nil {
 		return nil, err
@@ -89,7 +102,7 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	q, err := query.New(query.Deps{Engine: eng, Database: db, Auth: authn, Watermark: trackerWatermark{tracker},
+	q, err := query.New(query.Deps{Engine: eng, Database: db, Auth: authn, Watermark: wm, Pending: queue,
 		CursorKeys: keys, Config: cfg.Query, Log: env.Log, Registry: env.Registry})
 	if err != nil {
 		return nil, err

@@ -88,6 +88,7 @@ func seedTenant(t *testing.T, tn string) (*tenantData, error) {
 		return nil, fmt.Errorf("%s: PUT voiding statement: %d %s", tn, r.code, trim(r.body))
 	}
 	d.stored = []string{d.stmt, d.attStmt, d.voided, d.voiding}
+	settle(t, all)
 	for _, id := range []string{matrixDoc, aOnlyDoc} {
 		if id == aOnlyDoc && tn != tenantA {
 			continue

@@ -195,6 +195,29 @@ func do(t testing.TB, version string, c cred, mode authMode, rq request) respons
 	return response{code: resp.StatusCode, header: resp.Header, body: b}
 }
 
+// settle waits until every statement written before the call is visible:
+// the X-Experience-API-Consistent-Through of a statements request reaches
+// the time settle was called (Communication 2.1.3), as a client of an
+// eventually consistent LRS waits before it lists what it wrote. c needs a
+// statements read scope.
+func settle(t testing.TB, c cred) {
+	t.Helper()
+	since := time.Now()
+	deadline := since.Add(15 * time.Second)
+	for {
+		r := do(t, "1.0.3", c, withCred, request{method: http.MethodHead, path: "/xapi/statements",
+			query: url.Values{"limit": {"1"}}})
+		ct, err := time.Parse(time.RFC3339Nano, r.header.Get("X-Experience-API-Consistent-Through"))
+		if err == nil && !ct.Before(since.Truncate(time.Millisecond)) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("Consistent-Through %q never reached %s (status %d)", r.header.Get("X-Experience-API-Consistent-Through"), since, r.code)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
 // ---- fixtures -------------------------------------------------------------
 
 func agentJSON(mbox string) string { return fmt.Sprintf(`{"objectType":"Agent","mbox":%q}`, mbox) }

@@ -38,6 +38,7 @@ func TestReadMine(t *testing.T) {
 				`{"id":%q,"actor":{"mbox":%q},"verb":{"id":%q},"object":{"objectType":"StatementRef","id":%q}}`,
 				vid, sharedMbox, verbVoided, others[2]))), http.StatusNoContent)
 			own = append(own, vid)
+			settle(t, creds[tenantA]["all"])
 			authority := map[string]any{"objectType": "Agent", "account": map[string]any{"homePage": homePage, "name": mine.key}}
 
 			for name, q := range map[string]url.Values{
@@ -111,6 +112,7 @@ func TestDefine(t *testing.T) {
 			st := fmt.Sprintf(`{"id":%q,"actor":{"mbox":%q},"verb":{"id":%q},"object":{"id":%q,"definition":{"name":{"en-US":"Defined-by-%s"}}}}`,
 				id, sharedMbox, verbDid, act, c.scope)
 			mustCode(t, "PUT", do(t, "1.0.3", creds[tenantA][c.scope], withCred, putStatement(id, st)), http.StatusNoContent)
+			settle(t, creds[tenantA]["all"])
 			r := do(t, "2.0.0", creds[tenantA]["all"], withCred, request{method: http.MethodGet, path: "/xapi/activities",
 				query: url.Values{"activityId": {act}}})
 			mustCode(t, "GET activities", r, http.StatusOK)
@@ -162,6 +164,7 @@ func TestReadMineStatementRefsRevealNothing(t *testing.T) {
 			} {
 				mustCode(t, "PUT", do(t, v, w.c, withCred, putStatement(w.id, w.body)), http.StatusNoContent)
 			}
+			settle(t, creds[tenantA]["all"])
 			list := func(c cred, q url.Values) map[string]bool {
 				t.Helper()
 				r := do(t, v, c, withCred, request{method: http.MethodGet, path: "/xapi/statements", query: q})

@@ -61,6 +61,9 @@ type CORS struct {
 // Data is where the all-in-one mode keeps its embedded database.
 type Data struct {
 	Dir string `mapstructure:"dir"`
+	// WALMaxPendingBytes bounds, in all-in-one mode, the write-ahead log
+	// records acknowledged but not stored yet; past it writes get 503.
+	WALMaxPendingBytes int `mapstructure:"wal_max_pending_bytes"`
 }
 
 // Auth holds the credentials.
@@ -238,7 +241,7 @@ func Default() Config {
 		HTTP: HTTP{Addr: "127.0.0.1:8080", AdminAddr: "127.0.0.1:8081", ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
 			WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second,
 			MaxHeaderBytes: 64 << 10, CORS: CORS{MaxAge: 10 * time.Minute}},
-		Data: Data{Dir: "./data"},
+		Data: Data{Dir: "./data", WALMaxPendingBytes: 256 << 20},
 		Auth: Auth{Bootstrap: Bootstrap{Tenant: "default"}, CacheTTL: 30 * time.Second, RateBurst: 100,
 			CacheSize: 10000, HashWait: 2 * time.Second, FailedLogins: FailedLogins{KeyRate: 0.1, KeyBurst: 10,
 				AddressRate: 0.5, AddressBurst: 30, Tracked: 10000},

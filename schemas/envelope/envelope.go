@@ -64,6 +64,10 @@ type Envelope struct {
 	// consumer in the same process (all-in-one). It is never serialized: a
 	// consumer reading from Kafka decodes and validates the bytes itself.
 	Parsed map[string]any `json:"-"`
+	// IDSupplied is set in process when the client chose the statement id
+	// (it may already be stored); an id the LRS assigned is new. Never
+	// serialized: a consumer reading from Kafka assumes it is set.
+	IDSupplied bool `json:"-"`
 
 	// Heartbeat messages.
 	Instance     string    `json:"instance,omitempty"`

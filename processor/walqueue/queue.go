@@ -1,0 +1,185 @@
+// Package walqueue is the write path of the all-in-one mode: a local
+// write-ahead log plays Kafka's role. Publish acknowledges statements once
+// they are in the log (group-committed fsync); a drainer inserts them into
+// the store in big batches behind it and trims the log only after the
+// insert returned. After a crash the log is replayed: nothing acknowledged
+// is lost, and nothing is stored twice, because every batch is inserted
+// under a deduplication token naming its log range, and the range of the
+// batch being inserted is recorded (the intent) before the insert, so a
+// batch cut short is redone with exactly the same rows and token.
+//
+// Statements in the log but not stored yet are pending: the conflict check
+// (409 / no change) and the statementId reads see them.
+package walqueue
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/tributary-lrs/tributary/processor/consumer"
+	"github.com/tributary-lrs/tributary/processor/wal"
+	"github.com/tributary-lrs/tributary/schemas/envelope"
+	"github.com/tributary-lrs/tributary/schemas/store"
+)
+
+// Writer stores a batch under a deduplication token; *sink.Sink implements
+// it.
+type Writer interface {
+	Write(ctx context.Context, token string, batch []*envelope.Envelope) ([]consumer.Rejected, error)
+}
+
+// Lookup reads the content hashes of stored statements (the 409 check).
+type Lookup interface {
+	ContentHashes(ctx context.Context, keys []store.StatementKey) (map[store.StatementKey]string, error)
+}
+
+// Options tune the queue.
+type Options struct {
+	// Dir holds the log.
+	Dir string
+	// BatchRows, BatchBytes and BatchAge bound an insert: it starts when
+	// the oldest statement waiting is BatchAge old, or earlier when
+	// BatchRows or BatchBytes are waiting.
+	BatchRows  int
+	BatchBytes int
+	BatchAge   time.Duration
+	// MaxPendingBytes bounds the log records acknowledged but not stored;
+	// past it Publish answers store.ErrUnavailable (503) at once.
+	MaxPendingBytes int
+	// RetryMin and RetryMax bound the backoff between insert attempts.
+	RetryMin, RetryMax time.Duration
+	// LookupTimeout bounds the store lookup of the conflict check.
+	LookupTimeout time.Duration
+	// RecentFor is how long the ids of stored statements stay in memory for
+	// the conflict check: at least as long as a request may wait between
+	// its own check and its publish (ingest.publish_timeout).
+	RecentFor time.Duration
+}
+
+func (o *Options) defaults() {
+	if o.BatchRows <= 0 {
+		o.BatchRows = 50000
+	}
+	if o.BatchBytes <= 0 {
+		o.BatchBytes = 64 << 20
+	}
+	if o.BatchAge <= 0 {
+		o.BatchAge = 100 * time.Millisecond
+	}
+	if o.MaxPendingBytes <= 0 {
+		o.MaxPendingBytes = 256 << 20
+	}
+	if o.RetryMin <= 0 {
+		o.RetryMin = 100 * time.Millisecond
+	}
+	if o.RetryMax < o.RetryMin {
+		o.RetryMax = max(5*time.Second, o.RetryMin)
+	}
+	if o.LookupTimeout <= 0 {
+		o.LookupTimeout = 10 * time.Second
+	}
+	if o.RecentFor <= 0 {
+		o.RecentFor = 30 * time.Second
+	}
+}
+
+// ErrClosed is returned by Publish after Close.
+var ErrClosed = fmt.Errorf("write-ahead log closed: %w", store.ErrUnavailable)
+
+// ErrBacklog is returned by Publish while more than MaxPendingBytes wait to
+// be stored (the store is slow or failing).
+var ErrBacklog = fmt.Errorf("write-ahead log backlog full, the store is behind: %w", store.ErrUnavailable)
+
+// Queue is the log, its pending statements, the appender and the drainer.
+type Queue struct {
+	opt    Options
+	w      Writer
+	lookup Lookup
+	log    *slog.Logger
+	m      *metrics
+
+	wal   *wal.Log // nil between a failed append and the reopen before the next
+	epoch string   // of wal
+	walMu sync.RWMutex
+	pend  *pending
+
+	reqs      chan *request
+	wake      chan struct{} // a new entry for the drainer
+	closing   chan struct{} // Close started: the drainer flushes everything
+	mu        sync.RWMutex  // guards closed against sends on reqs
+	closed    bool
+	appended  chan struct{} // closed when the appender returned
+	drained   chan struct{} // closed when the drainer returned
+	redo      *intent       // the batch replayed at start, inserted first as it was
+	lastIndex uint64        // index of the last record pending (appender only)
+	stop      context.CancelFunc
+	stopCtx   context.Context
+}
+
+// Open opens the log in opt.Dir, replays what it holds and starts the
+// appender and the drainer.
+func Open(w Writer, lookup Lookup, opt Options, log *slog.Logger, reg prometheus.Registerer) (*Queue, error) {
+	opt.defaults()
+	m, err := newMetrics(reg)
+	if err != nil {
+		return nil, err
+	}
+	l, err := wal.Open(opt.Dir)
+	if err != nil {
+		return nil, err
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	q := &Queue{opt: opt, w: w, lookup: lookup, log: log, m: m, wal: l, pend: newPending(opt.RecentFor),
+		reqs: make(chan *request, 4096), wake: make(chan struct{}, 1), closing: make(chan struct{}),
+		appended: make(chan struct{}), drained: make(chan struct{}), stop: stop, stopCtx: ctx}
+	if err := q.replay(); err != nil {
+		stop()
+		_ = l.Close()
+		return nil, err
+	}
+	go q.appendLoop()
+	go q.drainLoop()
+	return q, nil
+}
+
+// Close stops accepting statements, answers the requests already queued,
+// inserts what the log holds (until ctx ends; the rest is replayed at the
+// next start) and closes the log.
+func (q *Queue) Close(ctx context.Context) error {
+	q.mu.Lock()
+	if !q.closed {
+		q.closed = true
+		close(q.reqs)
+	}
+	q.mu.Unlock()
+	var errs []error
+	select {
+	case <-q.appended:
+	case <-ctx.Done():
+		errs = append(errs, fmt.Errorf("close write-ahead log: requests still queued: %w", ctx.Err()))
+	}
+	close(q.closing)
+	select {
+	case <-q.drained:
+	case <-ctx.Done():
+		q.stop() // the insert in progress is abandoned; replayed at the next start
+		<-q.drained
+		errs = append(errs, fmt.Errorf("close write-ahead log: statements left for the next start: %w", ctx.Err()))
+	}
+	q.stop()
+	q.walMu.Lock()
+	errs = append(errs, q.wal.Close())
+	q.walMu.Unlock()
+	return errors.Join(errs...)
+}
+
+// OldestPending returns the earliest stored time among the statements
+// acknowledged but not stored yet (false when none): the consistency
+// watermark must not pass it.
+func (q *Queue) OldestPending() (time.Time, bool) { return q.pend.oldest() }
