@@ -68,7 +68,8 @@ func Main(role string, args, environ []string, stdout, stderr io.Writer, setup S
 		lc.Fail("setup", err)
 	} else {
 		srv := NewServer(cfg.HTTP, InstrumentHandler(reg, role, app, nil),
-			ServerOptions{Registry: reg, Ready: lc.Readiness(), Log: log})
+			ServerOptions{Registry: reg, Ready: lc.Readiness(), Log: log,
+				MaxBodyBytes: max(cfg.Ingest.MaxBodyBytes, cfg.Query.MaxDocumentBytes)})
 		if err := srv.Start(lc); err != nil {
 			lc.Fail("http", err)
 		} else {

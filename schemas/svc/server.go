@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/tributary-lrs/tributary/schemas/config"
+	"github.com/tributary-lrs/tributary/schemas/xapihttp"
 )
 
 // ServerOptions are the dependencies of a Server.
@@ -22,6 +23,10 @@ type ServerOptions struct {
 	Ready *Readiness
 	// Log receives the server's own errors; nil discards them.
 	Log *slog.Logger
+	// MaxBodyBytes is the largest body a route of the app accepts: what a
+	// body of unknown length counts against http.body_bytes_in_flight
+	// (0: all of it).
+	MaxBodyBytes int64
 }
 
 // Server is the HTTP listener of a role: the app handler on every path but
@@ -64,7 +69,7 @@ func NewServer(cfg config.HTTP, app http.Handler, opts ServerOptions) *Server {
 		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	}
 	if app != nil {
-		mux.Handle("/", app)
+		mux.Handle("/", xapihttp.GuardBodies(app, bodyLimits(cfg, opts.MaxBodyBytes)))
 	}
 	return &Server{
 		log: log,
@@ -78,6 +83,17 @@ func NewServer(cfg config.HTTP, app http.Handler, opts ServerOptions) *Server {
 			ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 		},
 	}
+}
+
+// bodyLimits are the bounds of the request bodies the app reads (see
+// xapihttp.GuardBodies); an unset http.body_bytes_in_flight bounds nothing.
+func bodyLimits(cfg config.HTTP, maxBody int64) xapihttp.BodyLimits {
+	l := xapihttp.BodyLimits{InFlight: cfg.BodyBytesInFlight, Unknown: maxBody, Wait: cfg.BodyWaitTimeout,
+		Pause: cfg.BodyReadTimeout, Read: cfg.ReadTimeout}
+	if l.Unknown <= 0 {
+		l.Unknown = l.InFlight
+	}
+	return l
 }
 
 // Handler is the complete handler (app and operational routes), for tests.

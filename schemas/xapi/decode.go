@@ -3,6 +3,7 @@ package xapi
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 )
 
 // Statement is a decoded statement. Numbers are json.Number, so they keep
@@ -18,25 +19,22 @@ type Statement = map[string]any
 // duplicated property (an object with duplicate keys is ambiguous: Data 2.2
 // leaves its meaning undefined, so it is rejected rather than guessed).
 func DecodeStatements(body []byte) (stmts []Statement, batch bool, err error) {
-	v, err := decodeValue(body)
+	d, err := NewStatementDecoder(body)
 	if err != nil {
 		return nil, false, err
 	}
-	switch t := v.(type) {
-	case map[string]any:
-		return []Statement{t}, false, nil
-	case []any:
-		stmts = make([]Statement, len(t))
-		for i, e := range t {
-			m, ok := e.(map[string]any)
-			if !ok {
-				return nil, true, fmt.Errorf("%w: element %d of the array is %s, not a statement object", ErrMalformedJSON, i, jsonType(e))
+	for {
+		st, err := d.Next()
+		if err == io.EOF {
+			if stmts == nil {
+				stmts = []Statement{}
 			}
-			stmts[i] = m
+			return stmts, d.Batch(), nil
 		}
-		return stmts, true, nil
-	default:
-		return nil, false, fmt.Errorf("%w: top level is %s, not a statement object or array", ErrMalformedJSON, jsonType(v))
+		if err != nil {
+			return nil, d.Batch(), err
+		}
+		stmts = append(stmts, st)
 	}
 }
 
