@@ -39,6 +39,10 @@ func main() {
 		fmt.Fprintln(os.Stderr, "membench:", err)
 		os.Exit(1)
 	}
+	if rep.Statuses[200] != rep.Bodies {
+		fmt.Fprintln(os.Stderr, "membench: not every POST was answered 200: the figures do not measure them all")
+		os.Exit(1)
+	}
 	if *limit > 0 && rep.PeakRSS > *limit {
 		fmt.Fprintf(os.Stderr, "membench: peak resident set %d bytes exceeds %d\n", rep.PeakRSS, *limit)
 		os.Exit(1)
