@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"sync"
 )
 
 // Statement is a decoded statement. Numbers are json.Number, so they keep
@@ -89,7 +90,27 @@ func jsonType(v any) string {
 }
 
 // Marshal encodes s as compact JSON with object keys sorted (deterministic),
-// numbers as received, and no HTML escaping.
+// numbers as received, and no HTML escaping. The result's capacity is its
+// length: it is encoded in a reused buffer and copied out, so that the many
+// encoded statements a request keeps hold no spare room.
 func Marshal(s Statement) ([]byte, error) {
-	return appendJSON(make([]byte, 0, 1536), map[string]any(s))
+	bp := marshalBufs.Get().(*[]byte)
+	b, err := appendJSON((*bp)[:0], map[string]any(s))
+	var out []byte
+	if err == nil {
+		out = append(make([]byte, 0, len(b)), b...)
+	}
+	if cap(b) <= maxPooledBuf {
+		*bp = b[:0]
+		marshalBufs.Put(bp)
+	}
+	return out, err
 }
+
+// maxPooledBuf is the largest encoding buffer kept for reuse.
+const maxPooledBuf = 64 << 10
+
+var marshalBufs = sync.Pool{New: func() any {
+	b := make([]byte, 0, 4096)
+	return &b
+}}

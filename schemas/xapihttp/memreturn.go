@@ -24,12 +24,13 @@ type memoryReturn struct {
 	gen      uint64 // admissions so far: a new one cancels a pending return
 }
 
-// newMemoryReturn returns memory after half of the in-flight bound (16 MiB
-// when unbounded) went through.
+// newMemoryReturn returns memory after an eighth of the in-flight bound (4
+// MiB when unbounded) went through: a few large bodies, not the small ones
+// of everyday traffic.
 func newMemoryReturn(inFlight int64) *memoryReturn {
-	threshold := int64(16 << 20)
+	threshold := int64(4 << 20)
 	if inFlight > 0 {
-		threshold = max(inFlight/2, 1<<20)
+		threshold = max(inFlight/8, 1<<20)
 	}
 	return &memoryReturn{threshold: threshold, quiet: time.Second, free: debug.FreeOSMemory}
 }
