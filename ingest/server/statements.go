@@ -11,7 +11,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/tributary-lrs/tributary/ingest/inflight"
 	"github.com/tributary-lrs/tributary/ingest/publish"
 	"github.com/tributary-lrs/tributary/schemas/envelope"
 	"github.com/tributary-lrs/tributary/schemas/store"
@@ -112,15 +111,19 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request, body *statements
 	// it, so it holds the low watermark from here until the publish
 	// returned.
 	flight := s.d.Tracker.Start()
-	published := false
+	mayBePublished := false
 	defer func() {
-		if published {
-			flight.Done()
+		if mayBePublished {
+			// A publish that failed or timed out may still reach Kafka: keep
+			// the statements in flight a while so the watermark never passes
+			// them.
+			time.AfterFunc(s.d.Config.PublishTimeout, flight.Done)
+			return
 		}
+		flight.Done()
 	}()
 	prep, err := s.prepare(r, next, batch, body, flight.Stored())
 	if err != nil {
-		flight.Done() // nothing was published
 		s.metrics.statements.WithLabelValues("invalid").Add(float64(prep.n))
 		xapihttp.Error(w, r, http.StatusBadRequest, err)
 		return nil, false
@@ -128,7 +131,6 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request, body *statements
 	flight.Add(len(prep.ids))
 	p, _ := xapihttp.PrincipalFrom(r.Context())
 	if err := s.checkVoiding(r.Context(), p.Tenant, prep.voiding); err != nil {
-		flight.Done()
 		if errors.Is(err, errVoidingVoiding) {
 			s.metrics.statements.WithLabelValues("invalid").Add(float64(prep.n))
 			xapihttp.Error(w, r, http.StatusBadRequest, err)
@@ -137,8 +139,9 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request, body *statements
 		}
 		return nil, false
 	}
-	published = s.store(w, r, prep, flight)
-	if !published {
+	ok, publishFailed := s.store(w, r, prep)
+	if !ok {
+		mayBePublished = publishFailed
 		return nil, false
 	}
 	return prep.ids, true
@@ -147,28 +150,26 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request, body *statements
 // store drops statements already stored with the same content, refuses the
 // request with 409 if one is stored with different content, stores the
 // attachment data, and publishes the rest. It writes the error response
-// itself and returns false on failure; it ends flight on every failure.
-func (s *Server) store(w http.ResponseWriter, r *http.Request, prep *prepared, flight *inflight.Flight) bool {
+// itself and returns ok=false on failure, with publishFailed when the
+// failure was the publish itself.
+func (s *Server) store(w http.ResponseWriter, r *http.Request, prep *prepared) (ok, publishFailed bool) {
 	ctx := r.Context()
 	p, _ := xapihttp.PrincipalFrom(ctx)
 	authority, err := authorityJSON(p)
 	if err != nil {
-		flight.Done()
 		xapihttp.Error(w, r, http.StatusInternalServerError, err)
-		return false
+		return false, false
 	}
 	known, err := s.known(ctx, p.Tenant, prep.ids, prep.hashes, prep.supplied)
 	if err != nil {
-		flight.Done()
 		s.fail(w, r, len(prep.ids), err)
-		return false
+		return false, false
 	}
 	if len(prep.atts) > 0 && slices.Contains(known, false) {
 		// Before publishing: an acknowledged statement never lacks its data.
 		if err := s.d.Attachments.InsertAttachments(ctx, p.Tenant, time.Now(), prep.atts); err != nil {
-			flight.Done()
 			s.fail(w, r, len(prep.ids), fmt.Errorf("store attachments: %w", err))
-			return false
+			return false, false
 		}
 	}
 	v := xapihttp.VersionFrom(ctx)
@@ -184,11 +185,8 @@ func (s *Server) store(w http.ResponseWriter, r *http.Request, prep *prepared, f
 	prep.raws = nil // the envelopes hold the bytes now
 	start := time.Now()
 	if err := s.d.Publisher.Publish(ctx, envs); err != nil {
-		// A publish that failed or timed out may still reach Kafka: keep the
-		// statements in flight a while so the watermark never passes them.
-		time.AfterFunc(s.d.Config.PublishTimeout, flight.Done)
 		s.fail(w, r, len(envs), err)
-		return false
+		return false, true
 	}
 	s.metrics.publish.Observe(since(start))
 	for _, e := range envs {
@@ -196,7 +194,7 @@ func (s *Server) store(w http.ResponseWriter, r *http.Request, prep *prepared, f
 	}
 	s.metrics.statements.WithLabelValues("published").Add(float64(len(envs)))
 	s.metrics.statements.WithLabelValues("unchanged").Add(float64(len(prep.ids) - len(envs)))
-	return true
+	return true, false
 }
 
 // known reports, per statement, whether the same statement is already stored
