@@ -35,7 +35,9 @@ type ServerOptions struct {
 //	GET /healthz   200 while the process runs
 //	GET /readyz    200 when ready, 503 with the failing check names (JSON)
 //
-// with the timeouts of config.HTTP.
+// with the timeouts of config.HTTP. The request bodies the app reads are
+// bounded as xapihttp.GuardBodies describes (http.body_bytes_in_flight,
+// http.body_wait_timeout, http.body_read_timeout).
 type Server struct {
 	srv *http.Server
 	log *slog.Logger
