@@ -56,6 +56,7 @@ func run(m *testing.M) int {
 	cfg := config.Default()
 	cfg.Data.Dir = dir
 	cfg.HTTP.Addr = "127.0.0.1:0"
+	cfg.HTTP.AdminAddr = "" // the admin API on the same listener: its bodies are tested too
 	cfg.HTTP.BodyReadTimeout = bodyReadTimeout
 	cfg.Auth.Bootstrap.Key, cfg.Auth.Bootstrap.Secret = key, secret
 	cfg.Auth.Admin.Key, cfg.Auth.Admin.Secret = adminKey, adminSecret
@@ -64,13 +65,14 @@ func run(m *testing.M) int {
 	lc := svc.NewLifecycle(log, cfg.Shutdown)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	admin := http.NewServeMux()
 	app, err := allinone.Setup(ctx, svc.Env{Role: config.RoleAll, Config: cfg, Log: log,
-		Registry: prometheus.NewRegistry(), Lifecycle: lc, Stdout: io.Discard})
+		Registry: prometheus.NewRegistry(), Lifecycle: lc, Stdout: io.Discard, Admin: admin})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "allinone.Setup:", err)
 		return 1
 	}
-	srv := svc.NewServer(cfg.HTTP, app, svc.ServerOptions{Ready: lc.Readiness(), Log: log,
+	srv := svc.NewServer(cfg.HTTP, app, svc.ServerOptions{Ready: lc.Readiness(), Log: log, Admin: admin,
 		MaxBodyBytes: max(cfg.Ingest.MaxBodyBytes, cfg.Query.MaxDocumentBytes)})
 	if err := srv.Start(lc); err != nil {
 		fmt.Fprintln(os.Stderr, "start:", err)
