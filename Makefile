@@ -82,6 +82,14 @@ bench: deps
 		(cd $$m && go test -run '^$$' -bench '$(BENCH)' -benchmem -count=1 -timeout 30m ./...) || status=1; \
 	done; exit $$status
 
+## bench-memory: peak and after RSS of the all-in-one LRS for 8 concurrent
+## POSTs of the maximum body size (10 MiB) of generated statements; fails
+## when the peak exceeds 1 GiB (internal/membench)
+.PHONY: bench-memory
+MEMBENCH_FLAGS ?= -clients 8 -body 10485760 -max-peak 1073741824
+bench-memory: build
+	go run ./cmd/membench -lrs bin/tributary $(MEMBENCH_FLAGS)
+
 ## lint: gofmt check and go vet of every module
 lint: vet
 	@unformatted="$$(gofmt -l $$(git ls-files --cached --others --exclude-standard -- '*.go'))"; \

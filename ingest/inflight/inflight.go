@@ -45,22 +45,53 @@ func (t *Tracker) now() int64 {
 // registers them as in flight until done is called (done is idempotent; call
 // it once the publish returned, whatever its outcome).
 func (t *Tracker) Begin(n int) (stored time.Time, done func()) {
+	f := t.Start()
+	f.Add(n)
+	return f.Stored(), f.Done
+}
+
+// Start assigns a stored time to a request that counts its statements as it
+// decodes them (Flight.Add): the stored time holds the low watermark from
+// now until Flight.Done.
+func (t *Tracker) Start() *Flight {
 	t.mu.Lock()
 	ms := t.now()
 	t.inflight[ms]++
-	t.n += n
 	t.mu.Unlock()
-	var once sync.Once
-	return time.UnixMilli(ms).UTC(), func() {
-		once.Do(func() {
-			t.mu.Lock()
-			if t.inflight[ms]--; t.inflight[ms] == 0 {
-				delete(t.inflight, ms)
-			}
-			t.n -= n
-			t.mu.Unlock()
-		})
-	}
+	return &Flight{t: t, ms: ms}
+}
+
+// Flight is the statements of one request in flight under one stored time.
+type Flight struct {
+	t    *Tracker
+	ms   int64
+	n    int
+	once sync.Once
+}
+
+// Stored is the stored time of the flight's statements (UTC, ms).
+func (f *Flight) Stored() time.Time { return time.UnixMilli(f.ms).UTC() }
+
+// Add counts n more statements in flight. Call it before Done.
+func (f *Flight) Add(n int) {
+	f.t.mu.Lock()
+	f.n += n
+	f.t.n += n
+	f.t.mu.Unlock()
+}
+
+// Done ends the flight (idempotent; call it once the publish returned,
+// whatever its outcome, or when the request fails before publishing).
+func (f *Flight) Done() {
+	f.once.Do(func() {
+		t := f.t
+		t.mu.Lock()
+		if t.inflight[f.ms]--; t.inflight[f.ms] == 0 {
+			delete(t.inflight, f.ms)
+		}
+		t.n -= f.n
+		t.mu.Unlock()
+	})
 }
 
 // LowWatermark returns an exclusive bound LW: every statement this tracker

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"time"
@@ -33,27 +34,13 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	stmts, batch, err := xapi.DecodeStatements(body.JSON)
+	dec, err := xapi.NewStatementDecoder(body.JSON)
 	if err != nil {
 		s.metrics.statements.WithLabelValues("invalid").Inc()
 		xapihttp.Error(w, r, http.StatusBadRequest, err)
 		return
 	}
-	v := xapihttp.VersionFrom(r.Context())
-	validate := xapi.ValidateBatch
-	if !batch {
-		validate = func(v xapi.Version, stmts []xapi.Statement) error { return xapi.Validate(v, stmts[0]) }
-	}
-	if err := validate(v, stmts); err != nil {
-		s.metrics.statements.WithLabelValues("invalid").Add(float64(len(stmts)))
-		xapihttp.Error(w, r, http.StatusBadRequest, err)
-		return
-	}
-	atts, ok := s.check(w, r, stmts, body)
-	if !ok {
-		return
-	}
-	ids, ok := s.store(w, r, v, stmts, atts)
+	ids, ok := s.ingest(w, r, body, dec.Next, dec.Batch())
 	if !ok {
 		return
 	}
@@ -98,132 +85,121 @@ func (s *Server) put(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	st["id"] = id.String()
-	v := xapihttp.VersionFrom(r.Context())
-	if err := xapi.Validate(v, st); err != nil {
-		s.metrics.statements.WithLabelValues("invalid").Inc()
-		xapihttp.Error(w, r, http.StatusBadRequest, err)
-		return
-	}
-	stmts := []xapi.Statement{st}
-	atts, ok := s.check(w, r, stmts, body)
-	if !ok {
-		return
-	}
-	if _, ok := s.store(w, r, v, stmts, atts); ok {
+	if _, ok := s.ingest(w, r, body, one(st), false); ok {
 		w.WriteHeader(http.StatusNoContent)
 	}
 }
 
-// check applies the rules that span the request beyond one statement's
-// validity: attachments and their parts, signatures (Data 2.6) and voiding
-// (Data 2.3.2). It returns the attachment data to store, or writes the error
+// one returns st once, then io.EOF.
+func one(st xapi.Statement) func() (xapi.Statement, error) {
+	return func() (xapi.Statement, error) {
+		if st == nil {
+			return nil, io.EOF
+		}
+		out := st
+		st = nil
+		return out, nil
+	}
+}
+
+// ingest prepares the statements next returns under one stored time,
+// checks the rules that span the request (voiding, Data 2.3.2), and stores
+// them. It returns the ids of every statement in order, or writes the error
 // response itself and returns ok=false.
-func (s *Server) check(w http.ResponseWriter, r *http.Request, stmts []xapi.Statement, body *statementsBody) ([]store.Attachment, bool) {
-	atts, err := checkAttachments(stmts, body)
+func (s *Server) ingest(w http.ResponseWriter, r *http.Request, body *statementsBody, next func() (xapi.Statement, error), batch bool) ([]uuid.UUID, bool) {
+	// The stored time is taken before the statements are finalized with
+	// it, so it holds the low watermark from here until the publish
+	// returned.
+	flight := s.d.Tracker.Start()
+	mayBePublished := false
+	defer func() {
+		if mayBePublished {
+			// A publish that failed or timed out may still reach Kafka: keep
+			// the statements in flight a while so the watermark never passes
+			// them.
+			time.AfterFunc(s.d.Config.PublishTimeout, flight.Done)
+			return
+		}
+		flight.Done()
+	}()
+	prep, err := s.prepare(r, next, batch, body, flight.Stored())
 	if err != nil {
-		s.metrics.statements.WithLabelValues("invalid").Add(float64(len(stmts)))
+		s.metrics.statements.WithLabelValues("invalid").Add(float64(prep.n))
 		xapihttp.Error(w, r, http.StatusBadRequest, err)
 		return nil, false
 	}
+	flight.Add(len(prep.ids))
 	p, _ := xapihttp.PrincipalFrom(r.Context())
-	if err := s.checkVoiding(r.Context(), p.Tenant, stmts); err != nil {
+	if err := s.checkVoiding(r.Context(), p.Tenant, prep.voiding); err != nil {
 		if errors.Is(err, errVoidingVoiding) {
-			s.metrics.statements.WithLabelValues("invalid").Add(float64(len(stmts)))
+			s.metrics.statements.WithLabelValues("invalid").Add(float64(prep.n))
 			xapihttp.Error(w, r, http.StatusBadRequest, err)
 		} else {
-			s.fail(w, r, len(stmts), err)
+			s.fail(w, r, prep.n, err)
 		}
 		return nil, false
 	}
-	return atts, true
+	ok, publishFailed := s.store(w, r, prep)
+	if !ok {
+		mayBePublished = publishFailed
+		return nil, false
+	}
+	return prep.ids, true
 }
 
-// store assigns the LRS-set properties, drops statements already stored with
-// the same content, refuses the request with 409 if one is stored with
-// different content, stores the attachment data atts, and publishes the
-// rest. It writes the error response itself and returns ok=false on failure.
-func (s *Server) store(w http.ResponseWriter, r *http.Request, v xapi.Version, stmts []xapi.Statement, atts []store.Attachment) ([]uuid.UUID, bool) {
+// store drops statements already stored with the same content, refuses the
+// request with 409 if one is stored with different content, stores the
+// attachment data, and publishes the rest. It writes the error response
+// itself and returns ok=false on failure, with publishFailed when the
+// failure was the publish itself.
+func (s *Server) store(w http.ResponseWriter, r *http.Request, prep *prepared) (ok, publishFailed bool) {
 	ctx := r.Context()
 	p, _ := xapihttp.PrincipalFrom(ctx)
 	authority, err := authorityJSON(p)
 	if err != nil {
 		xapihttp.Error(w, r, http.StatusInternalServerError, err)
-		return nil, false
+		return false, false
 	}
-	ids := make([]uuid.UUID, len(stmts))
-	hashes := make([]string, len(stmts))
-	var supplied []int // statements whose id came from the client: they may be known already
-	isSupplied := make([]bool, len(stmts))
-	for i, st := range stmts {
-		if raw, ok := st["id"].(string); ok {
-			ids[i] = uuid.MustParse(raw) // validated
-			supplied = append(supplied, i)
-			isSupplied[i] = true
-		} else {
-			ids[i] = uuid.New()
-		}
-		st["id"] = ids[i].String() // canonical lower-case form, as the envelope carries it
-		hashes[i] = xapi.ContentHash(st)
-	}
-	known, err := s.known(ctx, p.Tenant, ids, hashes, supplied)
+	known, err := s.known(ctx, p.Tenant, prep.ids, prep.hashes, prep.supplied)
 	if err != nil {
-		s.fail(w, r, len(stmts), err)
-		return nil, false
+		s.fail(w, r, len(prep.ids), err)
+		return false, false
 	}
-	if len(atts) > 0 && slices.Contains(known, false) {
+	if len(prep.atts) > 0 && slices.Contains(known, false) {
 		// Before publishing: an acknowledged statement never lacks its data.
-		if err := s.d.Attachments.InsertAttachments(ctx, p.Tenant, time.Now(), atts); err != nil {
-			s.fail(w, r, len(stmts), fmt.Errorf("store attachments: %w", err))
-			return nil, false
+		if err := s.d.Attachments.InsertAttachments(ctx, p.Tenant, time.Now(), prep.atts); err != nil {
+			s.fail(w, r, len(prep.ids), fmt.Errorf("store attachments: %w", err))
+			return false, false
 		}
 	}
-
-	stored, done := s.d.Tracker.Begin(len(stmts))
-	// settled: whatever this request publishes is known to be written or
-	// known not to be. A publish that failed or timed out may still reach
-	// Kafka: then the statements stay in flight a while, so the watermark
-	// never passes them.
-	settled := false
-	defer func() {
-		if settled {
-			done()
-			return
-		}
-		time.AfterFunc(s.d.Config.PublishTimeout, done)
-	}()
-	envs := make([]*envelope.Envelope, 0, len(stmts))
-	for i, st := range stmts {
+	v := xapihttp.VersionFrom(ctx)
+	supplied := make(map[int]bool, len(prep.supplied))
+	for _, i := range prep.supplied {
+		supplied[i] = true
+	}
+	envs := make([]*envelope.Envelope, 0, len(prep.ids))
+	for i, id := range prep.ids {
 		if known[i] {
 			continue
 		}
-		if _, err := xapi.Finalize(st, v, stored, p.Authority); err != nil {
-			xapihttp.Error(w, r, http.StatusBadRequest, err)
-			return nil, false
-		}
-		raw, err := xapi.Marshal(st)
-		if err != nil {
-			xapihttp.Error(w, r, http.StatusBadRequest, err)
-			return nil, false
-		}
 		envs = append(envs, &envelope.Envelope{V: envelope.Version, Kind: envelope.KindStatement, Tenant: p.Tenant,
-			ID: ids[i], Stored: stored, Authority: authority, XAPIVersion: string(v), ContentHash: hashes[i], Statement: raw, Parsed: st,
-			NoDefine: !p.Can(xapihttp.ScopeDefine), IDSupplied: isSupplied[i]})
+			ID: id, Stored: prep.stored, Authority: authority, XAPIVersion: string(v), ContentHash: prep.hashes[i],
+			Statement: prep.raws[i], NoDefine: !p.Can(xapihttp.ScopeDefine), IDSupplied: supplied[i]})
 	}
+	prep.raws = nil // the envelopes hold the bytes now
 	start := time.Now()
 	if err := s.d.Publisher.Publish(ctx, envs); err != nil {
-		// A conflict is decided before anything is written.
-		settled = errors.Is(err, store.ErrConflict)
 		s.fail(w, r, len(envs), err)
-		return nil, false
+		// A conflict is decided before anything is written.
+		return false, !errors.Is(err, store.ErrConflict)
 	}
-	settled = true
 	s.metrics.publish.Observe(since(start))
 	for _, e := range envs {
 		s.recent.add(store.StatementKey{Tenant: e.Tenant, ID: e.ID}, e.ContentHash)
 	}
 	s.metrics.statements.WithLabelValues("published").Add(float64(len(envs)))
-	s.metrics.statements.WithLabelValues("unchanged").Add(float64(len(stmts) - len(envs)))
-	return ids, true
+	s.metrics.statements.WithLabelValues("unchanged").Add(float64(len(prep.ids) - len(envs)))
+	return true, false
 }
 
 // known reports, per statement, whether the same statement is already stored

@@ -64,6 +64,9 @@ func voidTarget(st xapi.Statement) uuid.UUID {
 	return id
 }
 
+// voidRef is a voiding statement of a request: its id and its target.
+type voidRef struct{ id, target uuid.UUID }
+
 // checkVoiding refuses a voiding statement whose target is a voiding
 // statement, in the same request or already stored. Data 2.3.2: "Any
 // Statement that voids another cannot itself be voided"; the LRS MAY reject
@@ -71,30 +74,20 @@ func voidTarget(st xapi.Statement) uuid.UUID {
 // statement whose target is unknown is accepted (SHOULD NOT* reject in 1.0.3,
 // shall not in 2.0). A rule violation wraps errVoidingVoiding; any other
 // error is a failed lookup.
-func (s *Server) checkVoiding(ctx context.Context, tenant string, stmts []xapi.Statement) error {
-	var targets []uuid.UUID
-	voiding := map[uuid.UUID]bool{}
-	for _, st := range stmts {
-		t := voidTarget(st)
-		if t == uuid.Nil {
-			continue
-		}
-		targets = append(targets, t)
-		if s, ok := st["id"].(string); ok {
-			if id, err := uuid.Parse(s); err == nil {
-				voiding[id] = true
-			}
-		}
-	}
-	if len(targets) == 0 {
+func (s *Server) checkVoiding(ctx context.Context, tenant string, refs []voidRef) error {
+	if len(refs) == 0 {
 		return nil
 	}
-	var ask []uuid.UUID
-	for _, t := range targets {
-		if voiding[t] {
-			return fmt.Errorf("%w: the target %s is a voiding statement of the same request", errVoidingVoiding, t)
+	voiding := make(map[uuid.UUID]bool, len(refs))
+	for _, v := range refs {
+		voiding[v.id] = true
+	}
+	ask := make([]uuid.UUID, 0, len(refs))
+	for _, v := range refs {
+		if voiding[v.target] {
+			return fmt.Errorf("%w: the target %s is a voiding statement of the same request", errVoidingVoiding, v.target)
 		}
-		ask = append(ask, t)
+		ask = append(ask, v.target)
 	}
 	if s.d.Voiding == nil {
 		return nil

@@ -37,14 +37,15 @@ func (s *Sink) resolveRefs(ctx context.Context, rows []store.StatementRow) error
 	target := map[store.StatementKey]store.StatementKey{}
 	var frontier []store.StatementKey
 	for i := range rows {
-		k := store.StatementKey{Tenant: rows[i].Tenant, ID: rows[i].ID}
-		own[k] = store.OwnIndexRows(&rows[i])
 		if t, ok := refTarget(&rows[i]); ok {
-			target[k] = t
+			target[store.StatementKey{Tenant: rows[i].Tenant, ID: rows[i].ID}] = t
 		}
 	}
 	if len(target) == 0 {
-		return nil
+		return nil // most batches: no index rows to build
+	}
+	for i := range rows {
+		own[store.StatementKey{Tenant: rows[i].Tenant, ID: rows[i].ID}] = store.OwnIndexRows(&rows[i])
 	}
 	for _, t := range target {
 		if _, known := own[t]; !known {

@@ -180,21 +180,21 @@ func parseID(s string) uuid.UUID {
 var ErrInvalid = errors.New("invalid statement")
 
 // Row turns an envelope into the row to insert: the statement must parse and
-// validate under the version it was accepted with. An envelope handed over in
-// process carries the statement ingest already decoded and validated.
+// validate under the version it was accepted with. The decoded statement is
+// dropped once the row is built: an envelope carries only the bytes, also in
+// process (all-in-one), so a request waiting for the store never holds
+// decoded statements.
 func Row(env *envelope.Envelope) (store.StatementRow, error) {
-	st := xapi.Statement(env.Parsed)
-	if st == nil {
-		v, err := xapi.NegotiateVersion(env.XAPIVersion)
-		if err != nil {
-			return store.StatementRow{}, fmt.Errorf("%w: version %q: %v", ErrInvalid, env.XAPIVersion, err)
-		}
-		if st, err = xapi.DecodeStatement(env.Statement); err != nil {
-			return store.StatementRow{}, fmt.Errorf("%w: %v", ErrInvalid, err)
-		}
-		if err := xapi.Validate(v, st); err != nil {
-			return store.StatementRow{}, fmt.Errorf("%w: %v", ErrInvalid, err)
-		}
+	v, err := xapi.NegotiateVersion(env.XAPIVersion)
+	if err != nil {
+		return store.StatementRow{}, fmt.Errorf("%w: version %q: %v", ErrInvalid, env.XAPIVersion, err)
+	}
+	st, err := xapi.DecodeStatement(env.Statement)
+	if err != nil {
+		return store.StatementRow{}, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	if err := xapi.Validate(v, st); err != nil {
+		return store.StatementRow{}, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
 	if id, _ := st["id"].(string); env.ID != parseID(id) {
 		return store.StatementRow{}, fmt.Errorf("%w: statement id %q differs from envelope id %s", ErrInvalid, id, env.ID)

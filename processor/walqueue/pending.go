@@ -1,6 +1,7 @@
 package walqueue
 
 import (
+	"bytes"
 	"sync"
 	"time"
 
@@ -53,12 +54,14 @@ func newPending(keep time.Duration) *pending {
 // voidTarget returns the statement env voids, when it is a voiding
 // statement with a StatementRef object.
 func voidTarget(env *envelope.Envelope) (store.StatementKey, bool) {
-	st := xapi.Statement(env.Parsed)
-	if st == nil {
-		var err error
-		if st, err = xapi.DecodeStatement(env.Statement); err != nil {
-			return store.StatementKey{}, false
-		}
+	// A voiding statement's object is a StatementRef: skip the decoding of
+	// every statement that does not say so anywhere.
+	if !bytes.Contains(env.Statement, []byte("StatementRef")) {
+		return store.StatementKey{}, false
+	}
+	st, err := xapi.DecodeStatement(env.Statement)
+	if err != nil {
+		return store.StatementKey{}, false
 	}
 	verb, _ := st["verb"].(map[string]any)
 	if id, _ := verb["id"].(string); id != xapi.VerbVoided {

@@ -37,6 +37,15 @@ type HTTP struct {
 	ReadTimeout       time.Duration `mapstructure:"read_timeout"`
 	WriteTimeout      time.Duration `mapstructure:"write_timeout"`
 	IdleTimeout       time.Duration `mapstructure:"idle_timeout"`
+	// BodyReadTimeout is the longest pause while a request body arrives: a
+	// body that stops short of its Content-Length gets 408 this long after
+	// its last byte (the whole body stays bounded by ReadTimeout).
+	BodyReadTimeout time.Duration `mapstructure:"body_read_timeout"`
+	// BodyBytesInFlight bounds the sum of the request bodies (by their
+	// Content-Length) the process reads and works on at once; a request past
+	// it waits up to BodyWaitTimeout for room, then gets 503 with Retry-After.
+	BodyBytesInFlight int64         `mapstructure:"body_bytes_in_flight"`
+	BodyWaitTimeout   time.Duration `mapstructure:"body_wait_timeout"`
 	// Pprof serves Go's profiler under /debug/pprof/ on the admin listener
 	// (off by default).
 	Pprof bool `mapstructure:"pprof"`
@@ -240,7 +249,8 @@ func Default() Config {
 	return Config{
 		HTTP: HTTP{Addr: "127.0.0.1:8080", AdminAddr: "127.0.0.1:8081", ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
 			WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second,
-			MaxHeaderBytes: 64 << 10, CORS: CORS{MaxAge: 10 * time.Minute}},
+			MaxHeaderBytes: 64 << 10, CORS: CORS{MaxAge: 10 * time.Minute},
+			BodyReadTimeout: 5 * time.Second, BodyBytesInFlight: 32 << 20, BodyWaitTimeout: 30 * time.Second},
 		Data: Data{Dir: "./data", WALMaxPendingBytes: 256 << 20},
 		Auth: Auth{Bootstrap: Bootstrap{Tenant: "default"}, CacheTTL: 30 * time.Second, RateBurst: 100,
 			CacheSize: 10000, HashWait: 2 * time.Second, FailedLogins: FailedLogins{KeyRate: 0.1, KeyBurst: 10,
@@ -377,6 +387,7 @@ func (c Config) Validate(role string) error {
 		"query.watermark_refresh": c.Query.WatermarkRefresh, "shutdown.step_timeout": c.Shutdown.StepTimeout,
 		"auth.cache_ttl": c.Auth.CacheTTL, "auth.admin.lockout_window": c.Auth.Admin.LockoutWindow,
 	}
+	positive["http.body_read_timeout"], positive["http.body_wait_timeout"] = c.HTTP.BodyReadTimeout, c.HTTP.BodyWaitTimeout
 	for k, d := range positive {
 		if d <= 0 {
 			bad(k, "must be a positive duration")
@@ -384,6 +395,9 @@ func (c Config) Validate(role string) error {
 	}
 	if c.Ingest.MaxBodyBytes < 1024 {
 		bad("ingest.max_body_bytes", "must be at least 1024")
+	}
+	if c.HTTP.BodyBytesInFlight < 1<<20 {
+		bad("http.body_bytes_in_flight", "must be at least 1048576 (1 MiB)")
 	}
 	if c.Query.MaxDocumentBytes < 1024 {
 		bad("query.max_document_bytes", "must be at least 1024")

@@ -60,10 +60,6 @@ type Envelope struct {
 	NoDefine bool `json:"no_define,omitempty"`
 	// Statement is the statement exactly as it is to be stored (payload).
 	Statement []byte `json:"-"`
-	// Parsed is Statement already decoded and validated by ingest, for a
-	// consumer in the same process (all-in-one). It is never serialized: a
-	// consumer reading from Kafka decodes and validates the bytes itself.
-	Parsed map[string]any `json:"-"`
 	// IDSupplied is set in process when the client chose the statement id
 	// (it may already be stored); an id the LRS assigned is new. Never
 	// serialized: a consumer reading from Kafka assumes it is set.

@@ -103,7 +103,8 @@ func Main(role string, args, environ []string, stdout, stderr io.Writer, setup S
 	}
 	lockout := NewLockout(cfg.Auth.Admin.LockoutFailures, cfg.Auth.Admin.LockoutWindow, log)
 	srv := NewServer(cfg.HTTP, InstrumentHandler(reg, app, nil), ServerOptions{Registry: reg,
-		Ready: lc.Readiness(), Log: log, Admin: InstrumentHandler(reg, lockout.Wrap(admin), nil)})
+		Ready: lc.Readiness(), Log: log, Admin: InstrumentHandler(reg, lockout.Wrap(admin), nil),
+		MaxBodyBytes: max(cfg.Ingest.MaxBodyBytes, cfg.Query.MaxDocumentBytes)})
 	srv.Serve(lc, ls)
 	log.Info("serving", "addr", env.Addr, "admin_addr", env.AdminAddr)
 	if err := lc.Run(ctx); err != nil {

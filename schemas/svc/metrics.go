@@ -1,13 +1,14 @@
 package svc
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/tributary-lrs/tributary/schemas/svc/routelabel"
 )
 
 // DurationBuckets are the request duration buckets, from 0.5 ms to 10 s.
@@ -21,7 +22,7 @@ const HTTPDurationMetric = "lrs_http_request_duration_seconds"
 // InstrumentHandler records HTTPDurationMetric{route,method,code} for every
 // request h serves. routeName is called after h returns; it must return few
 // distinct values (a route template, never a raw path). nil names the route
-// by what the router inside h recorded with SetRoute (gorilla/mux routers:
+// by what the router inside h recorded with routelabel.Set (gorilla/mux routers:
 // see xapihttp.NewRouter), else by the pattern of a ServeMux inside h, else
 // "unmatched". Methods outside the standard set count as "OTHER". Wrapping
 // several handlers with the same reg shares one histogram; any other
@@ -44,8 +45,7 @@ func InstrumentHandler(reg prometheus.Registerer, h http.Handler, routeName func
 		sw := &statusWriter{ResponseWriter: w}
 		// A copy without the pattern of the mux h is mounted in, so only a
 		// router inside h can name the route.
-		route := new(string)
-		inner := r.WithContext(context.WithValue(r.Context(), routeKey{}, route))
+		inner, route := routelabel.Track(r)
 		inner.Pattern = ""
 		h.ServeHTTP(sw, inner)
 		code := sw.code
@@ -65,17 +65,6 @@ func InstrumentHandler(reg prometheus.Registerer, h http.Handler, routeName func
 		}
 		hist.WithLabelValues(name, method(r.Method), strconv.Itoa(code)).Observe(time.Since(start).Seconds())
 	})
-}
-
-type routeKey struct{}
-
-// SetRoute names the route of r for InstrumentHandler: a router calls it
-// with the template that matched (e.g. "/xapi/statements"), never the raw
-// path. Outside InstrumentHandler it does nothing.
-func SetRoute(r *http.Request, template string) {
-	if p, ok := r.Context().Value(routeKey{}).(*string); ok {
-		*p = template
-	}
 }
 
 func method(m string) string {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/tributary-lrs/tributary/schemas/config"
+	"github.com/tributary-lrs/tributary/schemas/svc/routelabel"
 )
 
 // seriesLabels returns "route=…,method=…,code=…" of every series of the
@@ -49,7 +50,7 @@ func TestMetricsLabelRouteTemplateNotMountPattern(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	router := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/xapi/statements" {
-			SetRoute(r, "/xapi/statements")
+			routelabel.Set(r, "/xapi/statements")
 			return
 		}
 		http.NotFound(w, r)

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/tributary-lrs/tributary/schemas/config"
+	"github.com/tributary-lrs/tributary/schemas/xapihttp"
 )
 
 // AdminPrefix is the path under which ServerOptions.Admin is served.
@@ -30,6 +31,10 @@ type ServerOptions struct {
 	Admin http.Handler
 	// Log receives the server's own errors; nil discards them.
 	Log *slog.Logger
+	// MaxBodyBytes is the largest body a route of the app accepts: what a
+	// body of unknown length counts against http.body_bytes_in_flight
+	// (0: all of it).
+	MaxBodyBytes int64
 }
 
 // Server is the HTTP side of a role, on two listeners:
@@ -41,7 +46,10 @@ type ServerOptions struct {
 //
 // With an empty http.admin_addr everything is served on http.addr. /healthz
 // answers 200 while the process runs; /readyz 200 when ready, else 503 with
-// the failing check names (JSON). Timeouts are those of config.HTTP.
+// the failing check names (JSON). Timeouts are those of config.HTTP. The
+// request bodies the app and the admin API read are bounded as
+// xapihttp.GuardBodies describes (http.body_bytes_in_flight,
+// http.body_wait_timeout, http.body_read_timeout).
 type Server struct {
 	log     *slog.Logger
 	api     *http.Server
@@ -79,10 +87,10 @@ func NewServer(cfg config.HTTP, app http.Handler, opts ServerOptions) *Server {
 		admin.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	}
 	if opts.Admin != nil {
-		admin.Handle(AdminPrefix, opts.Admin)
+		admin.Handle(AdminPrefix, xapihttp.GuardBodies(opts.Admin, bodyLimits(cfg, opts.MaxBodyBytes)))
 	}
 	if app != nil {
-		api.Handle("/", app)
+		api.Handle("/", xapihttp.GuardBodies(app, bodyLimits(cfg, opts.MaxBodyBytes)))
 	}
 	s := &Server{log: log, cfg: cfg, api: newHTTPServer(cfg, cfg.Addr, api, log)}
 	if cfg.AdminAddr != "" {
@@ -110,6 +118,17 @@ func newHTTPServer(cfg config.HTTP, addr string, h http.Handler, log *slog.Logge
 		MaxHeaderBytes:    cfg.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+}
+
+// bodyLimits are the bounds of the request bodies the app reads (see
+// xapihttp.GuardBodies); an unset http.body_bytes_in_flight bounds nothing.
+func bodyLimits(cfg config.HTTP, maxBody int64) xapihttp.BodyLimits {
+	l := xapihttp.BodyLimits{InFlight: cfg.BodyBytesInFlight, Unknown: maxBody, Wait: cfg.BodyWaitTimeout,
+		Pause: cfg.BodyReadTimeout, Read: cfg.ReadTimeout}
+	if l.Unknown <= 0 {
+		l.Unknown = l.InFlight
+	}
+	return l
 }
 
 // Handler is the handler of http.addr, for tests.

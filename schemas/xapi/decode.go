@@ -3,6 +3,8 @@ package xapi
 import (
 	"encoding/json"
 	"fmt"
+	"io"
+	"sync"
 )
 
 // Statement is a decoded statement. Numbers are json.Number, so they keep
@@ -18,25 +20,22 @@ type Statement = map[string]any
 // duplicated property (an object with duplicate keys is ambiguous: Data 2.2
 // leaves its meaning undefined, so it is rejected rather than guessed).
 func DecodeStatements(body []byte) (stmts []Statement, batch bool, err error) {
-	v, err := decodeValue(body)
+	d, err := NewStatementDecoder(body)
 	if err != nil {
 		return nil, false, err
 	}
-	switch t := v.(type) {
-	case map[string]any:
-		return []Statement{t}, false, nil
-	case []any:
-		stmts = make([]Statement, len(t))
-		for i, e := range t {
-			m, ok := e.(map[string]any)
-			if !ok {
-				return nil, true, fmt.Errorf("%w: element %d of the array is %s, not a statement object", ErrMalformedJSON, i, jsonType(e))
+	for {
+		st, err := d.Next()
+		if err == io.EOF {
+			if stmts == nil {
+				stmts = []Statement{}
 			}
-			stmts[i] = m
+			return stmts, d.Batch(), nil
 		}
-		return stmts, true, nil
-	default:
-		return nil, false, fmt.Errorf("%w: top level is %s, not a statement object or array", ErrMalformedJSON, jsonType(v))
+		if err != nil {
+			return nil, d.Batch(), err
+		}
+		stmts = append(stmts, st)
 	}
 }
 
@@ -91,7 +90,27 @@ func jsonType(v any) string {
 }
 
 // Marshal encodes s as compact JSON with object keys sorted (deterministic),
-// numbers as received, and no HTML escaping.
+// numbers as received, and no HTML escaping. The result's capacity is its
+// length: it is encoded in a reused buffer and copied out, so that the many
+// encoded statements a request keeps hold no spare room.
 func Marshal(s Statement) ([]byte, error) {
-	return appendJSON(make([]byte, 0, 1536), map[string]any(s))
+	bp := marshalBufs.Get().(*[]byte)
+	b, err := appendJSON((*bp)[:0], map[string]any(s))
+	var out []byte
+	if err == nil {
+		out = append(make([]byte, 0, len(b)), b...)
+	}
+	if cap(b) <= maxPooledBuf {
+		*bp = b[:0]
+		marshalBufs.Put(bp)
+	}
+	return out, err
 }
+
+// maxPooledBuf is the largest encoding buffer kept for reuse.
+const maxPooledBuf = 64 << 10
+
+var marshalBufs = sync.Pool{New: func() any {
+	b := make([]byte, 0, 4096)
+	return &b
+}}

@@ -15,6 +15,7 @@ type decoder struct {
 	data  []byte
 	str   string // string(data): one copy, sliced for unescaped strings
 	pos   int
+	base  int // offset of data in the whole body, for messages
 	depth int
 	err   error
 	arr   []any // scratch stack of the elements of the open arrays
@@ -77,7 +78,7 @@ func decodeValue(body []byte) (any, error) {
 
 func (d *decoder) fail(msg string) {
 	if d.err == nil {
-		d.err = fmt.Errorf("%w: %s at offset %d", ErrMalformedJSON, msg, d.pos)
+		d.err = fmt.Errorf("%w: %s at offset %d", ErrMalformedJSON, msg, d.base+d.pos)
 	}
 }
 

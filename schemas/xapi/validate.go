@@ -3,7 +3,6 @@ package xapi
 import (
 	"math"
 	"strconv"
-	"strings"
 )
 
 // Rule names cite the spec section a problem breaks. "Data x" is xAPI 1.0.3
@@ -64,28 +63,11 @@ func Validate(v Version, s Statement) error {
 // (Communication 2.1.2; a "shall" in 2.0). For a single-object body call
 // Validate instead, so paths start at "$".
 func ValidateBatch(v Version, stmts []Statement) error {
-	val := validator{ver: v}
-	root := rootPath()
-	var seen map[string]int
-	for i, s := range stmts {
-		p := root.i(i)
-		val.statement(s, &p, false)
-		id, ok := s["id"].(string)
-		if !ok || !isUUID(id) {
-			continue
-		}
-		if seen == nil {
-			seen = make(map[string]int, len(stmts))
-		}
-		id = strings.ToLower(id)
-		if first, dup := seen[id]; dup {
-			pid := p.k("id")
-			val.add(&pid, ruleBatchIDs, "statement id "+id+" is also used by statement "+strconv.Itoa(first)+" of this batch")
-			continue
-		}
-		seen[id] = i
+	b := NewBatchValidator(v, true)
+	for _, s := range stmts {
+		b.Add(s)
 	}
-	return val.err()
+	return b.Err()
 }
 
 // statement validates a Statement, or a SubStatement when sub is true.

@@ -5,7 +5,7 @@ import (
 
 	"github.com/gorilla/mux"
 
-	"github.com/tributary-lrs/tributary/schemas/svc"
+	"github.com/tributary-lrs/tributary/schemas/svc/routelabel"
 )
 
 // recordRoute names each matched request for the request metrics
@@ -16,7 +16,7 @@ func recordRoute(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if route := mux.CurrentRoute(r); route != nil {
 			if tmpl, err := route.GetPathTemplate(); err == nil {
-				svc.SetRoute(r, tmpl)
+				routelabel.Set(r, tmpl)
 			}
 		}
 		next.ServeHTTP(w, r)

@@ -1,4 +1,4 @@
-package xapihttp
+package xapihttp_test
 
 import (
 	"net/http"
@@ -11,12 +11,13 @@ import (
 
 	"github.com/tributary-lrs/tributary/schemas/config"
 	"github.com/tributary-lrs/tributary/schemas/svc"
+	"github.com/tributary-lrs/tributary/schemas/xapihttp"
 )
 
 // Issue 7, item 12: requests through the xAPI router, mounted on the role's
 // server like in every role, are labelled by route template (never "/").
 func TestMetricsLabelXAPIRequestsByRouteTemplate(t *testing.T) {
-	r := NewRouter()
+	r := xapihttp.NewRouter()
 	r.HandleFunc("/xapi/statements", func(w http.ResponseWriter, _ *http.Request) {}).Methods(http.MethodGet)
 	r.HandleFunc("/xapi/activities/{kind}", func(w http.ResponseWriter, _ *http.Request) {}).Methods(http.MethodGet)
 	reg := prometheus.NewRegistry()

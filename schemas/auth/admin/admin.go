@@ -115,7 +115,7 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		xapihttp.Error(w, r, http.StatusBadRequest, fmt.Errorf("invalid JSON body: %w", err))
+		xapihttp.BodyError(w, r, fmt.Errorf("invalid JSON body: %w", err), maxBody)
 		return false
 	}
 	return true

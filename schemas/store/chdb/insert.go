@@ -1,9 +1,12 @@
 package chdb
 
 import (
+	"bufio"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"sort"
 	"strconv"
@@ -18,15 +21,11 @@ import (
 
 // Insert writes the batch synchronously. chDB takes queries as C strings, so
 // rows cannot travel inside the SQL text (a NUL would cut it): the batch is
-// encoded as one Native block into a temporary file that the INSERT reads
+// written as one Native block into a temporary file that the INSERT reads
 // (see createBatchFile).
 func (e *Engine) Insert(ctx context.Context, b *store.Batch) error {
 	if n, err := b.Check(); err != nil || n == 0 {
 		return err
-	}
-	buf, err := EncodeNative(b)
-	if err != nil {
-		return fmt.Errorf("chdb insert into %s: %w", b.Table, err)
 	}
 	f, err := createBatchFile(e.tmpDir)
 	if err != nil {
@@ -38,7 +37,7 @@ func (e *Engine) Insert(ctx context.Context, b *store.Batch) error {
 		_ = os.Remove(f.Name())
 		_ = f.Close()
 	}()
-	if _, err := f.Write(buf); err != nil {
+	if err := WriteNative(f, b); err != nil {
 		return fmt.Errorf("chdb insert into %s: write batch file: %w", b.Table, err)
 	}
 	cols := make([]string, len(b.Columns))
@@ -77,33 +76,78 @@ func insertSettings(token string) string {
 	return out
 }
 
-// EncodeNative encodes a batch as one block of ClickHouse's Native format as
-// the Native input format reads it (no block info, no serialization flags).
-func EncodeNative(b *store.Batch) ([]byte, error) {
+// WriteNative writes a batch to w as one block of ClickHouse's Native format
+// as the Native input format reads it (no block info, no serialization
+// flags), the bytes proto.Block.EncodeRawBlock encodes, but one column at a
+// time and String columns straight from their strings: the block is never
+// held in memory, nor a second copy of its strings.
+func WriteNative(w io.Writer, b *store.Batch) error {
 	n, err := b.Check()
 	if err != nil {
-		return nil, err
+		return err
 	}
-	input := make([]proto.InputColumn, len(b.Columns))
-	for i, c := range b.Columns {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	var buf proto.Buffer
+	buf.PutInt(len(b.Columns))
+	buf.PutInt(n)
+	for _, c := range b.Columns {
+		if strs, ok := c.Data.([]string); ok {
+			proto.InputColumn{Name: c.Name, Data: proto.ColStr{}}.EncodeStart(&buf, 0)
+			if _, err := bw.Write(buf.Buf); err != nil {
+				return fmt.Errorf("write native block: %w", err)
+			}
+			buf.Reset()
+			if err := writeStrings(bw, strs); err != nil {
+				return fmt.Errorf("write native block: %w", err)
+			}
+			continue
+		}
 		col, err := nativeColumn(c.Data)
 		if err != nil {
-			return nil, fmt.Errorf("column %s: %w", c.Name, err)
+			return fmt.Errorf("column %s: %w", c.Name, err)
 		}
-		input[i] = proto.InputColumn{Name: c.Name, Data: col}
+		proto.InputColumn{Name: c.Name, Data: col}.EncodeStart(&buf, 0)
+		if p, ok := col.(proto.Preparable); ok {
+			if err := p.Prepare(); err != nil {
+				return fmt.Errorf("column %s: %w", c.Name, err)
+			}
+		}
+		if n > 0 {
+			if s, ok := col.(proto.StateEncoder); ok {
+				s.EncodeState(&buf)
+			}
+			col.EncodeColumn(&buf)
+		}
+		if _, err := bw.Write(buf.Buf); err != nil {
+			return fmt.Errorf("write native block: %w", err)
+		}
+		buf.Reset()
 	}
-	var buf proto.Buffer
-	block := proto.Block{Columns: len(input), Rows: n}
-	if err := block.EncodeRawBlock(&buf, 0, input); err != nil {
-		return nil, fmt.Errorf("encode native block: %w", err)
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write native block: %w", err)
 	}
-	return buf.Buf, nil
+	return nil
+}
+
+// writeStrings writes the rows of a String column as proto.ColStr encodes
+// them: each one's length as a uvarint, then its bytes.
+func writeStrings(w *bufio.Writer, strs []string) error {
+	var n [binary.MaxVarintLen64]byte
+	for _, s := range strs {
+		if _, err := w.Write(n[:binary.PutUvarint(n[:], uint64(len(s)))]); err != nil {
+			return err
+		}
+		if _, err := w.WriteString(s); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func nativeColumn(data any) (proto.ColInput, error) {
 	switch d := data.(type) {
 	case []string:
-		col := new(proto.ColStr)
+		col := sizedColStr(d)
 		col.AppendArr(d)
 		return col, nil
 	case []uint8:
@@ -123,7 +167,7 @@ func nativeColumn(data any) (proto.ColInput, error) {
 	case []uuid.UUID:
 		return proto.ColUUID(d), nil
 	case [][]string:
-		col := new(proto.ColStr).Array()
+		col := sizedColStr(d...).Array()
 		col.AppendArr(d)
 		return col, nil
 	case [][]uuid.UUID:
@@ -139,4 +183,17 @@ func nativeColumn(data any) (proto.ColInput, error) {
 	default:
 		return nil, fmt.Errorf("unsupported data type %T", data)
 	}
+}
+
+// sizedColStr is an empty String column with room for the strings of
+// lists, so that appending them copies each once (no growing buffer).
+func sizedColStr(lists ...[]string) *proto.ColStr {
+	size, rows := 0, 0
+	for _, l := range lists {
+		for _, s := range l {
+			size += len(s)
+		}
+		rows += len(l)
+	}
+	return &proto.ColStr{Buf: make([]byte, 0, size), Pos: make([]proto.Position, 0, rows)}
 }

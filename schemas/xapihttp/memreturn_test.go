@@ -1,0 +1,49 @@
+package xapihttp
+
+import (
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// TestBodyMemoryReturnedOnceABurstIsDone: the heap of a burst of bodies is
+// returned once no body is in flight for the quiet time, only after enough
+// bytes went through, and never while a body is in flight.
+func TestBodyMemoryReturnedOnceABurstIsDone(t *testing.T) {
+	var frees atomic.Int32
+	m := &memoryReturn{threshold: 100, quiet: 50 * time.Millisecond, free: func() { frees.Add(1) }}
+	settle := func() { time.Sleep(4 * m.quiet) }
+
+	m.admit(60)
+	m.admit(60)
+	m.release(60)
+	settle()
+	if n := frees.Load(); n != 0 {
+		t.Fatalf("memory returned %d times while a body is in flight", n)
+	}
+	m.release(60)
+	settle()
+	if n := frees.Load(); n != 1 {
+		t.Fatalf("memory returned %d times after the burst, want once", n)
+	}
+
+	m.admit(10) // small traffic: nothing to return
+	m.release(10)
+	settle()
+	if n := frees.Load(); n != 1 {
+		t.Fatalf("memory returned after %d bytes, below the threshold", 10)
+	}
+
+	m.admit(120) // a new body within the quiet time postpones the return
+	m.release(120)
+	m.admit(5)
+	settle()
+	if n := frees.Load(); n != 1 {
+		t.Fatal("memory returned while a body was in flight")
+	}
+	m.release(5)
+	settle()
+	if n := frees.Load(); n != 2 {
+		t.Fatalf("memory returned %d times, want 2 after the second burst", n)
+	}
+}
