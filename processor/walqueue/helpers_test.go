@@ -113,7 +113,7 @@ var t0 = time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
 func stmt(id uuid.UUID, content string) *envelope.Envelope {
 	raw := fmt.Sprintf(`{"id":%q,"actor":{"mbox":"mailto:a@example.com"},"verb":{"id":"http://example.com/v"},"object":{"id":"http://example.com/%s"}}`, id, content)
 	return &envelope.Envelope{V: envelope.Version, Kind: envelope.KindStatement, Tenant: "t", ID: id, Stored: t0,
-		Authority: []byte(`{"objectType":"Agent","account":{"homePage":"http://lrs","name":"k"}}`),
+		Authority:   []byte(`{"objectType":"Agent","account":{"homePage":"http://lrs","name":"k"}}`),
 		XAPIVersion: "1.0.3", ContentHash: "hash-" + content, Statement: []byte(raw), IDSupplied: true}
 }
 
