@@ -57,6 +57,7 @@ type stack struct {
 
 	mu        sync.Mutex
 	processor *runningProcessor
+	members   []*runningProcessor
 }
 
 func newStack(t testing.TB) *stack {
@@ -127,65 +128,120 @@ func newStack(t testing.TB) *stack {
 	return s
 }
 
-// runningProcessor is one consumer-group member.
+// runningProcessor is one consumer-group member. done receives what its
+// Run returned (errGoexit after a simulated crash); exited is closed when it
+// ended.
 type runningProcessor struct {
 	cancel context.CancelFunc
 	done   chan error
+	exited chan struct{}
+}
+
+// member tunes one processor of the stack; the zero value is a processor
+// like the stack's configuration says.
+type member struct {
+	// eng is the engine the sink writes through (default: engine).
+	eng store.Engine
+	// crashAfter > 0 makes it die right after its crashAfter-th stored
+	// batch, before recording progress or committing offsets (as a kill -9
+	// between insert and commit would).
+	crashAfter int
+	// batchRows and batchAge override the stack's when set.
+	batchRows int
+	batchAge  time.Duration
+	// shutdown bounds finishing a batch at stop (default 5 s).
+	shutdown time.Duration
+	// sink wraps the sink (crash points, barriers).
+	sink func(consumer.Sink) consumer.Sink
+	// registry receives the processor's metrics.
+	registry *prometheus.Registry
 }
 
 // startProcessor starts a processor; crashAfter > 0 makes it die right after
-// its crashAfter-th insert, before recording progress or committing offsets
-// (as a kill -9 between insert and commit would).
+// its crashAfter-th insert (see member).
 func (s *stack) startProcessor(crashAfter int) *runningProcessor {
 	s.t.Helper()
-	return s.startProcessorOn(engine, crashAfter)
+	return s.start(member{crashAfter: crashAfter})
 }
 
 // startProcessorOn is startProcessor with the sink writing through eng.
 func (s *stack) startProcessorOn(eng store.Engine, crashAfter int) *runningProcessor {
 	s.t.Helper()
-	snk, err := sink.New(eng, s.db, slog.New(slog.DiscardHandler), prometheus.NewRegistry())
+	return s.start(member{eng: eng, crashAfter: crashAfter})
+}
+
+// start starts a processor in the stack's consumer group; s.processor is the
+// last one started. Every one is stopped when the test ends.
+func (s *stack) start(m member) *runningProcessor {
+	s.t.Helper()
+	if m.eng == nil {
+		m.eng = engine
+	}
+	if m.shutdown == 0 {
+		m.shutdown = 5 * time.Second
+	}
+	if m.registry == nil {
+		m.registry = prometheus.NewRegistry()
+	}
+	pcfg := s.cfg.Processor
+	if m.batchRows > 0 {
+		pcfg.BatchRows = m.batchRows
+	}
+	if m.batchAge > 0 {
+		pcfg.BatchAge = m.batchAge
+	}
+	snk, err := sink.New(m.eng, s.db, slog.New(slog.DiscardHandler), prometheus.NewRegistry())
 	if err != nil {
 		s.t.Fatal(err)
 	}
-	var prog consumer.Progress = progress.New(engine, s.db)
-	if crashAfter > 0 {
-		prog = &crashingProgress{Progress: prog, after: crashAfter}
+	var cs consumer.Sink = &recordingSink{Sink: snk, log: s.inserts}
+	if m.sink != nil {
+		cs = m.sink(cs)
 	}
-	c, err := consumer.New(s.cfg.Kafka, s.cfg.Processor, consumer.Deps{
-		Sink: &recordingSink{Sink: snk, log: s.inserts}, Progress: prog, Log: slog.New(slog.DiscardHandler),
-		Registerer: prometheus.NewRegistry(), ShutdownTimeout: 5 * time.Second, SessionTimeout: 6 * time.Second})
+	var prog consumer.Progress = progress.New(engine, s.db)
+	if m.crashAfter > 0 {
+		prog = &crashingProgress{Progress: prog, after: m.crashAfter}
+	}
+	c, err := consumer.New(s.cfg.Kafka, pcfg, consumer.Deps{
+		Sink: cs, Progress: prog, Log: slog.New(slog.DiscardHandler),
+		Registerer: m.registry, ShutdownTimeout: m.shutdown, SessionTimeout: 6 * time.Second})
 	if err != nil {
 		s.t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	p := &runningProcessor{cancel: cancel, done: make(chan error, 1)}
+	p := &runningProcessor{cancel: cancel, done: make(chan error, 1), exited: make(chan struct{})}
 	go func() {
 		var err error = errGoexit
-		defer func() { p.done <- err }()
+		defer func() { p.done <- err; close(p.exited) }()
 		err = c.Run(ctx)
 	}()
 	s.mu.Lock()
 	s.processor = p
+	s.members = append(s.members, p)
 	s.mu.Unlock()
 	return p
 }
 
 var errGoexit = fmt.Errorf("processor goroutine exited without returning (simulated crash)")
 
+// stopProcessor stops every processor still running.
 func (s *stack) stopProcessor() {
 	s.mu.Lock()
-	p := s.processor
-	s.processor = nil
+	members := s.members
+	s.members, s.processor = nil, nil
 	s.mu.Unlock()
-	if p == nil {
-		return
+	for _, p := range members {
+		p.stop(s.t)
 	}
+}
+
+// stop stops one processor and waits until it ended.
+func (p *runningProcessor) stop(t testing.TB) {
 	p.cancel()
 	select {
-	case <-p.done:
+	case <-p.exited:
 	case <-time.After(15 * time.Second):
-		s.t.Error("processor did not stop within 15 s")
+		t.Error("processor did not stop within 15 s")
 	}
 }
 
@@ -307,16 +363,31 @@ func (p recordingPublisher) Publish(ctx context.Context, envs []*envelope.Envelo
 type ackLog struct {
 	mu     sync.Mutex
 	stored map[string]time.Time
+	envs   map[string]*envelope.Envelope
 }
 
-func newAckLog() *ackLog { return &ackLog{stored: map[string]time.Time{}} }
+func newAckLog() *ackLog {
+	return &ackLog{stored: map[string]time.Time{}, envs: map[string]*envelope.Envelope{}}
+}
 
 func (a *ackLog) add(envs []*envelope.Envelope) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	for _, e := range envs {
 		a.stored[e.ID.String()] = e.Stored
+		a.envs[e.ID.String()] = e
 	}
+}
+
+// envelopes returns every acknowledged envelope by id.
+func (a *ackLog) envelopes() map[string]*envelope.Envelope {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	out := make(map[string]*envelope.Envelope, len(a.envs))
+	for k, v := range a.envs {
+		out[k] = v
+	}
+	return out
 }
 
 func (a *ackLog) snapshot() map[string]time.Time {

@@ -2,25 +2,21 @@ package consumer
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/segmentio/kafka-go"
 
 	"github.com/tributary-lrs/tributary/processor/watermark"
 	"github.com/tributary-lrs/tributary/schemas/envelope"
-	"github.com/tributary-lrs/tributary/schemas/store"
 )
 
 // Headers of a dead-lettered message. Key, value and the original headers are
 // kept as they were.
 const (
 	HeaderReason    = "tributary-dlq-reason"
-	HeaderCause     = "tributary-dlq-cause" // malformed, rejected or poison
+	HeaderCause     = "tributary-dlq-cause" // malformed or rejected
 	HeaderTopic     = "tributary-dlq-topic"
 	HeaderPartition = "tributary-dlq-partition"
 	HeaderOffset    = "tributary-dlq-offset"
@@ -35,53 +31,45 @@ type deadLetter struct {
 
 // process stores one batch, dead-letters what cannot be stored, writes the
 // progress rows and commits. Each step starts only after the previous one
-// succeeded; transient failures are retried until ctx ends.
-func (c *Consumer) process(ctx context.Context, msgs []kafka.Message) error {
+// succeeded; failures are retried until ctx ends. Before the insert the
+// batch's intent is recorded in the progress row of each of its partitions
+// (their watermark states unchanged), so that whoever reads them next can
+// complete the batch if this member dies before the progress write.
+func (c *Consumer) process(ctx context.Context, fetched []kafka.Message) error {
+	msgs := canonical(fetched)
 	c.m.batchSize.Observe(float64(len(msgs)))
-	envs := make([]*envelope.Envelope, len(msgs))
-	origin := map[*envelope.Envelope]*kafka.Message{}
-	var stmts []*envelope.Envelope
-	var dead []deadLetter
-	for i := range msgs {
-		e, err := envelope.Unmarshal(msgs[i].Value)
-		if err != nil {
-			dead = append(dead, deadLetter{msg: &msgs[i], cause: "malformed", reason: err.Error()})
-			continue
-		}
-		envs[i] = e
-		if e.Kind == envelope.KindStatement {
-			stmts = append(stmts, e)
-			origin[e] = &msgs[i]
-		}
+	prior, err := c.prior(ctx, msgs)
+	if err != nil {
+		return err
 	}
+	envs, stmts, dead := decode(msgs)
 	if len(stmts) > 0 {
-		refused, err := c.store(ctx, batchToken(c.topic, msgs), stmts)
+		intent := intentOf(c.topic, msgs)
+		if err := c.writeProgress(ctx, "record the batch intent", prior, &intent); err != nil {
+			return err
+		}
+		refused, err := c.store(ctx, intent.Token, stmts)
 		if err != nil {
 			return err
 		}
-		for _, d := range refused {
-			d.msg = origin[d.env]
-			dead = append(dead, d)
+		origin := make(map[*envelope.Envelope]*kafka.Message, len(stmts))
+		for i, e := range envs {
+			if e != nil {
+				origin[e] = &msgs[i]
+			}
+		}
+		for _, r := range refused {
+			dead = append(dead, deadLetter{msg: origin[r.Envelope], env: r.Envelope, cause: "rejected", reason: r.Reason})
 		}
 	}
 	if err := c.deadLetter(ctx, dead); err != nil {
 		return err
 	}
-	states, err := c.advance(ctx, msgs, envs)
-	if err != nil {
+	next := advance(prior, msgs, envs, c.pcfg.InstanceTTL)
+	if err := c.writeProgress(ctx, "write progress", next, nil); err != nil {
 		return err
 	}
-	err = c.retry(ctx, "write progress", func() error {
-		n, err := c.partitionCount(ctx)
-		if err != nil {
-			return err
-		}
-		return c.progress.Write(ctx, c.topic, n, states)
-	})
-	if err != nil {
-		return err
-	}
-	for p, st := range states {
+	for p, st := range next {
 		c.states[p] = st
 	}
 	if err := c.r.CommitMessages(ctx, msgs...); err != nil {
@@ -96,20 +84,54 @@ func (c *Consumer) process(ctx context.Context, msgs []kafka.Message) error {
 	return nil
 }
 
-// store writes stmts to the sink under the deduplication token. Transient
-// errors are retried with capped exponential backoff, with the same token;
-// any other error is bisected down to the statement that causes it, which
-// is returned with cause "poison" (each half under a token of its own);
-// statements the sink rejected come back with cause "rejected".
-func (c *Consumer) store(ctx context.Context, token string, stmts []*envelope.Envelope) ([]deadLetter, error) {
+// decode unmarshals every message: envs[i] is the envelope of msgs[i] (nil
+// when malformed: dead-lettered), stmts the statement envelopes in batch
+// order.
+func decode(msgs []kafka.Message) (envs, stmts []*envelope.Envelope, dead []deadLetter) {
+	envs = make([]*envelope.Envelope, len(msgs))
+	for i := range msgs {
+		e, err := envelope.Unmarshal(msgs[i].Value)
+		if err != nil {
+			dead = append(dead, deadLetter{msg: &msgs[i], cause: "malformed", reason: err.Error()})
+			continue
+		}
+		envs[i] = e
+		if e.Kind == envelope.KindStatement {
+			stmts = append(stmts, e)
+		}
+	}
+	return envs, stmts, dead
+}
+
+// writeProgress writes the progress rows of states with intent (nil clears
+// it), retrying until ctx ends.
+func (c *Consumer) writeProgress(ctx context.Context, what string, states map[int]*watermark.Partition, intent *Intent) error {
+	return c.retry(ctx, what, func() error {
+		n, err := c.partitionCount(ctx)
+		if err != nil {
+			return err
+		}
+		return c.progress.Write(ctx, c.topic, n, states, intent)
+	})
+}
+
+// store writes stmts to the sink under the deduplication token. Every error
+// is retried with capped exponential backoff, with the same statements and
+// the same token, until the write succeeds or ctx ends: a failed write may
+// have stored the batch in some tables and not others, and only the same
+// batch under the same token completes it without repeating anything. (A
+// part of it under a token of its own would be another batch: the tables
+// the failed attempt reached would get its rows twice, and the ids the
+// attempt wrote to statement_ids would look stored, so the part would skip
+// them.) Statements the sink rejected are returned.
+func (c *Consumer) store(ctx context.Context, token string, stmts []*envelope.Envelope) ([]Rejected, error) {
 	wait := c.pcfg.RetryMin
 	for {
 		start := time.Now()
 		rejected, err := c.sink.Write(ctx, token, stmts)
 		c.m.insertDuration.Observe(time.Since(start).Seconds())
-		switch {
-		case err == nil:
-			out := make([]deadLetter, 0, len(rejected))
+		if err == nil {
+			out := make([]Rejected, 0, len(rejected))
 			for _, r := range rejected {
 				if r.Envelope == nil {
 					c.log.Error("sink rejected a nil envelope; ignoring the rejection", "reason", r.Reason)
@@ -118,65 +140,26 @@ func (c *Consumer) store(ctx context.Context, token string, stmts []*envelope.En
 				if r.Reason == "" {
 					r.Reason = "rejected by the store"
 				}
-				out = append(out, deadLetter{env: r.Envelope, cause: "rejected", reason: r.Reason})
+				out = append(out, r)
 			}
 			return out, nil
-		case ctx.Err() != nil:
+		}
+		if ctx.Err() != nil {
 			return nil, fmt.Errorf("store %d statements: %w", len(stmts), err)
-		case store.IsTransient(err) || errors.Is(err, context.DeadlineExceeded):
-			c.m.sinkRetries.Inc()
-			c.log.Warn("store unavailable; retrying the batch", "statements", len(stmts), "backoff", wait, "err", err)
-			if !sleep(ctx, wait) {
-				return nil, fmt.Errorf("store %d statements: %w", len(stmts), err)
-			}
-			wait = min(2*wait, c.pcfg.RetryMax)
-			continue
-		case len(stmts) == 1:
-			c.log.Error("statement cannot be stored; dead-lettering it", "id", stmts[0].ID, "err", err)
-			return []deadLetter{{env: stmts[0], cause: "poison", reason: err.Error()}}, nil
 		}
-		mid := len(stmts) / 2
-		left, err := c.store(ctx, token+"/0", stmts[:mid])
-		if err != nil {
-			return nil, err
+		c.m.sinkRetries.Inc()
+		c.log.Warn("store failed; retrying the batch", "statements", len(stmts), "token", token, "backoff", wait, "err", err)
+		if !sleep(ctx, wait) {
+			return nil, fmt.Errorf("store %d statements: %w", len(stmts), err)
 		}
-		right, err := c.store(ctx, token+"/1", stmts[mid:])
-		if err != nil {
-			return nil, err
-		}
-		return append(left, right...), nil
+		wait = min(2*wait, c.pcfg.RetryMax)
 	}
-}
-
-// batchToken names a batch by its messages' offsets: topic, then each
-// partition with its first and last offset, in partition order. A retry of
-// the same messages gets the same token.
-func batchToken(topic string, msgs []kafka.Message) string {
-	type span struct{ first, last int64 }
-	spans := map[int]span{}
-	for _, m := range msgs {
-		s, ok := spans[m.Partition]
-		if !ok {
-			s = span{m.Offset, m.Offset}
-		}
-		s.first, s.last = min(s.first, m.Offset), max(s.last, m.Offset)
-		spans[m.Partition] = s
-	}
-	parts := make([]int, 0, len(spans))
-	for p := range spans {
-		parts = append(parts, p)
-	}
-	slices.Sort(parts)
-	var b strings.Builder
-	b.WriteString("kafka:" + topic)
-	for _, p := range parts {
-		fmt.Fprintf(&b, ":%d@%d-%d", p, spans[p].first, spans[p].last)
-	}
-	return b.String()
 }
 
 // deadLetter writes dead letters to the dead-letter topic (acks=all), retrying
-// until ctx ends: a message is never dropped silently.
+// until ctx ends: a message is never dropped silently. Dead letters are
+// at-least-once, like the topic: a batch redelivered after a crash between
+// this step and the commit dead-letters its messages again.
 func (c *Consumer) deadLetter(ctx context.Context, dead []deadLetter) error {
 	if len(dead) == 0 {
 		return nil
@@ -218,37 +201,18 @@ func (c *Consumer) deadLetter(ctx context.Context, dead []deadLetter) error {
 }
 
 // advance returns the watermark states of the batch's partitions with the
-// batch applied, without touching the current ones. A partition whose first
-// message does not follow the state in memory (first sight, rebalance,
-// redelivery) starts from the persisted state.
-func (c *Consumer) advance(ctx context.Context, msgs []kafka.Message, envs []*envelope.Envelope) (map[int]*watermark.Partition, error) {
-	next := map[int]*watermark.Partition{}
-	var persisted map[int]*watermark.Partition
+// batch applied to copies of their prior states.
+func advance(prior map[int]*watermark.Partition, msgs []kafka.Message, envs []*envelope.Envelope, ttl time.Duration) map[int]*watermark.Partition {
+	next := make(map[int]*watermark.Partition, len(prior))
 	for i, m := range msgs {
 		st, ok := next[m.Partition]
 		if !ok {
-			cur := c.states[m.Partition]
-			if cur == nil || m.Offset != cur.Offset+1 {
-				if persisted == nil {
-					err := c.retry(ctx, "load progress", func() (err error) {
-						persisted, err = c.progress.Load(ctx, c.topic)
-						return err
-					})
-					if err != nil {
-						return nil, err
-					}
-				}
-				cur = persisted[m.Partition]
-				if cur == nil {
-					cur = watermark.New()
-				}
-			}
-			st = cur.Clone()
+			st = prior[m.Partition].Clone()
 			next[m.Partition] = st
 		}
-		st.Apply(m.Offset, envs[i], c.pcfg.InstanceTTL)
+		st.Apply(m.Offset, envs[i], ttl)
 	}
-	return next, nil
+	return next
 }
 
 // retry runs fn until it succeeds, with capped exponential backoff, until ctx ends.

@@ -1,7 +1,10 @@
 // Package consumer reads the statement topic in a consumer group, writes
 // statements to a Sink in bounded batches, dead-letters what cannot be stored,
 // records the consistency watermark, and commits offsets only after all of
-// that succeeded (at-least-once; the store deduplicates by statement id).
+// that succeeded (at-least-once; the store deduplicates by statement id). A
+// batch is recorded as an intent before it is stored, so that a batch cut
+// short by a crash is completed, exactly as it was, by the next reader of
+// any of its partitions (see Intent).
 package consumer
 
 import (
@@ -24,10 +27,12 @@ import (
 //
 // Write returns nil only after every statement of batch is durably stored or
 // returned as Rejected (invalid, or conflicting with a stored statement of the
-// same id). Rejected statements go to the dead-letter topic. An error that
-// store.IsTransient reports is retried with the same batch; any other error is
-// taken to be caused by one statement of the batch, which is isolated by
-// bisection and dead-lettered. Writing a statement twice must be harmless.
+// same id). Rejected statements go to the dead-letter topic. Any error means
+// the batch may be stored in part: it is retried with the same statements and
+// the same token until it succeeds, and never dead-lettered (a statement the
+// store cannot take must come back as Rejected, not as an error). Writing the
+// same batch again under its token completes it and repeats nothing; a
+// statement already stored by another batch is skipped.
 type Sink interface {
 	Write(ctx context.Context, token string, batch []*envelope.Envelope) ([]Rejected, error)
 }
@@ -38,10 +43,15 @@ type Rejected struct {
 	Reason   string
 }
 
-// Progress persists the watermark state of each partition (progress.Store).
+// Progress persists, per partition, the watermark state and the intent of
+// the batch being stored (progress.Store).
 type Progress interface {
-	Load(ctx context.Context, topic string) (map[int]*watermark.Partition, error)
-	Write(ctx context.Context, topic string, partitions int, states map[int]*watermark.Partition) error
+	// Load returns the saved progress of every partition of topic that has
+	// a row.
+	Load(ctx context.Context, topic string) (map[int]Saved, error)
+	// Write replaces the row of every partition in states with its state
+	// and intent (nil: none). partitions is the topic's partition count.
+	Write(ctx context.Context, topic string, partitions int, states map[int]*watermark.Partition, intent *Intent) error
 }
 
 // Deps are the collaborators of a Consumer.
@@ -69,12 +79,18 @@ type Consumer struct {
 
 	brokers  []string
 	topic    string
+	dialer   *kafka.Dialer
+	maxBytes int
 	pcfg     config.Processor
 	shutdown time.Duration
 
 	states     map[int]*watermark.Partition
 	partitions int
 	checked    time.Time
+	// redone holds the tokens of the unfinished batches this member stored
+	// again, so that one is redone once however many of its partitions the
+	// member is given.
+	redone map[string]bool
 }
 
 // New returns a consumer of kcfg.Topic in group kcfg.GroupID, dead-lettering
@@ -101,12 +117,19 @@ func New(kcfg config.Kafka, pcfg config.Processor, d Deps) (*Consumer, error) {
 		return nil, err
 	}
 	log := d.Log.With("topic", kcfg.Topic, "group", kcfg.GroupID)
+	dialer := &kafka.Dialer{ClientID: kcfg.ClientID, Timeout: 10 * time.Second}
+	// A fetch response may hold a whole batch (MaxBytes = batch_bytes), so
+	// a batch fills within batch_age: BenchmarkBatchFill gets tens of
+	// thousands of 1.5 KB messages into one from a backlog (kafka-go's
+	// queue of 100 fetched messages is no bottleneck). MinBytes 1: a lone
+	// statement is not held back by the broker; batch_age alone decides how
+	// long a batch waits.
 	maxBytes := max(pcfg.BatchBytes, 1<<20)
 	r := kafka.NewReader(kafka.ReaderConfig{
 		Brokers:        kcfg.Brokers,
 		GroupID:        kcfg.GroupID,
 		Topic:          kcfg.Topic,
-		Dialer:         &kafka.Dialer{ClientID: kcfg.ClientID, Timeout: 10 * time.Second},
+		Dialer:         dialer,
 		MinBytes:       1,
 		MaxBytes:       maxBytes,
 		MaxWait:        min(pcfg.BatchAge, 250*time.Millisecond),
@@ -133,8 +156,8 @@ func New(kcfg config.Kafka, pcfg config.Processor, d Deps) (*Consumer, error) {
 	}
 	return &Consumer{
 		r: r, dlq: dlq, sink: d.Sink, progress: d.Progress, log: log, m: m,
-		brokers: kcfg.Brokers, topic: kcfg.Topic, pcfg: pcfg, shutdown: d.ShutdownTimeout,
-		states: map[int]*watermark.Partition{},
+		brokers: kcfg.Brokers, topic: kcfg.Topic, dialer: dialer, maxBytes: maxBytes, pcfg: pcfg, shutdown: d.ShutdownTimeout,
+		states: map[int]*watermark.Partition{}, redone: map[string]bool{},
 	}, nil
 }
 
@@ -203,23 +226,27 @@ func (c *Consumer) processDetached(ctx context.Context, batch []kafka.Message) e
 // shutdown timeout (kafka-go's Close can hang).
 func (c *Consumer) close() error {
 	var errs []error
-	for _, step := range []struct {
-		name string
-		fn   func() error
-	}{{"reader", c.r.Close}, {"dead-letter writer", c.dlq.Close}} {
-		name, fn := step.name, step.fn
-		done := make(chan error, 1)
-		go func() { done <- fn() }()
-		select {
-		case err := <-done:
-			if err != nil {
-				errs = append(errs, fmt.Errorf("close %s: %w", name, err))
-			}
-		case <-time.After(c.shutdown):
-			errs = append(errs, fmt.Errorf("close %s: timed out after %v", name, c.shutdown))
-		}
+	if err := closeWithin(c.r.Close, c.shutdown); err != nil {
+		errs = append(errs, fmt.Errorf("close reader: %w", err))
+	}
+	if err := closeWithin(c.dlq.Close, c.shutdown); err != nil {
+		errs = append(errs, fmt.Errorf("close dead-letter writer: %w", err))
 	}
 	return errors.Join(errs...)
+}
+
+// closeWithin runs closeFn and waits for it at most d.
+func closeWithin(closeFn func() error, d time.Duration) error {
+	done := make(chan error, 1)
+	go func() { done <- closeFn() }()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case err := <-done:
+		return err
+	case <-t.C:
+		return fmt.Errorf("timed out after %v", d)
+	}
 }
 
 // partitionCount returns the topic's partition count, refreshed every 30 s.

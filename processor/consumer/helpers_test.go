@@ -2,8 +2,10 @@ package consumer
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -21,7 +23,7 @@ import (
 const partitions = 4
 
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	brokers []string
 	kcfg    config.Kafka
 	pcfg    config.Processor
@@ -29,7 +31,7 @@ type env struct {
 
 // newEnv starts a broker with a unique statement topic (4 partitions) and
 // dead-letter topic.
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	id := uuid.NewString()[:8]
 	topic, dlq := "stmts-"+id, "dlq-"+id
@@ -104,28 +106,51 @@ func heartbeats(inst string, lw time.Time, final bool) []kafka.Message {
 	return out
 }
 
-// memSink stores statements in memory. fail, when set, decides the error of
-// each write.
+// memSink stores statements in memory the way the real sink does with the
+// engine: ids (statement_ids) names the token that stored each id, count
+// (statements) counts the rows of each id, and a token's rows reach count
+// once (the table's deduplication log). An id stored by another token is a
+// redelivered copy and skipped. fail, when set, decides the error of each
+// write; with partial, a failed write still reaches ids (a view before the
+// failing one). before, when set, runs first (a crash point). Every write is
+// logged.
 type memSink struct {
-	mu     sync.Mutex
-	count  map[uuid.UUID]int
-	writes int
-	fail   func(batch []*envelope.Envelope) error
-	reject map[uuid.UUID]string
+	mu      sync.Mutex
+	ids     map[uuid.UUID]string
+	count   map[uuid.UUID]int
+	applied map[string]bool
+	writes  []write
+	partial bool
+	fail    func(batch []*envelope.Envelope) error
+	before  func(token string, batch []*envelope.Envelope)
+	reject  map[uuid.UUID]string
 }
 
-func newSink() *memSink { return &memSink{count: map[uuid.UUID]int{}, reject: map[uuid.UUID]string{}} }
+// write is one call of Write: its token and the ids in the order given.
+type write struct {
+	token string
+	ids   []uuid.UUID
+}
 
-func (s *memSink) Write(_ context.Context, _ string, batch []*envelope.Envelope) ([]Rejected, error) {
+func newSink() *memSink {
+	return &memSink{ids: map[uuid.UUID]string{}, count: map[uuid.UUID]int{}, applied: map[string]bool{},
+		reject: map[uuid.UUID]string{}}
+}
+
+func (s *memSink) Write(_ context.Context, token string, batch []*envelope.Envelope) ([]Rejected, error) {
+	if s.before != nil {
+		s.before(token, batch)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.writes++
-	if s.fail != nil {
-		if err := s.fail(batch); err != nil {
-			return nil, err
-		}
+	w := write{token: token}
+	for _, e := range batch {
+		w.ids = append(w.ids, e.ID)
 	}
+	s.writes = append(s.writes, w)
 	var rej []Rejected
+	var fresh []uuid.UUID
+	seen := map[uuid.UUID]bool{}
 	for _, e := range batch {
 		if r, ok := s.reject[e.ID]; ok {
 			rej = append(rej, Rejected{Envelope: e, Reason: r})
@@ -134,9 +159,36 @@ func (s *memSink) Write(_ context.Context, _ string, batch []*envelope.Envelope)
 		if string(e.Statement) != `{"id":"`+e.ID.String()+`"}` {
 			return nil, errors.New("payload changed in transit")
 		}
-		s.count[e.ID]++
+		if t, stored := s.ids[e.ID]; seen[e.ID] || stored && t != token {
+			continue
+		}
+		seen[e.ID] = true
+		fresh = append(fresh, e.ID)
+	}
+	if s.fail != nil {
+		if err := s.fail(batch); err != nil {
+			if s.partial {
+				s.record(token, fresh)
+			}
+			return nil, err
+		}
+	}
+	s.record(token, fresh)
+	if !s.applied[token] {
+		s.applied[token] = true
+		for _, id := range fresh {
+			s.count[id]++
+		}
 	}
 	return rej, nil
+}
+
+func (s *memSink) record(token string, ids []uuid.UUID) {
+	for _, id := range ids {
+		if _, ok := s.ids[id]; !ok {
+			s.ids[id] = token
+		}
+	}
 }
 
 func (s *memSink) has(ids []uuid.UUID) bool {
@@ -156,62 +208,104 @@ func (s *memSink) stored(id uuid.UUID) int {
 	return s.count[id]
 }
 
-// memProgress keeps progress rows in memory, as serialized states.
-type memProgress struct {
-	mu    sync.Mutex
-	rows  map[string]map[int][]byte
-	parts int
+func (s *memSink) log() []write {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.writes)
 }
 
-func newProgress() *memProgress { return &memProgress{rows: map[string]map[int][]byte{}} }
+// memProgress keeps progress rows in memory, serialized as progress.Store
+// keeps them. onWrite, when set, runs before each write (a crash point).
+type memProgress struct {
+	mu      sync.Mutex
+	rows    map[string]map[int]savedRow
+	parts   int
+	onWrite func(states map[int]*watermark.Partition, intent *Intent)
+}
 
-func (p *memProgress) Write(_ context.Context, topic string, n int, states map[int]*watermark.Partition) error {
+type savedRow struct {
+	state, intent []byte
+}
+
+func newProgress() *memProgress { return &memProgress{rows: map[string]map[int]savedRow{}} }
+
+func (p *memProgress) Write(_ context.Context, topic string, n int, states map[int]*watermark.Partition, intent *Intent) error {
+	if p.onWrite != nil {
+		p.onWrite(states, intent)
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.rows[topic] == nil {
-		p.rows[topic] = map[int][]byte{}
+		p.rows[topic] = map[int]savedRow{}
+	}
+	var in []byte
+	if intent != nil {
+		var err error
+		if in, err = json.Marshal(intent); err != nil {
+			return err
+		}
 	}
 	for part, st := range states {
-		if _, ok := st.Watermark(); !ok {
-			continue
-		}
 		b, err := st.Marshal()
 		if err != nil {
 			return err
 		}
-		p.rows[topic][part] = b
+		p.rows[topic][part] = savedRow{state: b, intent: in}
 	}
 	p.parts = n
 	return nil
 }
 
-func (p *memProgress) Load(_ context.Context, topic string) (map[int]*watermark.Partition, error) {
+func (p *memProgress) Load(_ context.Context, topic string) (map[int]Saved, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	out := map[int]*watermark.Partition{}
-	for part, b := range p.rows[topic] {
-		st, err := watermark.Restore(b)
+	out := map[int]Saved{}
+	for part, r := range p.rows[topic] {
+		st, err := watermark.Restore(r.state)
 		if err != nil {
 			return nil, err
 		}
-		out[part] = st
+		s := Saved{State: st}
+		if r.intent != nil {
+			s.Intent = &Intent{}
+			if err := json.Unmarshal(r.intent, s.Intent); err != nil {
+				return nil, err
+			}
+		}
+		out[part] = s
 	}
 	return out, nil
 }
 
-// consistentThrough mirrors store.ConsistentThrough on the in-memory rows.
+// intents returns the intent of every partition row that holds one.
+func (p *memProgress) intents(topic string) map[int]Intent {
+	saved, _ := p.Load(context.Background(), topic)
+	out := map[int]Intent{}
+	for part, s := range saved {
+		if s.Intent != nil {
+			out[part] = *s.Intent
+		}
+	}
+	return out
+}
+
+// consistentThrough mirrors store.ConsistentThrough on the in-memory rows: a
+// partition without a heartbeat counts as the Unix epoch.
 func (p *memProgress) consistentThrough(topic string) (time.Time, bool) {
-	states, _ := p.Load(context.Background(), topic)
+	saved, _ := p.Load(context.Background(), topic)
 	p.mu.Lock()
 	n := p.parts
 	p.mu.Unlock()
 	var low time.Time
 	for part := range n {
-		st, ok := states[part]
+		s, ok := saved[part]
 		if !ok {
 			return time.Time{}, false
 		}
-		w, _ := st.Watermark()
+		w, ok := s.State.Watermark()
+		if !ok {
+			w = time.Unix(0, 0).UTC()
+		}
 		if low.IsZero() || w.Before(low) {
 			low = w
 		}
@@ -222,7 +316,13 @@ func (p *memProgress) consistentThrough(topic string) (time.Time, bool) {
 // start runs a consumer until the returned stop is called.
 func (e *env) start(sink Sink, prog Progress, reg prometheus.Registerer, shutdown time.Duration) (stop func() error) {
 	e.t.Helper()
-	c, err := New(e.kcfg, e.pcfg, Deps{Sink: sink, Progress: prog, Registerer: reg, ShutdownTimeout: shutdown, SessionTimeout: 6 * time.Second})
+	return e.startWith(e.pcfg, sink, prog, reg, shutdown)
+}
+
+// startWith is start with other processor settings.
+func (e *env) startWith(pcfg config.Processor, sink Sink, prog Progress, reg prometheus.Registerer, shutdown time.Duration) (stop func() error) {
+	e.t.Helper()
+	c, err := New(e.kcfg, pcfg, Deps{Sink: sink, Progress: prog, Registerer: reg, ShutdownTimeout: shutdown, SessionTimeout: 6 * time.Second})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -300,6 +400,19 @@ func (e *env) allCommitted() bool {
 	return true
 }
 
+// dlqEnd returns the end offset of the dead-letter topic: the number of
+// dead letters written.
+func (e *env) dlqEnd() int64 {
+	e.t.Helper()
+	cl := &kafka.Client{Addr: kafka.TCP(e.brokers...), Timeout: 5 * time.Second}
+	res, err := cl.ListOffsets(context.Background(), &kafka.ListOffsetsRequest{
+		Topics: map[string][]kafka.OffsetRequest{e.kcfg.DeadLetterTopic: {kafka.LastOffsetOf(0)}}})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return res.Topics[e.kcfg.DeadLetterTopic][0].LastOffset
+}
+
 // readDLQ reads n messages from the dead-letter topic.
 func (e *env) readDLQ(n int) []kafka.Message {
 	e.t.Helper()
@@ -318,7 +431,7 @@ func (e *env) readDLQ(n int) []kafka.Message {
 	return out
 }
 
-func waitFor(t *testing.T, what string, cond func() bool) {
+func waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for !cond() {

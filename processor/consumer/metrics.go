@@ -13,6 +13,7 @@ type metrics struct {
 	lag            prometheus.Gauge
 	deadLetters    *prometheus.CounterVec
 	sinkRetries    prometheus.Counter
+	redone         prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -33,18 +34,22 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		}),
 		deadLetters: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "lrs_processor_dead_letters_total",
-			Help: "Messages written to the dead-letter topic, by cause (malformed, rejected, poison).",
+			Help: "Messages written to the dead-letter topic, by cause (malformed, rejected).",
 		}, []string{"cause"}),
 		sinkRetries: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "lrs_processor_sink_retries_total",
-			Help: "Sink writes retried after a transient error.",
+			Help: "Sink writes retried after an error.",
+		}),
+		redone: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "lrs_processor_batches_redone_total",
+			Help: "Unfinished batches of a stopped member read back from Kafka and stored again under their token.",
 		}),
 	}
 	if reg == nil {
 		return m, nil
 	}
 	var errs []error
-	for _, c := range []prometheus.Collector{m.batchSize, m.insertDuration, m.lag, m.deadLetters, m.sinkRetries} {
+	for _, c := range []prometheus.Collector{m.batchSize, m.insertDuration, m.lag, m.deadLetters, m.sinkRetries, m.redone} {
 		if err := reg.Register(c); err != nil {
 			errs = append(errs, err)
 		}

@@ -1,15 +1,17 @@
-// Package progress persists the processor's per-partition watermark state in
-// the consumer_progress table. The query side reads it back with
-// store.ConsistentThrough.
+// Package progress persists the processor's per-partition watermark state,
+// and the intent of the batch being stored, in the consumer_progress table.
+// The query side reads the watermarks back with store.ConsistentThrough.
 package progress
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"sync"
 	"time"
 
+	"github.com/tributary-lrs/tributary/processor/consumer"
 	"github.com/tributary-lrs/tributary/processor/watermark"
 	"github.com/tributary-lrs/tributary/schemas/store"
 )
@@ -26,51 +28,57 @@ type Store struct {
 // New returns a Store on database db.
 func New(eng store.Engine, db string) *Store { return &Store{eng: eng, db: db} }
 
-// Write stores one row per partition whose watermark is known (partitions
-// without a heartbeat yet are skipped: they promise nothing). partitions is the
-// topic's partition count. Call it only after the batch the states describe
-// was written to the store, and before committing its offsets.
-func (s *Store) Write(ctx context.Context, topic string, partitions int, states map[int]*watermark.Partition) error {
+// Write replaces the row of every partition in states with its state and
+// intent, the batch about to be stored (nil: none, which clears the one the
+// row held). partitions is the topic's partition count. Write the states a
+// batch leads to only after the batch was stored, and before committing its
+// offsets; write an intent with the states before the batch. A partition
+// without a heartbeat yet promises nothing: its row says the Unix epoch,
+// which ConsistentThrough takes as the minimum, as it would a missing row.
+func (s *Store) Write(ctx context.Context, topic string, partitions int, states map[int]*watermark.Partition, intent *consumer.Intent) error {
+	if len(states) == 0 {
+		return nil
+	}
 	keys := make([]int, 0, len(states))
 	for p := range states {
 		keys = append(keys, p)
 	}
 	sort.Ints(keys)
+	var in []byte
+	if intent != nil {
+		var err error
+		if in, err = json.Marshal(intent); err != nil {
+			return fmt.Errorf("encode the intent of %s: %w", topic, err)
+		}
+	}
+	n := len(keys)
 	var (
-		parts, counts []uint32
-		marks, upd    []time.Time
-		offsets       []int64
-		blobs, topics []string
+		topics, blobs, intents = make([]string, n), make([]string, n), make([]string, n)
+		parts, counts          = make([]uint32, n), make([]uint32, n)
+		marks, upd             = make([]time.Time, n), make([]time.Time, n)
+		offsets                = make([]int64, n)
 	)
 	now := s.version()
-	for _, p := range keys {
+	for i, p := range keys {
 		st := states[p]
 		w, ok := st.Watermark()
 		if !ok {
-			continue
+			w = time.Unix(0, 0).UTC()
 		}
 		b, err := st.Marshal()
 		if err != nil {
 			return fmt.Errorf("progress of %s/%d: %w", topic, p, err)
 		}
-		topics = append(topics, topic)
-		parts = append(parts, uint32(p))
-		counts = append(counts, uint32(partitions))
-		marks = append(marks, w)
-		offsets = append(offsets, st.Offset)
-		blobs = append(blobs, string(b))
-		upd = append(upd, now)
-	}
-	if len(parts) == 0 {
-		return nil
+		topics[i], parts[i], counts[i], marks[i] = topic, uint32(p), uint32(partitions), w
+		offsets[i], blobs[i], intents[i], upd[i] = st.Offset, string(b), string(in), now
 	}
 	err := s.eng.Insert(ctx, &store.Batch{Table: store.Table(s.db, store.ProgressTable), Columns: []store.Column{
 		{Name: "topic", Data: topics}, {Name: "partition", Data: parts}, {Name: "partitions", Data: counts},
 		{Name: "watermark", Data: marks}, {Name: "offset", Data: offsets}, {Name: "state", Data: blobs},
-		{Name: "updated", Data: upd},
+		{Name: "intent", Data: intents}, {Name: "updated", Data: upd},
 	}})
 	if err != nil {
-		return fmt.Errorf("write progress of %s (%d partitions): %w", topic, len(parts), err)
+		return fmt.Errorf("write progress of %s (%d partitions): %w", topic, n, err)
 	}
 	return nil
 }
@@ -88,26 +96,34 @@ func (s *Store) version() time.Time {
 	return now
 }
 
-// Load returns the persisted state of every partition of topic that has a row.
-func (s *Store) Load(ctx context.Context, topic string) (map[int]*watermark.Partition, error) {
-	rows, err := s.eng.Query(ctx, "SELECT partition, state FROM "+store.Table(s.db, store.ProgressTable)+
+// Load returns the saved progress of every partition of topic that has a
+// row.
+func (s *Store) Load(ctx context.Context, topic string) (map[int]consumer.Saved, error) {
+	rows, err := s.eng.Query(ctx, "SELECT partition, state, intent FROM "+store.Table(s.db, store.ProgressTable)+
 		" FINAL WHERE topic = "+store.String(topic))
 	if err != nil {
 		return nil, fmt.Errorf("load progress of %s: %w", topic, err)
 	}
 	defer rows.Close()
-	out := map[int]*watermark.Partition{}
+	out := map[int]consumer.Saved{}
 	for rows.Next() {
 		var p uint32
-		var blob string
-		if err := rows.Scan(&p, &blob); err != nil {
+		var blob, intent string
+		if err := rows.Scan(&p, &blob, &intent); err != nil {
 			return nil, fmt.Errorf("scan progress of %s: %w", topic, err)
 		}
 		st, err := watermark.Restore([]byte(blob))
 		if err != nil {
 			return nil, fmt.Errorf("progress of %s/%d: %w", topic, p, err)
 		}
-		out[int(p)] = st
+		saved := consumer.Saved{State: st}
+		if intent != "" {
+			saved.Intent = &consumer.Intent{}
+			if err := json.Unmarshal([]byte(intent), saved.Intent); err != nil {
+				return nil, fmt.Errorf("intent in the progress of %s/%d: %w", topic, p, err)
+			}
+		}
+		out[int(p)] = saved
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("load progress of %s: %w", topic, err)

@@ -203,6 +203,11 @@ type Ingest struct {
 
 // Processor tunes the consumer.
 type Processor struct {
+	// A batch is inserted when it reaches BatchRows statements, BatchBytes
+	// bytes of messages or BatchAge since its first message: big inserts
+	// (thousands to hundreds of thousands of rows) make few parts to merge
+	// in every table the insert fans out to, and the age bounds what a
+	// quiet period adds to the visibility lag.
 	BatchRows  int           `mapstructure:"batch_rows"`
 	BatchBytes int           `mapstructure:"batch_bytes"`
 	BatchAge   time.Duration `mapstructure:"batch_age"`
@@ -265,7 +270,7 @@ func Default() Config {
 		Ingest: Ingest{MaxBodyBytes: 10 << 20, PublishTimeout: 10 * time.Second, BatchTimeout: 2 * time.Millisecond,
 			BatchSize: 1000, HeartbeatInterval: 200 * time.Millisecond, RetryAfter: 5 * time.Second, RecentIDs: 100000,
 			WatermarkRefresh: 50 * time.Millisecond},
-		Processor: Processor{BatchRows: 5000, BatchBytes: 16 << 20, BatchAge: 100 * time.Millisecond,
+		Processor: Processor{BatchRows: 100000, BatchBytes: 64 << 20, BatchAge: 200 * time.Millisecond,
 			RetryMin: 100 * time.Millisecond, RetryMax: 10 * time.Second, InstanceTTL: 15 * time.Second},
 		Query: Query{MaxLimit: 1000, DefaultLimit: 100, Timeout: 30 * time.Second, WatermarkRefresh: 50 * time.Millisecond,
 			MaxDocumentBytes: 16 << 20},

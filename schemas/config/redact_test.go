@@ -22,7 +22,7 @@ func TestRedacted(t *testing.T) {
 		}
 	}
 	for _, want := range []string{"key: admin", "secret: <redacted>", "password: <redacted>",
-		"brokers: ['k1:9092', 'k2:9092']", "batch_age: 100ms", "step_timeout: 10s"} {
+		"brokers: ['k1:9092', 'k2:9092']", "batch_age: 200ms", "step_timeout: 10s"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("Redacted lacks %q:\n%s", want, out)
 		}

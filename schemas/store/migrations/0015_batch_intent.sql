@@ -1,0 +1,15 @@
+-- The batch a processor is storing (issue 8). A batch stored in part (the
+-- processor killed between the views of its insert) must be completed by the
+-- same batch under the same deduplication token, whoever reads its messages
+-- next: a batch of another composition would carry another token, store the
+-- rows of the tables the first attempt reached twice, and skip as stored the
+-- ids the attempt wrote to statement_ids only.
+--
+-- Before its insert a processor therefore records the batch in the row of
+-- each of the batch's partitions, keeping the row's watermark state as it
+-- was: JSON {"token": …, "spans": [{"partition": P, "first": F, "last": L},
+-- …]}, every partition's first and last offset. The progress write after
+-- the insert clears it (''). A processor given a partition whose row holds an
+-- intent covering offsets not committed reads that batch back from Kafka and
+-- stores it again under its token before anything else.
+ALTER TABLE {db}.consumer_progress ADD COLUMN IF NOT EXISTS intent String DEFAULT '';
