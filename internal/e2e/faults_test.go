@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"runtime"
@@ -209,8 +210,15 @@ func (s *stack) checkReadable() {
 		if _, _, code := s.get("/xapi/statements?statementId=" + id); code != http.StatusOK {
 			unreadable = append(unreadable, fmt.Sprintf("%s (%d)", id, code))
 		}
-		verb, _ := e.Parsed["verb"].(map[string]any)
-		v, _ := verb["id"].(string)
+		var st struct {
+			Verb struct {
+				ID string `json:"id"`
+			} `json:"verb"`
+		}
+		if err := json.Unmarshal(e.Statement, &st); err != nil {
+			s.t.Fatalf("acknowledged statement %s: %v", id, err)
+		}
+		v := st.Verb.ID
 		byVerb[v] = append(byVerb[v], id)
 	}
 	if len(unreadable) > 0 {
