@@ -18,8 +18,9 @@ type Consistency struct {
 	// client-chosen id to the first GET ?statementId= that returned it (the
 	// GET's answer time, so it includes one GET and up to one poll interval).
 	ReadYourWrite Summary
-	// NotVisible counts probes not visible within the probe timeout.
-	NotVisible int
+	// NotVisible counts probes not visible within the probe timeout;
+	// Skipped those not sent because maxProbesInFlight were still waiting.
+	NotVisible, Skipped int
 	// ConsistentThroughLag is the send time of a statement list request
 	// minus its X-Experience-API-Consistent-Through (the LRS reads its
 	// watermark when the request arrives).
@@ -48,17 +49,17 @@ type listSample struct {
 // prober writes probe statements (all in one registration of their own) and
 // samples statement lists of that registration.
 type prober struct {
-	c              *client
-	reg            string
-	ids            *IDs
-	poll, timeout  time.Duration
-	wg             sync.WaitGroup
-	mu             sync.Mutex
-	probes         []*probeResult
-	lists          []listSample
-	lags           []time.Duration
-	failures       Statuses
-	inflight, drop int
+	c                 *client
+	reg               string
+	ids               *IDs
+	poll, timeout     time.Duration
+	wg                sync.WaitGroup
+	mu                sync.Mutex
+	probes            []*probeResult
+	lists             []listSample
+	lags              []time.Duration
+	failures          Statuses
+	inflight, skipped int
 }
 
 func newProber(c *client, poll, timeout time.Duration) *prober {
@@ -100,7 +101,7 @@ const maxProbesInFlight = 64
 func (p *prober) startProbe(ctx context.Context) {
 	p.mu.Lock()
 	if p.inflight >= maxProbesInFlight {
-		p.drop++
+		p.skipped++
 		p.mu.Unlock()
 		return
 	}
@@ -199,7 +200,7 @@ func (p *prober) sampleList(ctx context.Context) {
 func (p *prober) result() Consistency {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	c := Consistency{ConsistentThroughLag: Summarize(p.lags), Failures: Statuses{}}
+	c := Consistency{ConsistentThroughLag: Summarize(p.lags), Failures: Statuses{}, Skipped: p.skipped}
 	c.Failures.Add(p.failures)
 	var ryw []time.Duration
 	for _, r := range p.probes {

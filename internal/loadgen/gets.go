@@ -16,10 +16,12 @@ import (
 var Filters = []string{"agent", "verb", "activity", "registration", "related_agents", "related_activities",
 	"since", "until", "since+until", "statementId", "newest"}
 
-// FilterResult is the latency of one filter.
+// FilterResult is the latency of one filter. Skipped counts requests not
+// sent because 32 were still outstanding.
 type FilterResult struct {
 	Latency  Summary
 	Failures Statuses
+	Skipped  int
 }
 
 // getProbe requests the filters in turn at a fixed rate (open loop: a slow
@@ -33,13 +35,14 @@ type getProbe struct {
 	g    *gen.Generator
 	n    int
 	recs map[string]*recorder
+	skip map[string]int // guarded by mu
 	wg   sync.WaitGroup
 	busy chan struct{}
 }
 
 func newGetProbe(c *client, ids *idSample, seed uint64) *getProbe {
 	p := &getProbe{c: c, ids: ids, g: gen.New(Population(seed + 7)), recs: map[string]*recorder{},
-		busy: make(chan struct{}, 32)}
+		skip: map[string]int{}, busy: make(chan struct{}, 32)}
 	for _, f := range Filters {
 		p.recs[f] = newRecorder()
 	}
@@ -102,7 +105,9 @@ func (p *getProbe) run(ctx context.Context, stop <-chan struct{}, rate float64) 
 		select {
 		case p.busy <- struct{}{}:
 		default:
-			p.recs[name].fail(StatusConnection) // 32 requests outstanding: count as a failure
+			p.mu.Lock()
+			p.skip[name]++
+			p.mu.Unlock()
 			return
 		}
 		p.wg.Go(func() {
@@ -120,10 +125,12 @@ func (p *getProbe) run(ctx context.Context, stop <-chan struct{}, rate float64) 
 }
 
 func (p *getProbe) result() map[string]FilterResult {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	out := make(map[string]FilterResult, len(p.recs))
 	for name, r := range p.recs {
 		s, f := r.summary()
-		out[name] = FilterResult{Latency: s, Failures: f}
+		out[name] = FilterResult{Latency: s, Failures: f, Skipped: p.skip[name]}
 	}
 	return out
 }

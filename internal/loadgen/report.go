@@ -49,7 +49,12 @@ func (r Report) Rows() []Row {
 	c := r.Consistency
 	rows = append(rows,
 		Row{"read-your-write p50 / p99 / max", pick(o.RYWRate > 0, c.ReadYourWrite.String)},
-		Row{"read-your-write probes not visible in " + o.ProbeTimeout.String(), pick(o.RYWRate > 0, func() string { return fmt.Sprint(c.NotVisible) })},
+		Row{"read-your-write probes not visible in " + o.ProbeTimeout.String(), pick(o.RYWRate > 0, func() string {
+			if c.Skipped > 0 {
+				return fmt.Sprintf("%d (%d not sent: %d waiting)", c.NotVisible, c.Skipped, maxProbesInFlight)
+			}
+			return fmt.Sprint(c.NotVisible)
+		})},
 		Row{"Consistent-Through lag p50 / p99 / max", pick(o.ListRate > 0, c.ConsistentThroughLag.String)},
 		Row{"Consistent-Through overstated", pick(o.ListRate > 0 && o.RYWRate > 0, func() string {
 			return fmt.Sprintf("%d of %d checks", c.Overstated, c.Checked)
@@ -59,10 +64,14 @@ func (r Report) Rows() []Row {
 	for _, f := range Filters {
 		g, ok := r.GETs[f]
 		rows = append(rows, Row{"GET " + f + " p50 / p99 / max", pick(ok, func() string {
+			v := g.Latency.String()
 			if g.Failures.Total() > 0 {
-				return g.Latency.String() + ", failed " + g.Failures.String()
+				v += ", failed " + g.Failures.String()
 			}
-			return g.Latency.String()
+			if g.Skipped > 0 {
+				v += fmt.Sprintf(", %d not sent (32 outstanding)", g.Skipped)
+			}
+			return v
 		})})
 	}
 	return rows
