@@ -20,6 +20,13 @@ COMMIT      ?= $(shell c=$$(git rev-parse --short=12 HEAD 2>/dev/null) && { git 
 TEST_TIMEOUT ?= 15m
 TEST_FLAGS  ?=
 BENCH       ?= .
+# bench-ingest: measured window of each write scenario; extra benchingest flags.
+BENCH_DURATION ?= 60s
+BENCH_INGEST_FLAGS ?=
+# bench-ingest-10m: statements to load before the GET scenarios.
+BENCH_FILL  ?= 10000000
+# bench-distributed: statements to send through the distributed path.
+BENCH_STATEMENTS ?= 200000
 GOFLAGS_BUILD ?= -trimpath
 
 # The absolute path of libchdb.so as printed by the installer (which fetches
@@ -27,7 +34,7 @@ GOFLAGS_BUILD ?= -trimpath
 # targets not needing libchdb (lint, clean, docker) never download it.
 chdb_lib = "$$(scripts/install-libchdb.sh)"
 
-.PHONY: deps libchdb build run test bench lint vet fmt docker clean
+.PHONY: deps libchdb build run test bench bench-ingest bench-ingest-10m bench-distributed lint vet fmt docker clean
 
 ## deps: download the Go modules of every workspace module and libchdb
 deps: libchdb
@@ -89,6 +96,25 @@ bench: deps
 MEMBENCH_FLAGS ?= -clients 8 -body 10485760 -max-peak 1073741824
 bench-memory: build
 	go run ./cmd/membench -lrs bin/tributary $(MEMBENCH_FLAGS)
+
+## bench-ingest: the all-in-one binary over HTTP on a fresh store: (a) 8 clients
+## × 100 per POST, (b) 64 × 1, (c) 16 clients of GETs by id, (d) idle; one
+## table of every figure (BENCH_DURATION=10s for a smoke run)
+bench-ingest: build
+	@go build -o bin/benchingest ./cmd/benchingest
+	bin/benchingest -binary bin/tributary -duration $(BENCH_DURATION) $(BENCH_INGEST_FLAGS)
+
+## bench-ingest-10m: load BENCH_FILL statements (statements/s per million),
+## then GET filters idle and during writes, GETs by id, idle lag
+bench-ingest-10m: build
+	@go build -o bin/benchingest ./cmd/benchingest
+	bin/benchingest -binary bin/tributary -duration $(BENCH_DURATION) -fill $(BENCH_FILL) $(BENCH_INGEST_FLAGS)
+
+## bench-distributed: BENCH_STATEMENTS statements through ingest → kfake →
+## processor → chDB in one process, 8 clients × 100 per POST
+bench-distributed: deps
+	@export CHDB_LIB_PATH=$(chdb_lib); \
+	go test -run '^$$' -bench '^BenchmarkEndToEnd_Distributed$$' -benchtime $(BENCH_STATEMENTS)x -count=1 -timeout 60m ./internal/e2e
 
 ## lint: gofmt check and go vet of every module
 lint: vet

@@ -1,196 +1,339 @@
-// Package loadgen drives an LRS over HTTP: concurrent workers POST batches of
-// generated statements for a fixed time or count, then it measures how long the
-// last acknowledged statement takes to become visible to a consistent GET.
+// Package loadgen drives an LRS over HTTP and measures it: concurrent
+// writers POST pre-generated batches of realistic statements; alongside
+// them, probes measure read-your-write lag (a PUT with a client-chosen id
+// until GET ?statementId= finds it), the lag of
+// X-Experience-API-Consistent-Through and whether it is ever overstated, and
+// the latency of every GET filter; readers GET statements by id. With the
+// server's pid it also measures the server's CPU time and peak RSS.
 package loadgen
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/tributary-lrs/tributary/internal/gen"
 )
 
-// Options of a run.
+// Options of a run. Zero values take the defaults noted.
 type Options struct {
 	BaseURL     string // e.g. http://127.0.0.1:8080/xapi
 	Key, Secret string
-	Workers     int
-	Batch       int
-	Duration    time.Duration
-	Statements  int // stop after this many (0: run for Duration)
-	Version     string
+	Version     string // X-Experience-API-Version (default 1.0.3)
+
+	Workers int // concurrent writers (0: none)
+	Batch   int // statements per POST (default 100)
+	// Warmup runs before the measured window and is left out of every
+	// figure but the failures; Duration is the measured window.
+	Warmup, Duration time.Duration
+	// Statements ends the window once this many statements were
+	// acknowledged (0: after Duration).
+	Statements int64
+	// ProgressEvery reports a Step every this many acknowledged statements.
+	ProgressEvery int64
+	Progress      func(Step)
+
+	Readers int      // concurrent clients of GET ?statementId= (0: none)
+	ReadIDs []string // ids they GET (default: the newest 10,000 stored)
+
+	RYWRate      float64       // read-your-write probes per second (0: off)
+	ListRate     float64       // Consistent-Through samples per second (0: off)
+	PollInterval time.Duration // read-your-write poll (default 10 ms)
+	ProbeTimeout time.Duration // a probe not visible by then fails (default 30 s)
+	GETRate      float64       // GET filter probe requests per second (0: off)
+
+	ServerPID      int    // process whose CPU time and peak RSS are measured (0: none)
+	Seed           uint64 // of the generated statements (default 1)
+	PoolStatements int    // statements generated before the run (default 20,000)
 }
 
-// Report is what a run measured.
+func (o Options) withDefaults() Options {
+	if o.Version == "" {
+		o.Version = "1.0.3"
+	}
+	if o.Batch <= 0 {
+		o.Batch = 100
+	}
+	if o.PollInterval <= 0 {
+		o.PollInterval = 10 * time.Millisecond
+	}
+	if o.ProbeTimeout <= 0 {
+		o.ProbeTimeout = 30 * time.Second
+	}
+	if o.Seed == 0 {
+		o.Seed = 1
+	}
+	if o.PoolStatements <= 0 {
+		o.PoolStatements = 20000
+	}
+	return o
+}
+
+// Step is the throughput of one ProgressEvery statements.
+type Step struct {
+	Statements int64         // acknowledged so far
+	Elapsed    time.Duration // since the run started
+	PerSecond  float64       // over this step
+}
+
+// Report is what a run measured. Rates, latencies and CPU times cover the
+// measured window; failures the whole run.
 type Report struct {
-	Statements     int64
-	Requests       int64
-	Errors         int64
-	Elapsed        time.Duration
-	PerSecond      float64
-	P50, P99       time.Duration
-	VisibilityLag  time.Duration // ack of the last statement → visible under Consistent-Through
-	ConsistencyLag time.Duration // now − Consistent-Through on an idle LRS
+	Options        Options
+	StatementBytes int // average size of a generated statement as sent
+	Window         time.Duration
+
+	Statements, Requests int64 // acknowledged in the window
+	Total                int64 // statements acknowledged in the whole run
+	PerSecond            float64
+	Latency              Summary // of the write requests answered in the window
+	Failures             Statuses
+
+	Reads          int64
+	ReadsPerSecond float64
+	ReadLatency    Summary
+	ReadFailures   Statuses
+
+	ServerCPU, ClientCPU time.Duration
+	ServerPeakRSS        int64 // bytes (VmHWM)
+
+	Consistency Consistency
+	GETs        map[string]FilterResult // by filter, when the GET probe ran
+	Steps       []Step
+	// IDs is a sample of the acknowledged client-chosen ids.
+	IDs []string
 }
 
-func (r Report) String() string {
-	return fmt.Sprintf("statements=%d requests=%d errors=%d elapsed=%s rate=%.0f statements/s request p50=%s p99=%s visibility_lag=%s consistent_through_lag=%s",
-		r.Statements, r.Requests, r.Errors, r.Elapsed.Round(time.Millisecond), r.PerSecond,
-		r.P50.Round(10*time.Microsecond), r.P99.Round(10*time.Microsecond),
-		r.VisibilityLag.Round(time.Millisecond), r.ConsistencyLag.Round(time.Millisecond))
+// PerStatement divides a CPU time by the statements of the window.
+func (r Report) PerStatement(cpu time.Duration) time.Duration {
+	if r.Statements == 0 {
+		return 0
+	}
+	return cpu / time.Duration(r.Statements)
+}
+
+// run is the state of one Run shared by its goroutines.
+type run struct {
+	opt       Options
+	c         *client
+	bodies    *Bodies
+	ids       *idSample
+	stop      chan struct{} // closed when the window ends
+	reached   chan struct{} // closed when Statements were acknowledged
+	reachOnce sync.Once
+	measuring atomic.Bool
+	acked     atomic.Int64
+	reads     atomic.Int64
+	writes    *recorder
+	readRec   *recorder
+	progress  *progress
 }
 
 // Run drives the load and returns what it measured.
 func Run(ctx context.Context, opt Options) (Report, error) {
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: opt.Workers * 2}, Timeout: 30 * time.Second}
-	var sent, reqs, errs atomic.Int64
-	var mu sync.Mutex
-	var lat []time.Duration
-	var lastID string
-	var lastAck time.Time
-	deadline := time.Now().Add(opt.Duration)
+	opt = opt.withDefaults()
+	if opt.Duration <= 0 && opt.Statements <= 0 {
+		return Report{}, errors.New("set a duration or a number of statements")
+	}
+	c, err := newClient(opt, opt.Workers+opt.Readers+maxProbesInFlight+40)
+	if err != nil {
+		return Report{}, err
+	}
+	r := &run{opt: opt, c: c, ids: newIDSample(10000), stop: make(chan struct{}), reached: make(chan struct{}),
+		writes: newRecorder(), readRec: newRecorder()}
+	rep := Report{Options: opt}
+	if opt.Workers > 0 {
+		if r.bodies, err = NewBodies(opt.Seed, opt.Batch, opt.PoolStatements); err != nil {
+			return rep, err
+		}
+		rep.StatementBytes = r.bodies.AverageStatementBytes()
+	}
+	readIDs := opt.ReadIDs
+	if opt.Readers > 0 && len(readIDs) == 0 {
+		if readIDs, err = collectIDs(ctx, c, 10000); err != nil {
+			return rep, fmt.Errorf("readers: %w", err)
+		}
+	}
+	for _, id := range readIDs {
+		r.ids.add([]byte(id))
+	}
 	start := time.Now()
-	var wg sync.WaitGroup
-	for w := 0; w < opt.Workers; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			o := gen.DefaultOptions()
-			o.Seed = uint64(w + 1)
-			g := gen.New(o)
-			var mine []time.Duration
-			defer func() { mu.Lock(); lat = append(lat, mine...); mu.Unlock() }()
-			for ctx.Err() == nil && time.Now().Before(deadline) {
-				if opt.Statements > 0 && sent.Load() >= int64(opt.Statements) {
-					return
-				}
-				batch := make([]map[string]any, opt.Batch)
-				for i := range batch {
-					batch[i] = g.Next()
-				}
-				t0 := time.Now()
-				err := post(ctx, client, opt, batch)
-				d := time.Since(t0)
-				reqs.Add(1)
-				if err != nil {
-					errs.Add(1)
-					continue
-				}
-				mine = append(mine, d)
-				sent.Add(int64(len(batch)))
-				mu.Lock()
-				if t0.Add(d).After(lastAck) {
-					lastAck, lastID = t0.Add(d), batch[len(batch)-1]["id"].(string)
-				}
-				mu.Unlock()
+	r.progress = newProgress(start, opt.ProgressEvery, opt.Progress)
+	var load sync.WaitGroup
+	for w := range opt.Workers {
+		load.Go(func() { r.write(ctx, w) })
+	}
+	for i := range opt.Readers {
+		load.Go(func() { r.read(ctx, i, readIDs) })
+	}
+
+	// The window.
+	if opt.Warmup > 0 && !r.sleep(ctx, opt.Warmup) {
+		close(r.stop)
+		load.Wait()
+		return rep, ctx.Err()
+	}
+	s0, acked0, reads0 := sampleCPU(opt.ServerPID), r.acked.Load(), r.reads.Load()
+	r.measuring.Store(true)
+	pr := newProber(c, opt.PollInterval, opt.ProbeTimeout)
+	gp := newGetProbe(c, r.ids, opt.Seed)
+	var probes sync.WaitGroup
+	probes.Go(func() { pr.run(ctx, r.stop, opt.RYWRate, opt.ListRate) })
+	if opt.GETRate > 0 {
+		probes.Go(func() { gp.run(ctx, r.stop, opt.GETRate) })
+	}
+	r.sleep(ctx, opt.Duration)
+	r.measuring.Store(false)
+	s1, acked1, reads1 := sampleCPU(opt.ServerPID), r.acked.Load(), r.reads.Load()
+	close(r.stop)
+	load.Wait()
+	probes.Wait()
+
+	rep.Window = s1.at.Sub(s0.at)
+	rep.Statements, rep.Total, rep.Reads = acked1-acked0, r.acked.Load(), reads1-reads0
+	if secs := rep.Window.Seconds(); secs > 0 {
+		rep.PerSecond, rep.ReadsPerSecond = float64(rep.Statements)/secs, float64(rep.Reads)/secs
+	}
+	rep.Latency, rep.Failures = r.writes.summary()
+	rep.Requests = int64(rep.Latency.N)
+	rep.ReadLatency, rep.ReadFailures = r.readRec.summary()
+	rep.ServerCPU, rep.ClientCPU = s1.server-s0.server, s1.client-s0.client
+	rep.Consistency = pr.result()
+	if opt.GETRate > 0 {
+		rep.GETs = gp.result()
+	}
+	rep.Steps = r.progress.steps()
+	rep.IDs = r.ids.all()
+	errs := []error{s0.serverErr, s1.serverErr}
+	if opt.ServerPID > 0 {
+		var err error
+		rep.ServerPeakRSS, err = PeakRSS(opt.ServerPID)
+		errs = append(errs, err)
+	}
+	return rep, errors.Join(append(errs, ctx.Err())...)
+}
+
+// sleep waits d, or until the run must stop early (ctx done, Statements
+// reached); d <= 0 waits only for the latter when Statements is set, not at
+// all otherwise. It reports whether the run may go on.
+func (r *run) sleep(ctx context.Context, d time.Duration) bool {
+	var timer <-chan time.Time
+	switch {
+	case d > 0:
+		t := time.NewTimer(d)
+		defer t.Stop()
+		timer = t.C
+	case r.opt.Statements <= 0:
+		return ctx.Err() == nil
+	}
+	select {
+	case <-timer:
+		return true
+	case <-r.reached:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// stopped says whether the window has ended or Statements were reached.
+func (r *run) stopped() bool {
+	select {
+	case <-r.stop:
+		return true
+	case <-r.reached:
+		return true
+	default:
+		return false
+	}
+}
+
+// write POSTs bodies until the window ends.
+func (r *run) write(ctx context.Context, w int) {
+	var buf []byte
+	for !r.stopped() && ctx.Err() == nil {
+		raw, n, first := r.bodies.Next(buf)
+		if first != nil {
+			buf = raw
+		}
+		t0 := time.Now()
+		a, _ := r.c.do(ctx, http.MethodPost, "/statements", raw, false)
+		d := time.Since(t0)
+		if a.status != http.StatusOK {
+			if ctx.Err() == nil {
+				r.writes.fail(a.status)
+				time.Sleep(100 * time.Millisecond) // let an overloaded LRS recover
 			}
-		}(w)
-	}
-	wg.Wait()
-	elapsed := time.Since(start)
-	rep := Report{Statements: sent.Load(), Requests: reqs.Load(), Errors: errs.Load(), Elapsed: elapsed,
-		PerSecond: float64(sent.Load()) / elapsed.Seconds()}
-	slices.Sort(lat)
-	if len(lat) > 0 {
-		rep.P50, rep.P99 = lat[len(lat)/2], lat[len(lat)*99/100]
-	}
-	if lastID != "" {
-		lag, err := visibility(ctx, client, opt, lastID, lastAck)
-		if err != nil {
-			return rep, err
+			continue
 		}
-		rep.VisibilityLag = lag
-		ct, err := consistentThrough(ctx, client, opt)
-		if err != nil {
-			return rep, err
+		if r.measuring.Load() {
+			r.writes.ok(d)
 		}
-		rep.ConsistencyLag = time.Since(ct)
+		if first != nil {
+			r.ids.add(first)
+		}
+		after := r.acked.Add(int64(n))
+		r.progress.add(after, int64(n))
+		if r.opt.Statements > 0 && after >= r.opt.Statements {
+			r.reachOnce.Do(func() { close(r.reached) })
+		}
 	}
-	return rep, nil
 }
 
-func post(ctx context.Context, c *http.Client, opt Options, batch []map[string]any) error {
-	body, err := json.Marshal(batch)
-	if err != nil {
-		return err
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, opt.BaseURL+"/statements", bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.SetBasicAuth(opt.Key, opt.Secret)
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Experience-API-Version", opt.Version)
-	resp, err := c.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	_, _ = io.Copy(io.Discard, resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("POST statements: %s", resp.Status)
-	}
-	return nil
-}
-
-// visibility polls the newest page of statements (capped by the consistency
-// watermark) until the statement with id appears in a list query.
-func visibility(ctx context.Context, c *http.Client, opt Options, id string, ack time.Time) (time.Duration, error) {
-	for end := time.Now().Add(30 * time.Second); time.Now().Before(end); {
-		var res struct {
-			Statements []struct {
-				ID string `json:"id"`
-			} `json:"statements"`
-		}
-		if _, err := get(ctx, c, opt, "/statements?limit=1000", &res); err != nil {
-			return 0, err
-		}
-		for _, s := range res.Statements {
-			if s.ID == id {
-				return time.Since(ack), nil
+// read GETs statements by id until the window ends.
+func (r *run) read(ctx context.Context, i int, ids []string) {
+	for k := i * 7919; !r.stopped() && ctx.Err() == nil; k++ {
+		t0 := time.Now()
+		a, _ := r.c.do(ctx, http.MethodGet, query("statementId", ids[k%len(ids)]), nil, false)
+		if a.status != http.StatusOK {
+			if ctx.Err() == nil {
+				r.readRec.fail(a.status)
 			}
+			continue
 		}
-		time.Sleep(5 * time.Millisecond)
+		if r.measuring.Load() {
+			r.readRec.ok(time.Since(t0))
+		}
+		r.reads.Add(1)
 	}
-	return 0, errors.New("the last statement did not become visible within 30 s")
 }
 
-func consistentThrough(ctx context.Context, c *http.Client, opt Options) (time.Time, error) {
-	h, err := get(ctx, c, opt, "/statements?limit=1", nil)
-	if err != nil {
-		return time.Time{}, err
-	}
-	return time.Parse(time.RFC3339Nano, h.Get("X-Experience-API-Consistent-Through"))
+// progress turns acknowledged counts into Steps.
+type progress struct {
+	mu     sync.Mutex
+	every  int64
+	fn     func(Step)
+	start  time.Time
+	last   time.Time
+	lastN  int64
+	result []Step
 }
 
-func get(ctx context.Context, c *http.Client, opt Options, path string, into any) (http.Header, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, opt.BaseURL+path, nil)
-	if err != nil {
-		return nil, err
+func newProgress(start time.Time, every int64, fn func(Step)) *progress {
+	return &progress{every: every, fn: fn, start: start, last: start}
+}
+
+// add notes that n more statements were acknowledged, after in all.
+func (p *progress) add(after, n int64) {
+	if p.every <= 0 || after/p.every == (after-n)/p.every {
+		return
 	}
-	req.SetBasicAuth(opt.Key, opt.Secret)
-	req.Header.Set("X-Experience-API-Version", opt.Version)
-	resp, err := c.Do(req)
-	if err != nil {
-		return nil, err
+	p.mu.Lock()
+	now := time.Now()
+	s := Step{Statements: after, Elapsed: now.Sub(p.start),
+		PerSecond: float64(after-p.lastN) / now.Sub(p.last).Seconds()}
+	p.last, p.lastN = now, after
+	p.result = append(p.result, s)
+	defer p.mu.Unlock()
+	if p.fn != nil {
+		p.fn(s) // under the lock: steps are reported one at a time, in order
 	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("GET %s: %s", path, resp.Status)
-	}
-	if into != nil {
-		if err := json.NewDecoder(resp.Body).Decode(into); err != nil {
-			return nil, fmt.Errorf("decode GET %s: %w", path, err)
-		}
-	}
-	return resp.Header, nil
+}
+
+func (p *progress) steps() []Step {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]Step(nil), p.result...)
 }
