@@ -77,7 +77,7 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	// big batches behind it; it decides 409 / no change itself, against
 	// what it holds and what is stored, so ingest does no id lookup.
 	queue, err := walqueue.Open(snk, st, walqueue.Options{Dir: filepath.Join(dir, "wal"),
-		BatchRows: cfg.Processor.BatchRows, BatchBytes: cfg.Processor.BatchBytes, BatchAge: cfg.Processor.BatchAge,
+		BatchRows: cfg.Processor.BatchRows, BatchBytes: min(cfg.Processor.BatchBytes, walqueue.MaxBatchBytes), BatchAge: cfg.Processor.BatchAge,
 		MaxPendingBytes: cfg.Data.WALMaxPendingBytes, RetryMin: cfg.Processor.RetryMin, RetryMax: cfg.Processor.RetryMax,
 		RecentFor: cfg.Ingest.PublishTimeout + cfg.HTTP.ReadTimeout}, env.Log, env.Registry)
 	if err != nil {

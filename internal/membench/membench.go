@@ -36,8 +36,10 @@ type Options struct {
 	// BodyBytes is the size each POST body stays within (default 10 MiB,
 	// the default ingest.max_body_bytes).
 	BodyBytes int
-	// Settle is how long Run waits after the last answer before it reads
-	// the resident set afterwards (default 5 s).
+	// Settle is how long Run waits, once the last answer came and every
+	// statement is stored (the write-ahead log drained, as
+	// X-Experience-API-Consistent-Through says), before it reads the
+	// resident set afterwards (default 5 s).
 	Settle time.Duration
 	// Stderr receives the child's standard error (nil discards it).
 	Stderr io.Writer
@@ -47,12 +49,13 @@ type Options struct {
 type Report struct {
 	IdleRSS    int64 // resident set once the LRS is ready, before the POSTs
 	PeakRSS    int64 // VmHWM: the highest resident set of the process's life
-	AfterRSS   int64 // resident set Settle after the last answer
+	AfterRSS   int64 // resident set Settle after everything was stored
 	Bodies     int   // POSTs sent
 	BodyBytes  int   // size of each body
 	Statements int   // statements in all bodies
 	Statuses   map[int]int
 	Elapsed    time.Duration // first POST sent → last answer
+	Stored     time.Duration // first POST sent → every statement stored
 }
 
 func (r Report) String() string {
@@ -65,9 +68,9 @@ func (r Report) String() string {
 	for _, c := range codes {
 		st = append(st, fmt.Sprintf("%d×%d", r.Statuses[c], c))
 	}
-	return fmt.Sprintf("posts=%d body=%.1fMiB statements=%d statuses=%s elapsed=%s rss_idle=%s rss_peak=%s rss_after=%s",
+	return fmt.Sprintf("posts=%d body=%.1fMiB statements=%d statuses=%s elapsed=%s stored=%s rss_idle=%s rss_peak=%s rss_after=%s",
 		r.Bodies, float64(r.BodyBytes)/(1<<20), r.Statements, strings.Join(st, ","), r.Elapsed.Round(time.Millisecond),
-		mib(r.IdleRSS), mib(r.PeakRSS), mib(r.AfterRSS))
+		r.Stored.Round(time.Millisecond), mib(r.IdleRSS), mib(r.PeakRSS), mib(r.AfterRSS))
 }
 
 func mib(n int64) string { return fmt.Sprintf("%.0fMiB", float64(n)/(1<<20)) }
@@ -118,6 +121,10 @@ func Run(ctx context.Context, opt Options) (Report, error) {
 		return rep, err
 	}
 	bodies = nil
+	if err := waitStored(ctx, client, lrs.base, begin.Add(rep.Elapsed)); err != nil {
+		return rep, err
+	}
+	rep.Stored = time.Since(begin)
 	select {
 	case <-ctx.Done():
 		return rep, ctx.Err()
@@ -193,6 +200,38 @@ func post(ctx context.Context, c *http.Client, base string, body []byte) (int, e
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, resp.Body)
 	return resp.StatusCode, nil
+}
+
+// waitStored waits until X-Experience-API-Consistent-Through reaches t:
+// every statement acknowledged before t is stored.
+func waitStored(ctx context.Context, c *http.Client, base string, t time.Time) error {
+	deadline := time.Now().Add(5 * time.Minute)
+	for {
+		req, err := http.NewRequestWithContext(ctx, http.MethodHead, base+"/xapi/statements?limit=1", nil)
+		if err != nil {
+			return err
+		}
+		req.SetBasicAuth(key, secret)
+		req.Header.Set("X-Experience-API-Version", "1.0.3")
+		resp, err := c.Do(req)
+		if err != nil {
+			return fmt.Errorf("HEAD statements: %w", err)
+		}
+		resp.Body.Close()
+		ct, err := time.Parse(time.RFC3339Nano, resp.Header.Get("X-Experience-API-Consistent-Through"))
+		if err == nil && !ct.Before(t.Truncate(time.Millisecond)) {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("statements still not stored 5 minutes after the last answer (Consistent-Through %q)",
+				resp.Header.Get("X-Experience-API-Consistent-Through"))
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
 }
 
 // lrs is the child process.

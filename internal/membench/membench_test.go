@@ -56,6 +56,6 @@ func TestMemoryOfConcurrentBodiesBoundedAndReturned(t *testing.T) {
 			g>>20, body>>20, maxGrowth>>20)
 	}
 	if k := rep.AfterRSS - rep.IdleRSS; k > maxKept {
-		t.Errorf("the LRS kept %d MiB %s after the last answer, want at most %d MiB", k>>20, 2*time.Second, maxKept>>20)
+		t.Errorf("the LRS kept %d MiB %s after everything was stored, want at most %d MiB", k>>20, 2*time.Second, maxKept>>20)
 	}
 }

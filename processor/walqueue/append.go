@@ -217,10 +217,7 @@ func (q *Queue) write(envs []*envelope.Envelope) error {
 	now := time.Now()
 	entries := make([]*entry, len(envs))
 	for i, e := range envs {
-		entries[i] = &entry{index: first + uint64(i), env: e, size: len(records[i]), at: now}
-		if t, ok := voidTarget(e); ok {
-			entries[i].voids = t
-		}
+		entries[i] = newEntry(first+uint64(i), e, len(records[i]), now)
 	}
 	q.pend.add(entries)
 	q.lastIndex = entries[len(entries)-1].index

@@ -3,6 +3,7 @@ package walqueue
 import (
 	"fmt"
 	"math"
+	"runtime/debug"
 	"time"
 
 	"github.com/tributary-lrs/tributary/processor/wal"
@@ -35,6 +36,7 @@ func (q *Queue) drainLoop() {
 			if closing {
 				return
 			}
+			q.returnMemory()
 			select {
 			case <-q.wake:
 			case <-q.closing:
@@ -64,6 +66,21 @@ func (q *Queue) drainLoop() {
 		}
 	}
 }
+
+// returnMemory hands the freed Go heap back to the operating system once the
+// log is drained after a burst: the Go runtime would otherwise keep a
+// burst's heap for minutes. Only after at least returnAfter bytes were
+// inserted since the last time, so a steady trickle never pays for it.
+func (q *Queue) returnMemory() {
+	if q.insertedSinceFree < returnAfter {
+		return
+	}
+	q.insertedSinceFree = 0
+	debug.FreeOSMemory()
+}
+
+// returnAfter is how many bytes of log records inserted make a burst.
+const returnAfter = 32 << 20
 
 // fullBytes reports whether a batch's worth of bytes waits.
 func (q *Queue) fullBytes() bool {
@@ -102,7 +119,11 @@ func (q *Queue) insertOnce(entries []*entry, in intent) error {
 	}
 	envs := make([]*envelope.Envelope, len(entries))
 	for i, e := range entries {
-		envs[i] = e.env
+		env, err := q.load(e)
+		if err != nil {
+			return fmt.Errorf("read the batch back from the log: %w", err)
+		}
+		envs[i] = env
 	}
 	start := time.Now()
 	rejected, err := q.w.Write(q.stopCtx, in.token, envs)
@@ -126,6 +147,9 @@ func (q *Queue) insertOnce(entries []*entry, in intent) error {
 		// Stored but not trimmed: the next start inserts it again under the
 		// same token, which stores nothing twice.
 		q.log.Warn("write-ahead log trim failed; the batch will be replayed harmlessly", "err", err)
+	}
+	for _, e := range entries {
+		q.insertedSinceFree += e.size
 	}
 	q.pend.release(len(entries), time.Now())
 	q.m.stored.Add(float64(len(entries)))

@@ -1,12 +1,16 @@
 package walqueue
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/tributary-lrs/tributary/processor/wal"
+	"github.com/tributary-lrs/tributary/schemas/envelope"
 	"github.com/tributary-lrs/tributary/schemas/store"
 	"github.com/tributary-lrs/tributary/schemas/xapi"
 )
@@ -15,8 +19,13 @@ import (
 // bytes as they will be stored and the IFI key of its authority. The
 // statementId reads serve it, so a client reads its own write at once.
 func (q *Queue) PendingStatement(tenant string, id uuid.UUID) (raw []byte, stored time.Time, authorityKey string, ok bool) {
-	env, ok := q.pend.get(store.StatementKey{Tenant: tenant, ID: id})
+	e, ok := q.pend.entry(store.StatementKey{Tenant: tenant, ID: id})
 	if !ok {
+		return nil, time.Time{}, "", false
+	}
+	env, err := q.load(e)
+	if err != nil {
+		// Trimmed meanwhile: stored, so the store read finds it.
 		return nil, time.Time{}, "", false
 	}
 	var a map[string]any
@@ -24,6 +33,26 @@ func (q *Queue) PendingStatement(tenant string, id uuid.UUID) (raw []byte, store
 		authorityKey, _ = xapi.AgentKey(a)
 	}
 	return env.Statement, env.Stored, authorityKey, true
+}
+
+// load returns the envelope of e with its statement bytes, read back from
+// the log.
+func (q *Queue) load(e *entry) (*envelope.Envelope, error) {
+	var rec []byte
+	err := q.withLog(func(l *wal.Log) (err error) {
+		rec, err = l.Read(e.index)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	_, payload, ok := bytes.Cut(rec, []byte{'\n'})
+	if !ok {
+		return nil, fmt.Errorf("write-ahead log record %d: %w", e.index, envelope.ErrMalformed)
+	}
+	env := *e.env
+	env.Statement = payload
+	return &env, nil
 }
 
 // PendingVoided reports whether a voiding statement acknowledged but not

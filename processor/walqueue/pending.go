@@ -12,12 +12,14 @@ import (
 	"github.com/tributary-lrs/tributary/schemas/xapi"
 )
 
-// entry is one statement in the log, not stored yet.
+// entry is one statement in the log, not stored yet. Its envelope holds no
+// statement bytes: they are read back from the log when needed (load), so a
+// backlog costs memory per statement, not per byte.
 type entry struct {
 	index uint64
-	env   *envelope.Envelope
-	size  int       // bytes of its log record
-	at    time.Time // when it was appended
+	env   *envelope.Envelope // without Statement
+	size  int                // bytes of its log record
+	at    time.Time          // when it was appended
 	// voids is the key of the statement it voids, zero when it voids none.
 	voids store.StatementKey
 }
@@ -49,6 +51,18 @@ type recentBatch struct {
 func newPending(keep time.Duration) *pending {
 	return &pending{byKey: map[store.StatementKey]*entry{}, voided: map[store.StatementKey]int{},
 		stored: map[int64]int{}, recent: map[store.StatementKey]string{}, keep: keep}
+}
+
+// newEntry is the entry of env, written at index in a record of size bytes.
+func newEntry(index uint64, env *envelope.Envelope, size int, at time.Time) *entry {
+	e := &entry{index: index, size: size, at: at}
+	if t, ok := voidTarget(env); ok {
+		e.voids = t
+	}
+	light := *env
+	light.Statement = nil
+	e.env = &light
+	return e
 }
 
 // voidTarget returns the statement env voids, when it is a voiding

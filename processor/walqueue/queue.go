@@ -39,6 +39,12 @@ type Lookup interface {
 	ContentHashes(ctx context.Context, keys []store.StatementKey) (map[store.StatementKey]string, error)
 }
 
+// MaxBatchBytes caps the log records of one insert: an insert takes ten to
+// twenty times its bytes of memory while it runs (decoded rows, the engine's
+// blocks), and a backlog drained at once must not take more than the process
+// can spare.
+const MaxBatchBytes = 8 << 20
+
 // Options tune the queue.
 type Options struct {
 	// Dir holds the log.
@@ -66,8 +72,8 @@ func (o *Options) defaults() {
 	if o.BatchRows <= 0 {
 		o.BatchRows = 50000
 	}
-	if o.BatchBytes <= 0 {
-		o.BatchBytes = 64 << 20
+	if o.BatchBytes <= 0 || o.BatchBytes > MaxBatchBytes {
+		o.BatchBytes = MaxBatchBytes
 	}
 	if o.BatchAge <= 0 {
 		o.BatchAge = 100 * time.Millisecond
@@ -109,17 +115,20 @@ type Queue struct {
 	walMu sync.RWMutex
 	pend  *pending
 
-	reqs      chan *request
-	wake      chan struct{} // a new entry for the drainer
-	closing   chan struct{} // Close started: the drainer flushes everything
-	mu        sync.RWMutex  // guards closed against sends on reqs
-	closed    bool
-	appended  chan struct{} // closed when the appender returned
-	drained   chan struct{} // closed when the drainer returned
-	redo      *intent       // the batch replayed at start, inserted first as it was
-	lastIndex uint64        // index of the last record pending (appender only)
-	stop      context.CancelFunc
-	stopCtx   context.Context
+	reqs     chan *request
+	wake     chan struct{} // a new entry for the drainer
+	closing  chan struct{} // Close started: the drainer flushes everything
+	mu       sync.RWMutex  // guards closed against sends on reqs
+	closed   bool
+	appended chan struct{} // closed when the appender returned
+	drained  chan struct{} // closed when the drainer returned
+	redo     *intent       // the batch replayed at start, inserted first as it was
+	// insertedSinceFree counts the record bytes inserted since the heap was
+	// last returned to the OS (drainer only).
+	insertedSinceFree int
+	lastIndex         uint64 // index of the last record pending (appender only)
+	stop              context.CancelFunc
+	stopCtx           context.Context
 }
 
 // Open opens the log in opt.Dir, replays what it holds and starts the

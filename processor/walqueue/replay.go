@@ -114,11 +114,7 @@ func (q *Queue) adoptRange(l *wal.Log, first, last uint64) error {
 			return fmt.Errorf("write-ahead log record %d: %w", i, err)
 		}
 		env.IDSupplied = true
-		e := &entry{index: i, env: env, size: len(rec), at: now}
-		if t, ok := voidTarget(env); ok {
-			e.voids = t
-		}
-		entries = append(entries, e)
+		entries = append(entries, newEntry(i, env, len(rec), now))
 	}
 	q.pend.add(entries)
 	q.lastIndex = last
