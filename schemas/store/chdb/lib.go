@@ -36,6 +36,9 @@ type library struct {
 	resultLength func(res *cResult) uintptr
 	// const char * chdb_result_error(chdb_result * result)
 	resultError func(res *cResult) string
+	// void chdb_set_signal_handlers_enabled(int enabled); nil in a libchdb
+	// older than 26.3
+	setSignalHandlersEnabled func(enabled int32)
 }
 
 // ErrLibrary wraps every failure to find or load libchdb.
@@ -84,6 +87,9 @@ func loadLibrary(path string) (*library, error) {
 		}
 		purego.RegisterFunc(fptr, sym)
 	}
+	if sym, err := purego.Dlsym(h, "chdb_set_signal_handlers_enabled"); err == nil {
+		purego.RegisterFunc(&l.setSignalHandlersEnabled, sym)
+	}
 	return l, nil
 }
 
@@ -99,7 +105,13 @@ func (l *library) connectPath(dir string) (*cConnection, error) {
 		b := append([]byte(a), 0)
 		argv[i] = &b[0]
 	}
+	// The Go runtime keeps its signal handlers (see signals.go).
+	restore := keepSignals()
+	if l.setSignalHandlersEnabled != nil {
+		l.setSignalHandlersEnabled(0)
+	}
 	conn := l.connect(int32(len(argv)), argv)
+	restore()
 	runtime.KeepAlive(argv)
 	if conn == nil {
 		return nil, errors.New("chdb_connect returned no connection")
