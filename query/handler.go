@@ -3,6 +3,7 @@ package query
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -68,19 +69,11 @@ func viewer(p *xapihttp.Principal) statements.Viewer {
 // attachments=true.
 func (s *Service) single(ctx context.Context, w http.ResponseWriter, r *http.Request, v statements.Viewer, req statements.Request) {
 	tenant := v.Tenant
-	// Pending first: a statement leaves the write path's pending set only
-	// after its insert returned, so one not pending now is found by the
-	// store read that follows.
-	pending, pendingVoided := s.pendingStatement(v, req.ID)
-	stored, raw, voided, found, err := s.storedStatement(ctx, v, req.ID)
+	raw, stored, voided, found, err := s.statement(ctx, v, req.ID)
 	if err != nil {
 		s.storeError(w, r, err)
 		return
 	}
-	if !found && pending != nil {
-		raw, stored, found = pending.raw, pending.stored, true
-	}
-	voided = voided || pendingVoided || (s.d.Pending != nil && s.d.Pending.PendingVoided(tenant, req.ID))
 	if !found || voided != (req.Kind == statements.KindVoided) {
 		what := "statement"
 		if req.Kind == statements.KindVoided {
@@ -101,41 +94,64 @@ func (s *Service) single(ctx context.Context, w http.ResponseWriter, r *http.Req
 	writeJSON(w, out[0], stored)
 }
 
+// statement finds statement id for the viewer: at hand in the all-in-one
+// process (acknowledged, or recently stored or read) when it can, else in
+// the store, and whether a voiding statement targets it. The process is
+// asked first: a statement leaves its pending set only after the insert
+// returned, so one not at hand is found by the store read that follows.
+func (s *Service) statement(ctx context.Context, v statements.Viewer, id uuid.UUID) (raw []byte, stored time.Time, voided, found bool, err error) {
+	if l := s.d.Local; l != nil {
+		voided, authoritative := l.Voided(v.Tenant, id)
+		raw, stored, authority, ok := l.Statement(v.Tenant, id)
+		mine := v.Authority == "" || v.Authority == authority
+		if ok && authoritative {
+			return raw, stored, voided, mine, nil
+		}
+		sraw, sstored, svoided, sfound, err := s.storedStatement(ctx, v, id)
+		if err != nil {
+			return nil, stored, false, false, err
+		}
+		if sfound {
+			if v.Authority == "" {
+				l.Remember(v.Tenant, id, sraw, sstored, authorityOf(sraw))
+			}
+			voidedNow, _ := l.Voided(v.Tenant, id) // by a voiding statement still pending
+			return sraw, sstored, svoided || voided || voidedNow, true, nil
+		}
+		return raw, stored, voided, ok && mine, nil
+	}
+	raw, stored, voided, found, err = s.storedStatement(ctx, v, id)
+	return raw, stored, voided, found, err
+}
+
+// authorityOf is the authority object of a stored statement, nil when it
+// has none.
+func authorityOf(raw []byte) []byte {
+	var st struct {
+		Authority json.RawMessage `json:"authority"`
+	}
+	if json.Unmarshal(raw, &st) != nil {
+		return nil
+	}
+	return st.Authority
+}
+
 // storedStatement reads statement id from the store: its stored time, bytes
 // and whether a stored voiding statement targets it.
-func (s *Service) storedStatement(ctx context.Context, v statements.Viewer, id uuid.UUID) (stored time.Time, raw []byte, voided, found bool, err error) {
+func (s *Service) storedStatement(ctx context.Context, v statements.Viewer, id uuid.UUID) (raw []byte, stored time.Time, voided, found bool, err error) {
 	rows, err := s.d.Engine.Query(ctx, statements.SingleSQL(s.d.Database, v, id))
 	if err != nil {
-		return stored, nil, false, false, err
+		return nil, stored, false, false, err
 	}
 	defer rows.Close()
 	var got uuid.UUID
 	if rows.Next() {
 		if err := rows.Scan(&got, &stored, &raw, &voided); err != nil {
-			return stored, nil, false, false, err
+			return nil, stored, false, false, err
 		}
 		found = true
 	}
-	return stored, raw, voided, found, rows.Err()
-}
-
-type pendingRead struct {
-	raw    []byte
-	stored time.Time
-}
-
-// pendingStatement returns statement id when it is pending and the viewer
-// may read it, and whether a pending voiding statement targets it.
-func (s *Service) pendingStatement(v statements.Viewer, id uuid.UUID) (*pendingRead, bool) {
-	if s.d.Pending == nil {
-		return nil, false
-	}
-	voided := s.d.Pending.PendingVoided(v.Tenant, id)
-	raw, stored, authority, ok := s.d.Pending.PendingStatement(v.Tenant, id)
-	if !ok || (v.Authority != "" && v.Authority != authority) {
-		return nil, voided
-	}
-	return &pendingRead{raw: raw, stored: stored}, voided
+	return raw, stored, voided, found, rows.Err()
 }
 
 // list answers one page of a StatementResult, splicing the stored bytes of

@@ -31,10 +31,9 @@ type Deps struct {
 	Database  string
 	Auth      xapihttp.Authenticator
 	Watermark Watermark
-	// Pending serves the statements acknowledged but not stored yet (the
-	// all-in-one write-ahead log), so a statementId read sees a write at
-	// once. Nil: there are none (distributed mode).
-	Pending Pending
+	// Local is what an all-in-one process knows without asking the store
+	// (see Local). Nil in distributed mode.
+	Local Local
 	// CursorKeys sign the more cursors (statements.NewCursors): the same on
 	// every query instance of an installation (see CursorKeys).
 	CursorKeys [][]byte
@@ -44,13 +43,19 @@ type Deps struct {
 	Registry prometheus.Registerer
 }
 
-// Pending is what the write path acknowledged but has not stored yet.
-type Pending interface {
-	// PendingStatement returns the statement id of tenant, its stored time
-	// and the IFI key of its authority.
-	PendingStatement(tenant string, id uuid.UUID) (raw []byte, stored time.Time, authorityKey string, ok bool)
-	// PendingVoided reports whether a pending voiding statement targets id.
-	PendingVoided(tenant string, id uuid.UUID) bool
+// Local is what the all-in-one process knows without asking the store,
+// because every statement is written through it (processor/walqueue).
+type Local interface {
+	// Statement returns a statement the process has at hand (acknowledged
+	// but not stored yet, or recently stored or read), its stored time and
+	// the IFI key of its authority.
+	Statement(tenant string, id uuid.UUID) (raw []byte, stored time.Time, authorityKey string, ok bool)
+	// Voided reports whether a voiding statement, acknowledged or stored,
+	// targets id; authoritative is false while the process does not know
+	// every stored one yet (then the store is asked).
+	Voided(tenant string, id uuid.UUID) (voided, authoritative bool)
+	// Remember keeps a statement read from the store for the next reads.
+	Remember(tenant string, id uuid.UUID, raw []byte, stored time.Time, authority []byte)
 }
 
 // Service is the read API.

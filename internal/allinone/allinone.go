@@ -76,7 +76,7 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	// The write-ahead log acknowledges statements and feeds the store in
 	// big batches behind it; it decides 409 / no change itself, against
 	// what it holds and what is stored, so ingest does no id lookup.
-	queue, err := walqueue.Open(snk, st, walqueue.Options{Dir: filepath.Join(dir, "wal"),
+	queue, err := walqueue.Open(snk, st, walqueue.StoreSnapshot{Engine: eng, Database: db}, walqueue.Options{Dir: filepath.Join(dir, "wal"),
 		BatchRows: cfg.Processor.BatchRows, BatchBytes: min(cfg.Processor.BatchBytes, walqueue.MaxBatchBytes), BatchAge: cfg.Processor.BatchAge,
 		MaxPendingBytes: cfg.Data.WALMaxPendingBytes, RetryMin: cfg.Processor.RetryMin, RetryMax: cfg.Processor.RetryMax,
 		RecentFor: cfg.Ingest.PublishTimeout + cfg.HTTP.ReadTimeout}, env.Log, env.Registry)
@@ -102,7 +102,7 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	q, err := query.New(query.Deps{Engine: eng, Database: db, Auth: authn, Watermark: wm, Pending: queue,
+	q, err := query.New(query.Deps{Engine: eng, Database: db, Auth: authn, Watermark: wm, Local: queue,
 		CursorKeys: keys, Config: cfg.Query, Log: env.Log, Registry: env.Registry})
 	if err != nil {
 		return nil, err

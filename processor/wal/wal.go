@@ -13,11 +13,13 @@ package wal
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sync"
 
 	"github.com/google/uuid"
+	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/raft"
 	rwal "github.com/hashicorp/raft-wal"
 	"github.com/hashicorp/raft-wal/metadb"
@@ -43,13 +45,19 @@ type Log struct {
 	closed bool
 }
 
-// Open opens (or creates) the log in dir.
-func Open(dir string) (*Log, error) {
+// Open opens (or creates) the log in dir; the library's own messages go to
+// log (nil discards them).
+func Open(dir string, log *slog.Logger) (*Log, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("wal: create %s: %w", dir, err)
 	}
 	meta := &metadb.BoltMetaDB{}
-	w, err := rwal.Open(dir, rwal.WithMetaStore(meta), rwal.WithSegmentSize(SegmentSize))
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	hlog := hclog.FromStandardLogger(slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		&hclog.LoggerOptions{Name: "wal", Level: hclog.Warn})
+	w, err := rwal.Open(dir, rwal.WithMetaStore(meta), rwal.WithSegmentSize(SegmentSize), rwal.WithLogger(hlog))
 	if err != nil {
 		_ = meta.Close()
 		return nil, fmt.Errorf("wal: open %s: %w", dir, err)

@@ -19,7 +19,7 @@ func records(from, n int) [][]byte {
 
 func TestAppendReadTrimReopen(t *testing.T) {
 	dir := t.TempDir()
-	l, err := Open(dir)
+	l, err := Open(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +46,7 @@ func TestAppendReadTrimReopen(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Reopen in the same process: the metadata store's lock was released.
-	l, err = Open(dir)
+	l, err = Open(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func TestAppendReadTrimReopen(t *testing.T) {
 // by trimming and reopened starts a new epoch.
 func TestIssue8_EmptyLogReopensWithANewEpoch(t *testing.T) {
 	dir := t.TempDir()
-	l, err := Open(dir)
+	l, err := Open(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +84,7 @@ func TestIssue8_EmptyLogReopensWithANewEpoch(t *testing.T) {
 	if err := l.Close(); err != nil {
 		t.Fatal(err)
 	}
-	l, err = Open(dir)
+	l, err = Open(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +102,7 @@ func TestIssue8_EmptyLogReopensWithANewEpoch(t *testing.T) {
 // records committed before it are all there.
 func TestTornTailIsCutOff(t *testing.T) {
 	dir := t.TempDir()
-	l, err := Open(dir)
+	l, err := Open(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +130,7 @@ func TestTornTailIsCutOff(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
-	l, err = Open(dir)
+	l, err = Open(dir, nil)
 	if err != nil {
 		t.Fatalf("open with a torn tail: %v", err)
 	}

@@ -149,7 +149,7 @@ func (q *Queue) storedHashes(group []*request) (map[store.StatementKey]string, e
 			if !e.IDSupplied {
 				continue
 			}
-			if _, ok := q.pend.hash(key(e)); !ok {
+			if _, ok := q.pend.hash(key(e)); !ok && q.known.mayBeStored(key(e)) {
 				ask = append(ask, key(e))
 			}
 		}
@@ -221,12 +221,25 @@ func (q *Queue) write(envs []*envelope.Envelope) error {
 	}
 	q.pend.add(entries)
 	q.lastIndex = entries[len(entries)-1].index
+	q.remember(entries)
 	q.m.appended.Add(float64(len(envs)))
 	select {
 	case q.wake <- struct{}{}:
 	default:
 	}
 	return nil
+}
+
+// remember adds the ids of entries to the filter of stored ids, and loads
+// a bigger filter when it is full.
+func (q *Queue) remember(entries []*entry) {
+	keys := make([]store.StatementKey, len(entries))
+	for i, e := range entries {
+		keys[i] = key(e.env)
+	}
+	if q.known.add(keys) && q.snap != nil {
+		go q.loadKnown(func(ctx context.Context) error { return q.known.loadIDs(ctx, q.snap) })
+	}
 }
 
 // append writes records to the log. After a failed append the log is
@@ -261,7 +274,7 @@ func (q *Queue) append(records [][]byte) (uint64, error) {
 // reopen opens the log again after a failed append and adopts the records
 // it holds beyond the pending ones.
 func (q *Queue) reopen() error {
-	l, err := wal.Open(q.opt.Dir)
+	l, err := wal.Open(q.opt.Dir, q.log)
 	if err != nil {
 		return fmt.Errorf("reopen write-ahead log: %w", err)
 	}

@@ -80,7 +80,7 @@ func (q *Queue) returnMemory() {
 }
 
 // returnAfter is how many bytes of log records inserted make a burst.
-const returnAfter = 32 << 20
+const returnAfter = 8 << 20
 
 // fullBytes reports whether a batch's worth of bytes waits.
 func (q *Queue) fullBytes() bool {
@@ -148,9 +148,12 @@ func (q *Queue) insertOnce(entries []*entry, in intent) error {
 		// same token, which stores nothing twice.
 		q.log.Warn("write-ahead log trim failed; the batch will be replayed harmlessly", "err", err)
 	}
-	for _, e := range entries {
-		q.insertedSinceFree += e.size
+	raws := make([][]byte, len(envs))
+	for i, env := range envs {
+		raws[i] = env.Statement
+		q.insertedSinceFree += entries[i].size
 	}
+	q.known.stored(entries, raws) // before release: a read finds it in one or the other
 	q.pend.release(len(entries), time.Now())
 	q.m.stored.Add(float64(len(entries)))
 	return nil

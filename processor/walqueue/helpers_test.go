@@ -128,11 +128,16 @@ func voiding(id, target uuid.UUID) *envelope.Envelope {
 
 func open(t *testing.T, dir string, w Writer, lookup Lookup, opt Options) *Queue {
 	t.Helper()
+	return openWith(t, dir, w, lookup, nil, opt)
+}
+
+func openWith(t *testing.T, dir string, w Writer, lookup Lookup, snap Snapshot, opt Options) *Queue {
+	t.Helper()
 	opt.Dir = dir
 	if lookup == nil {
 		lookup = &fakeLookup{}
 	}
-	q, err := Open(w, lookup, opt, slog.New(slog.DiscardHandler), prometheus.NewRegistry())
+	q, err := Open(w, lookup, snap, opt, slog.New(slog.DiscardHandler), prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
 	}

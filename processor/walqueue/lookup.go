@@ -3,7 +3,6 @@ package walqueue
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -12,27 +11,45 @@ import (
 	"github.com/tributary-lrs/tributary/processor/wal"
 	"github.com/tributary-lrs/tributary/schemas/envelope"
 	"github.com/tributary-lrs/tributary/schemas/store"
-	"github.com/tributary-lrs/tributary/schemas/xapi"
 )
 
-// PendingStatement returns a statement acknowledged but not stored yet: its
-// bytes as they will be stored and the IFI key of its authority. The
-// statementId reads serve it, so a client reads its own write at once.
-func (q *Queue) PendingStatement(tenant string, id uuid.UUID) (raw []byte, stored time.Time, authorityKey string, ok bool) {
-	e, ok := q.pend.entry(store.StatementKey{Tenant: tenant, ID: id})
+// Statement returns a statement this process has at hand: acknowledged but
+// not stored yet, or among the most recently stored or read. Its stored
+// time and the IFI key of its authority come with it. The statementId reads
+// serve it without asking the store, so a client reads its own write at
+// once.
+func (q *Queue) Statement(tenant string, id uuid.UUID) (raw []byte, stored time.Time, authority string, ok bool) {
+	k := store.StatementKey{Tenant: tenant, ID: id}
+	if e, ok := q.pend.entry(k); ok {
+		if env, err := q.load(e); err == nil {
+			return env.Statement, env.Stored, authorityKey(env.Authority), true
+		}
+		// Trimmed meanwhile: stored, so in the cache below or in the store.
+	}
+	c, ok := q.known.recent.Get(k)
 	if !ok {
 		return nil, time.Time{}, "", false
 	}
-	env, err := q.load(e)
-	if err != nil {
-		// Trimmed meanwhile: stored, so the store read finds it.
-		return nil, time.Time{}, "", false
+	return c.raw, c.stored, authorityKey(c.authority), true
+}
+
+// Remember keeps a statement read from the store for the next reads.
+func (q *Queue) Remember(tenant string, id uuid.UUID, raw []byte, stored time.Time, authority []byte) {
+	// Copies: the bytes may be part of a larger buffer (a query result).
+	q.known.recent.Add(store.StatementKey{Tenant: tenant, ID: id},
+		cached{raw: bytes.Clone(raw), stored: stored, authority: bytes.Clone(authority)})
+}
+
+// Voided reports whether a voiding statement, acknowledged or stored,
+// targets the statement id, and whether the answer is authoritative (the
+// stored voiding statements are loaded; until then the store must be
+// asked).
+func (q *Queue) Voided(tenant string, id uuid.UUID) (voided, authoritative bool) {
+	k := store.StatementKey{Tenant: tenant, ID: id}
+	if q.pend.isVoided(k) {
+		return true, true
 	}
-	var a map[string]any
-	if json.Unmarshal(env.Authority, &a) == nil {
-		authorityKey, _ = xapi.AgentKey(a)
-	}
-	return env.Statement, env.Stored, authorityKey, true
+	return q.known.isVoided(k)
 }
 
 // load returns the envelope of e with its statement bytes, read back from
@@ -51,14 +68,8 @@ func (q *Queue) load(e *entry) (*envelope.Envelope, error) {
 		return nil, fmt.Errorf("write-ahead log record %d: %w", e.index, envelope.ErrMalformed)
 	}
 	env := *e.env
-	env.Statement = payload
+	env.Statement = bytes.Clone(payload) // not the log's buffer: it may be kept (read cache)
 	return &env, nil
-}
-
-// PendingVoided reports whether a voiding statement acknowledged but not
-// stored yet targets the statement id.
-func (q *Queue) PendingVoided(tenant string, id uuid.UUID) bool {
-	return q.pend.isVoided(store.StatementKey{Tenant: tenant, ID: id})
 }
 
 // VoidingLookup finds stored voiding statements (ingest's rule that a

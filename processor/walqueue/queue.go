@@ -114,6 +114,8 @@ type Queue struct {
 	epoch string   // of wal
 	walMu sync.RWMutex
 	pend  *pending
+	known *known
+	snap  Snapshot
 
 	reqs     chan *request
 	wake     chan struct{} // a new entry for the drainer
@@ -132,19 +134,21 @@ type Queue struct {
 }
 
 // Open opens the log in opt.Dir, replays what it holds and starts the
-// appender and the drainer.
-func Open(w Writer, lookup Lookup, opt Options, log *slog.Logger, reg prometheus.Registerer) (*Queue, error) {
+// appender and the drainer. snap, when not nil, is read in the background
+// for what the process keeps in memory about the stored statements (see
+// known); until then, and without it, the store is asked.
+func Open(w Writer, lookup Lookup, snap Snapshot, opt Options, log *slog.Logger, reg prometheus.Registerer) (*Queue, error) {
 	opt.defaults()
 	m, err := newMetrics(reg)
 	if err != nil {
 		return nil, err
 	}
-	l, err := wal.Open(opt.Dir)
+	l, err := wal.Open(opt.Dir, log)
 	if err != nil {
 		return nil, err
 	}
 	ctx, stop := context.WithCancel(context.Background())
-	q := &Queue{opt: opt, w: w, lookup: lookup, log: log, m: m, wal: l, pend: newPending(opt.RecentFor),
+	q := &Queue{opt: opt, w: w, lookup: lookup, snap: snap, log: log, m: m, wal: l, pend: newPending(opt.RecentFor), known: newKnown(),
 		reqs: make(chan *request, 4096), wake: make(chan struct{}, 1), closing: make(chan struct{}),
 		appended: make(chan struct{}), drained: make(chan struct{}), stop: stop, stopCtx: ctx}
 	if err := q.replay(); err != nil {
@@ -154,6 +158,9 @@ func Open(w Writer, lookup Lookup, opt Options, log *slog.Logger, reg prometheus
 	}
 	go q.appendLoop()
 	go q.drainLoop()
+	if snap != nil {
+		go q.loadKnown(func(ctx context.Context) error { return q.known.load(ctx, snap) })
+	}
 	return q, nil
 }
 
@@ -186,6 +193,25 @@ func (q *Queue) Close(ctx context.Context) error {
 	errs = append(errs, q.wal.Close())
 	q.walMu.Unlock()
 	return errors.Join(errs...)
+}
+
+// loadKnown runs a load of what the process knows about the stored
+// statements, until it succeeds or the queue closes.
+func (q *Queue) loadKnown(load func(ctx context.Context) error) {
+	wait := q.opt.RetryMin
+	for {
+		err := load(q.stopCtx)
+		if err == nil || q.stopCtx.Err() != nil {
+			return
+		}
+		q.log.Warn("reading the stored statement ids and voided statements failed; retrying", "err", err)
+		select {
+		case <-q.stopCtx.Done():
+			return
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, q.opt.RetryMax)
+	}
 }
 
 // OldestPending returns the earliest stored time among the statements

@@ -118,5 +118,6 @@ func (q *Queue) adoptRange(l *wal.Log, first, last uint64) error {
 	}
 	q.pend.add(entries)
 	q.lastIndex = last
+	q.remember(entries)
 	return nil
 }

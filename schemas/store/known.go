@@ -1,0 +1,82 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/uuid"
+)
+
+// VoidedTargets calls fn with every statement a stored voiding statement
+// targets (the kind = 'voids' rows of statement_index), in any order, maybe
+// more than once.
+func VoidedTargets(ctx context.Context, e Engine, db string, fn func(StatementKey)) error {
+	rows, err := e.Query(ctx, "SELECT tenant, key FROM "+Table(db, "statement_index")+" WHERE kind = 'voids'")
+	if err != nil {
+		return fmt.Errorf("read voided statements: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k StatementKey
+		var key string
+		if err := rows.Scan(&k.Tenant, &key); err != nil {
+			return fmt.Errorf("scan voided statements: %w", err)
+		}
+		if k.ID, err = uuid.Parse(key); err == nil {
+			fn(k)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read voided statements: %w", err)
+	}
+	return nil
+}
+
+// StatementCount returns how many rows statement_ids holds (a statement
+// redelivered before a merge counts twice).
+func StatementCount(ctx context.Context, e Engine, db string) (uint64, error) {
+	rows, err := e.Query(ctx, "SELECT count() FROM "+Table(db, "statement_ids"))
+	if err != nil {
+		return 0, fmt.Errorf("count statements: %w", err)
+	}
+	defer rows.Close()
+	var n uint64
+	for rows.Next() {
+		if err := rows.Scan(&n); err != nil {
+			return 0, fmt.Errorf("count statements: %w", err)
+		}
+	}
+	return n, rows.Err()
+}
+
+// ForEachStatementID calls fn with the key of every stored statement, in
+// chunks of about chunkRows read one query each (a chunk is one residue of
+// the id's hash), so that memory stays bounded whatever the store holds.
+func ForEachStatementID(ctx context.Context, e Engine, db string, chunkRows uint64, fn func(StatementKey)) error {
+	n, err := StatementCount(ctx, e, db)
+	if err != nil {
+		return err
+	}
+	chunks := max(n/max(chunkRows, 1)+1, 1)
+	for c := uint64(0); c < chunks; c++ {
+		q := fmt.Sprintf("SELECT tenant, id FROM %s WHERE cityHash64(id) %% %d = %d", Table(db, "statement_ids"), chunks, c)
+		rows, err := e.Query(ctx, q)
+		if err != nil {
+			return fmt.Errorf("read statement ids: %w", err)
+		}
+		for rows.Next() {
+			var k StatementKey
+			if err := rows.Scan(&k.Tenant, &k.ID); err != nil {
+				rows.Close()
+				return fmt.Errorf("scan statement ids: %w", err)
+			}
+			fn(k)
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return fmt.Errorf("read statement ids: %w", err)
+		}
+	}
+	return nil
+}
