@@ -60,6 +60,18 @@ func New(eng store.Engine, db string, log *slog.Logger, reg prometheus.Registere
 // not a redelivered copy but a row of a failed attempt, and is inserted again
 // (the engine keeps it once). An empty token disables both.
 func (s *Sink) Write(ctx context.Context, token string, batch []*envelope.Envelope) ([]consumer.Rejected, error) {
+	return s.write(ctx, token, batch, true)
+}
+
+// WriteNew is Write for a batch whose ids the caller knows are stored by no
+// other batch (the all-in-one log checked every id against what it holds
+// and what is stored before it acknowledged the statement): the lookup of
+// stored copies is skipped.
+func (s *Sink) WriteNew(ctx context.Context, token string, batch []*envelope.Envelope) ([]consumer.Rejected, error) {
+	return s.write(ctx, token, batch, false)
+}
+
+func (s *Sink) write(ctx context.Context, token string, batch []*envelope.Envelope, lookup bool) ([]consumer.Rejected, error) {
 	var rejected []consumer.Rejected
 	built := buildRows(batch)
 	rows := make([]store.StatementRow, 0, len(batch))
@@ -80,9 +92,13 @@ func (s *Sink) Write(ctx context.Context, token string, batch []*envelope.Envelo
 		built[i].row.Batch = token
 		rows = append(rows, built[i].row)
 	}
-	rows, stored, conflicts, err := s.dropStored(ctx, token, rows)
-	if err != nil {
-		return nil, err
+	var stored []store.StatementRow
+	var conflicts map[store.StatementKey]string
+	if lookup {
+		var err error
+		if rows, stored, conflicts, err = s.dropStored(ctx, token, rows); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.resolveRefs(ctx, rows); err != nil {
 		return nil, storeFailure(err)

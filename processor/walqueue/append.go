@@ -218,6 +218,7 @@ func (q *Queue) write(envs []*envelope.Envelope) error {
 	entries := make([]*entry, len(envs))
 	for i, e := range envs {
 		entries[i] = newEntry(first+uint64(i), e, len(records[i]), now)
+		entries[i].checked = true
 	}
 	q.pend.add(entries)
 	q.lastIndex = entries[len(entries)-1].index

@@ -125,8 +125,15 @@ func (q *Queue) insertOnce(entries []*entry, in intent) error {
 		}
 		envs[i] = env
 	}
+	write := q.w.WriteNew
+	for _, e := range entries {
+		if !e.checked {
+			write = q.w.Write
+			break
+		}
+	}
 	start := time.Now()
-	rejected, err := q.w.Write(q.stopCtx, in.token, envs)
+	rejected, err := write(q.stopCtx, in.token, envs)
 	if err != nil {
 		return err
 	}

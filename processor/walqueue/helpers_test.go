@@ -64,6 +64,10 @@ func (r *recorder) Write(ctx context.Context, token string, envs []*envelope.Env
 	return nil, nil
 }
 
+func (r *recorder) WriteNew(ctx context.Context, token string, envs []*envelope.Envelope) ([]consumer.Rejected, error) {
+	return r.Write(ctx, token, envs)
+}
+
 func (r *recorder) stored() []batch {
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -22,6 +22,9 @@ type entry struct {
 	at    time.Time          // when it was appended
 	// voids is the key of the statement it voids, zero when it voids none.
 	voids store.StatementKey
+	// checked: its id was checked against the pending and stored statements
+	// before it was acknowledged, in this run (not replayed from the log).
+	checked bool
 }
 
 // pending holds, in log order, the statements acknowledged but not stored:

@@ -29,9 +29,11 @@ import (
 )
 
 // Writer stores a batch under a deduplication token; *sink.Sink implements
-// it.
+// it. WriteNew is Write for a batch whose ids are stored by no other batch:
+// the writer need not look for stored copies.
 type Writer interface {
 	Write(ctx context.Context, token string, batch []*envelope.Envelope) ([]consumer.Rejected, error)
+	WriteNew(ctx context.Context, token string, batch []*envelope.Envelope) ([]consumer.Rejected, error)
 }
 
 // Lookup reads the content hashes of stored statements (the 409 check).
