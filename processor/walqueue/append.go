@@ -41,9 +41,9 @@ func (q *Queue) Publish(ctx context.Context, envs []*envelope.Envelope) error {
 	if len(envs) == 0 {
 		return nil
 	}
-	if _, bytes, _ := q.pend.waiting(); bytes > q.opt.MaxPendingBytes {
+	if err := q.waitForRoom(ctx); err != nil {
 		q.m.refused.WithLabelValues("backlog").Add(float64(len(envs)))
-		return ErrBacklog
+		return err
 	}
 	r := &request{envs: envs, result: make(chan error, 1)}
 	q.mu.RLock()
@@ -67,6 +67,34 @@ func (q *Queue) Publish(ctx context.Context, envs []*envelope.Envelope) error {
 			return fmt.Errorf("queue statements: %w: %w", store.ErrUnavailable, ctx.Err())
 		}
 		return <-r.result // being written: the answer must say what happened
+	}
+}
+
+// waitForRoom returns once the backlog is below MaxPendingBytes: at once
+// when it is, ErrBacklog at once when the store is failing, else after the
+// drainer caught up, or ErrBacklog after BacklogWait or when ctx ends.
+func (q *Queue) waitForRoom(ctx context.Context) error {
+	var timeout <-chan time.Time
+	for {
+		room, changed := q.pend.room(q.opt.MaxPendingBytes)
+		if room {
+			return nil
+		}
+		if q.failing.Load() {
+			return ErrBacklog
+		}
+		if timeout == nil {
+			t := time.NewTimer(q.opt.BacklogWait)
+			defer t.Stop()
+			timeout = t.C
+		}
+		select {
+		case <-changed:
+		case <-timeout:
+			return ErrBacklog
+		case <-ctx.Done():
+			return fmt.Errorf("%w: %w", ErrBacklog, ctx.Err())
+		}
 	}
 }
 

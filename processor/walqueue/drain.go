@@ -97,8 +97,11 @@ func (q *Queue) insert(entries []*entry, in intent) bool {
 	for attempt := 1; ; attempt++ {
 		err := q.insertOnce(entries, in)
 		if err == nil {
+			q.failing.Store(false)
 			return true
 		}
+		q.failing.Store(true)
+		q.pend.signal()
 		q.m.insertFailures.Inc()
 		q.log.Warn("store insert failed; retrying the batch", "attempt", attempt, "statements", len(entries),
 			"token", in.token, "backoff", wait, "err", err)

@@ -44,6 +44,9 @@ type pending struct {
 	recent  map[store.StatementKey]string
 	expires []recentBatch
 	keep    time.Duration
+	// changed is closed (and replaced) whenever entries are released or an
+	// insert failed: what a write waiting for room waits for.
+	changed chan struct{}
 }
 
 type recentBatch struct {
@@ -53,7 +56,7 @@ type recentBatch struct {
 
 func newPending(keep time.Duration) *pending {
 	return &pending{byKey: map[store.StatementKey]*entry{}, voided: map[store.StatementKey]int{},
-		stored: map[int64]int{}, recent: map[store.StatementKey]string{}, keep: keep}
+		stored: map[int64]int{}, recent: map[store.StatementKey]string{}, keep: keep, changed: make(chan struct{})}
 }
 
 // newEntry is the entry of env, written at index in a record of size bytes.
@@ -175,6 +178,7 @@ func (p *pending) release(n int, now time.Time) {
 	clear(done)
 	p.order = p.order[n:]
 	p.taken -= n
+	p.signalLocked()
 	if len(keys) > 0 {
 		p.expires = append(p.expires, recentBatch{at: now, keys: keys})
 	}
@@ -184,6 +188,26 @@ func (p *pending) release(n int, now time.Time) {
 		}
 		p.expires = p.expires[1:]
 	}
+}
+
+// room reports whether fewer than max bytes are pending; when not, the
+// channel is closed at the next release or failed insert.
+func (p *pending) room(max int) (bool, <-chan struct{}) {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	return p.bytes < max, p.changed
+}
+
+// signal wakes the writes waiting for room (an insert failed).
+func (p *pending) signal() {
+	p.mu.Lock()
+	p.signalLocked()
+	p.mu.Unlock()
+}
+
+func (p *pending) signalLocked() {
+	close(p.changed)
+	p.changed = make(chan struct{})
 }
 
 // untake returns the taken entries to the front (an insert that will be

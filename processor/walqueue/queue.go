@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -57,9 +58,15 @@ type Options struct {
 	BatchRows  int
 	BatchBytes int
 	BatchAge   time.Duration
-	// MaxPendingBytes bounds the log records acknowledged but not stored;
-	// past it Publish answers store.ErrUnavailable (503) at once.
+	// MaxPendingBytes bounds the log records acknowledged but not stored:
+	// the flow control that keeps the consistency lag short under a load the
+	// store cannot keep up with. Past it, Publish waits (up to BacklogWait
+	// and its context) until the store caught up, and answers
+	// store.ErrUnavailable (503) if it does not, or at once while the store
+	// is failing.
 	MaxPendingBytes int
+	// BacklogWait bounds the wait of Publish for the backlog to shrink.
+	BacklogWait time.Duration
 	// RetryMin and RetryMax bound the backoff between insert attempts.
 	RetryMin, RetryMax time.Duration
 	// LookupTimeout bounds the store lookup of the conflict check.
@@ -81,7 +88,10 @@ func (o *Options) defaults() {
 		o.BatchAge = 100 * time.Millisecond
 	}
 	if o.MaxPendingBytes <= 0 {
-		o.MaxPendingBytes = 256 << 20
+		o.MaxPendingBytes = 16 << 20
+	}
+	if o.BacklogWait <= 0 {
+		o.BacklogWait = 5 * time.Second
 	}
 	if o.RetryMin <= 0 {
 		o.RetryMin = 100 * time.Millisecond
@@ -100,8 +110,8 @@ func (o *Options) defaults() {
 // ErrClosed is returned by Publish after Close.
 var ErrClosed = fmt.Errorf("write-ahead log closed: %w", store.ErrUnavailable)
 
-// ErrBacklog is returned by Publish while more than MaxPendingBytes wait to
-// be stored (the store is slow or failing).
+// ErrBacklog is returned by Publish when more than MaxPendingBytes wait to
+// be stored and the store is failing, or did not catch up in time.
 var ErrBacklog = fmt.Errorf("write-ahead log backlog full, the store is behind: %w", store.ErrUnavailable)
 
 // Queue is the log, its pending statements, the appender and the drainer.
@@ -126,6 +136,7 @@ type Queue struct {
 	closed   bool
 	appended chan struct{} // closed when the appender returned
 	drained  chan struct{} // closed when the drainer returned
+	failing  atomic.Bool   // the last insert failed
 	redo     *intent       // the batch replayed at start, inserted first as it was
 	// insertedSinceFree counts the record bytes inserted since the heap was
 	// last returned to the OS (drainer only).

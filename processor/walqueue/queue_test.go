@@ -162,11 +162,13 @@ func TestIssue8_ClientGoneBeforeTheWriteStoresNothing(t *testing.T) {
 	}
 }
 
-// Issue 8: when the store falls behind, writes are refused at once with a
-// 503 (store.ErrUnavailable) rather than queued without bound.
-func TestIssue8_BacklogRefusesWrites(t *testing.T) {
+// Issue 8 (flow control): while more than MaxPendingBytes wait for the
+// store, a write waits for it to catch up (so the consistency lag stays
+// short) and gets a 503 (store.ErrUnavailable) if it does not in time; while
+// the store is failing, the 503 comes at once.
+func TestIssue8_BacklogHoldsWritesBackThenRefusesThem(t *testing.T) {
 	rec := &recorder{gate: make(chan struct{})}
-	q := open(t, t.TempDir(), rec, nil, Options{MaxPendingBytes: 2000})
+	q := open(t, t.TempDir(), rec, nil, Options{MaxPendingBytes: 2000, BacklogWait: 100 * time.Millisecond})
 	var err error
 	for i := 0; i < 100 && err == nil; i++ {
 		err = q.Publish(context.Background(), newStmts(3))
@@ -174,8 +176,28 @@ func TestIssue8_BacklogRefusesWrites(t *testing.T) {
 	if !errors.Is(err, ErrBacklog) || !errors.Is(err, store.ErrUnavailable) {
 		t.Fatalf("Publish with the store stuck: %v, want ErrBacklog", err)
 	}
+	// The store catches up while a write waits: it is accepted.
+	done := make(chan error, 1)
+	go func() { done <- q.Publish(context.Background(), newStmts(1)) }()
 	close(rec.gate)
+	if err := <-done; err != nil {
+		t.Fatalf("a write waiting while the store caught up: %v", err)
+	}
 	closeAll(t, q)
+
+	failing := &recorder{fail: func(string) error { return store.ErrUnavailable }, calls: make(chan string, 100)}
+	q = open(t, t.TempDir(), failing, nil, Options{MaxPendingBytes: 2000, BacklogWait: time.Hour, RetryMin: time.Millisecond})
+	err = nil
+	for i := 0; i < 100 && err == nil; i++ {
+		err = q.Publish(context.Background(), newStmts(3))
+	}
+	<-failing.calls
+	eventually(t, "the failing store refuses writes at once", func() bool {
+		start := time.Now()
+		err := q.Publish(context.Background(), newStmts(1))
+		return errors.Is(err, ErrBacklog) && time.Since(start) < time.Second
+	})
+	closeNow(q)
 }
 
 // Issue 8, durability defects 1 and 2: a batch whose insert was cut short is

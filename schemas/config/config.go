@@ -71,7 +71,9 @@ type CORS struct {
 type Data struct {
 	Dir string `mapstructure:"dir"`
 	// WALMaxPendingBytes bounds, in all-in-one mode, the write-ahead log
-	// records acknowledged but not stored yet; past it writes get 503.
+	// records acknowledged but not stored yet: past it a write waits for the
+	// store to catch up (up to ingest.publish_timeout, then 503), and gets
+	// 503 at once while the store is failing.
 	WALMaxPendingBytes int `mapstructure:"wal_max_pending_bytes"`
 }
 
@@ -256,7 +258,7 @@ func Default() Config {
 			WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second,
 			MaxHeaderBytes: 64 << 10, CORS: CORS{MaxAge: 10 * time.Minute},
 			BodyReadTimeout: 5 * time.Second, BodyBytesInFlight: 32 << 20, BodyWaitTimeout: 30 * time.Second},
-		Data: Data{Dir: "./data", WALMaxPendingBytes: 256 << 20},
+		Data: Data{Dir: "./data", WALMaxPendingBytes: 16 << 20},
 		Auth: Auth{Bootstrap: Bootstrap{Tenant: "default"}, CacheTTL: 30 * time.Second, RateBurst: 100,
 			CacheSize: 10000, HashWait: 2 * time.Second, FailedLogins: FailedLogins{KeyRate: 0.1, KeyBurst: 10,
 				AddressRate: 0.5, AddressBurst: 30, Tracked: 10000},
