@@ -34,8 +34,8 @@ func TestMemoryOfConcurrentBodiesBoundedAndReturned(t *testing.T) {
 		t.Skip("starts the LRS")
 	}
 	const (
-		body      = 2 << 20
-		inFlight  = 2 * body
+		body     = 2 << 20
+		inFlight = 2 * body
 		// Measured with the write-ahead log (issue 8), whose inserts run
 		// beside the requests: growth 250–290 MiB with the bounds (470–515
 		// MiB without them); kept 170–200 MiB, of which ~35 MiB is the

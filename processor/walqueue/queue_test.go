@@ -306,7 +306,9 @@ func (f *fakeSnapshot) VoidedTargets(_ context.Context, fn func(store.StatementK
 	return nil
 }
 
-func (f *fakeSnapshot) StatementCount(context.Context) (uint64, error) { return uint64(len(f.ids)), nil }
+func (f *fakeSnapshot) StatementCount(context.Context) (uint64, error) {
+	return uint64(len(f.ids)), nil
+}
 
 func (f *fakeSnapshot) StatementIDs(_ context.Context, fn func(store.StatementKey)) error {
 	for _, k := range f.ids {
