@@ -1,5 +1,9 @@
 package xapi
 
+// The content hash as it was computed before it was streamed (hash.go):
+// the reference the streamed one must match byte for byte, since hashes
+// stored by earlier builds are compared with new ones (409 or no change).
+
 import (
 	"crypto/sha256"
 	"encoding/hex"
@@ -10,7 +14,7 @@ import (
 	"time"
 )
 
-// ContentHash returns the hex SHA-256 of a canonical form of s, for the
+// refContentHash returns the hex SHA-256 of a canonical form of s, for the
 // same-id comparison of Data 2.3.1 ("Statement Comparison Requirements"):
 // equal hashes mean the statements match; a conflict (409) otherwise. Call it
 // before Finalize. Differences that the immutability exceptions of 2.3.1
@@ -33,8 +37,8 @@ import (
 //
 // Every other difference, including extension values and Agent names,
 // changes the hash.
-func ContentHash(s Statement) string {
-	b, err := Marshal(canonStatement(s, false))
+func refContentHash(s Statement) string {
+	b, err := Marshal(refCanonStatement(s, false))
 	if err != nil { // unreachable for decoded JSON; hash what we can
 		b = []byte(err.Error())
 	}
@@ -42,7 +46,7 @@ func ContentHash(s Statement) string {
 	return hex.EncodeToString(sum[:])
 }
 
-func canonStatement(s map[string]any, sub bool) map[string]any {
+func refCanonStatement(s map[string]any, sub bool) map[string]any {
 	out := make(map[string]any, len(s))
 	for k, v := range s {
 		switch k {
@@ -50,34 +54,34 @@ func canonStatement(s map[string]any, sub bool) map[string]any {
 			if !sub {
 				continue
 			}
-			out[k] = canonValue(v)
+			out[k] = refCanonValue(v)
 		case "actor":
-			out[k] = canonActor(v)
+			out[k] = refCanonActor(v)
 		case "verb":
 			if m, ok := v.(map[string]any); ok {
 				out[k] = map[string]any{"id": m["id"]}
 			} else {
-				out[k] = canonValue(v)
+				out[k] = refCanonValue(v)
 			}
 		case "object":
-			out[k] = canonObject(v)
+			out[k] = refCanonObject(v)
 		case "context":
-			out[k] = canonContext(v)
+			out[k] = refCanonContext(v)
 		case "result":
-			out[k] = canonResult(v)
+			out[k] = refCanonResult(v)
 		case "timestamp":
-			out[k] = canonTimestamp(v)
+			out[k] = refCanonTimestamp(v)
 		default:
-			out[k] = canonValue(v)
+			out[k] = refCanonValue(v)
 		}
 	}
 	return out
 }
 
-func canonActor(v any) any {
+func refCanonActor(v any) any {
 	m, ok := v.(map[string]any)
 	if !ok {
-		return canonValue(v)
+		return refCanonValue(v)
 	}
 	out := make(map[string]any, len(m)+1)
 	out["objectType"] = "Agent"
@@ -95,25 +99,25 @@ func canonActor(v any) any {
 			}
 		case "member":
 			if arr, ok := x.([]any); ok {
-				out[k] = sortedMembers(arr)
+				out[k] = refSortedMembers(arr)
 				continue
 			}
 		}
-		out[k] = canonValue(x)
+		out[k] = refCanonValue(x)
 	}
 	return out
 }
 
-// sortedMembers canonicalises Group members and orders them by their
+// refSortedMembers canonicalises Group members and orders them by their
 // canonical JSON, since member order carries no meaning.
-func sortedMembers(arr []any) []any {
+func refSortedMembers(arr []any) []any {
 	type kv struct {
 		key string
 		val any
 	}
 	tmp := make([]kv, len(arr))
 	for i, e := range arr {
-		c := canonActor(e)
+		c := refCanonActor(e)
 		b, _ := json.Marshal(c)
 		tmp[i] = kv{string(b), c}
 	}
@@ -125,50 +129,50 @@ func sortedMembers(arr []any) []any {
 	return out
 }
 
-func canonObject(v any) any {
+func refCanonObject(v any) any {
 	m, ok := v.(map[string]any)
 	if !ok {
-		return canonValue(v)
+		return refCanonValue(v)
 	}
 	switch t, has := m["objectType"]; {
 	case !has || t == "Activity":
-		return canonActivity(m)
+		return refCanonActivity(m)
 	case t == "Agent" || t == "Group":
-		return canonActor(m)
+		return refCanonActor(m)
 	case t == "StatementRef":
-		return canonStatementRef(m)
+		return refCanonStatementRef(m)
 	case t == "SubStatement":
-		return canonStatement(m, true)
+		return refCanonStatement(m, true)
 	}
-	return canonValue(m)
+	return refCanonValue(m)
 }
 
-// canonActivity keeps only the Activity's identity: its definition is not
+// refCanonActivity keeps only the Activity's identity: its definition is not
 // part of the Statement (Data 2.3.1).
-func canonActivity(v any) any {
+func refCanonActivity(v any) any {
 	m, ok := v.(map[string]any)
 	if !ok {
-		return canonValue(v)
+		return refCanonValue(v)
 	}
 	return map[string]any{"objectType": "Activity", "id": m["id"]}
 }
 
-func canonStatementRef(v any) any {
+func refCanonStatementRef(v any) any {
 	m, ok := v.(map[string]any)
 	if !ok {
-		return canonValue(v)
+		return refCanonValue(v)
 	}
-	out := canonValue(m).(map[string]any)
+	out := refCanonValue(m).(map[string]any)
 	if id, ok := m["id"].(string); ok {
 		out["id"] = strings.ToLower(id)
 	}
 	return out
 }
 
-func canonContext(v any) any {
+func refCanonContext(v any) any {
 	m, ok := v.(map[string]any)
 	if !ok {
-		return canonValue(v)
+		return refCanonValue(v)
 	}
 	out := make(map[string]any, len(m))
 	for k, x := range m {
@@ -179,10 +183,10 @@ func canonContext(v any) any {
 				continue
 			}
 		case "instructor", "team":
-			out[k] = canonActor(x)
+			out[k] = refCanonActor(x)
 			continue
 		case "statement":
-			out[k] = canonStatementRef(x)
+			out[k] = refCanonStatementRef(x)
 			continue
 		case "contextActivities":
 			if ca, ok := x.(map[string]any); ok {
@@ -194,7 +198,7 @@ func canonContext(v any) any {
 					}
 					canon := make([]any, len(arr))
 					for i, a := range arr {
-						canon[i] = canonActivity(a)
+						canon[i] = refCanonActivity(a)
 					}
 					acts[kind] = canon
 				}
@@ -205,51 +209,51 @@ func canonContext(v any) any {
 			if arr, ok := x.([]any); ok {
 				canon := make([]any, len(arr))
 				for i, e := range arr {
-					canon[i] = canonContextAgent(e)
+					canon[i] = refCanonContextAgent(e)
 				}
 				out[k] = canon
 				continue
 			}
 		}
-		out[k] = canonValue(x)
+		out[k] = refCanonValue(x)
 	}
 	return out
 }
 
-func canonContextAgent(v any) any {
+func refCanonContextAgent(v any) any {
 	m, ok := v.(map[string]any)
 	if !ok {
-		return canonValue(v)
+		return refCanonValue(v)
 	}
 	out := make(map[string]any, len(m))
 	for k, x := range m {
 		if k == "agent" || k == "group" {
-			out[k] = canonActor(x)
+			out[k] = refCanonActor(x)
 		} else {
-			out[k] = canonValue(x)
+			out[k] = refCanonValue(x)
 		}
 	}
 	return out
 }
 
-func canonResult(v any) any {
-	out := canonValue(v)
+func refCanonResult(v any) any {
+	out := refCanonValue(v)
 	m, ok := out.(map[string]any)
 	if !ok {
 		return out
 	}
 	if d, ok := m["duration"].(string); ok {
-		m["duration"] = truncateDuration(d)
+		m["duration"] = refTruncateDuration(d)
 	}
 	return m
 }
 
-// truncateDuration drops seconds digits beyond 0.01 s, never rounding
+// refTruncateDuration drops seconds digits beyond 0.01 s, never rounding
 // ("PT1.2567S" → "PT1.25S"), and spells the fraction canonically ('.' as
 // the separator, no trailing zeros: "PT1,20S" and "PT1.2S" compare equal);
 // Data 4.6 and 9274.1.1 §4.2.7 exclude precision beyond 0.01 s from
 // comparisons of durations and of statements holding them.
-func truncateDuration(d string) string {
+func refTruncateDuration(d string) string {
 	if !strings.HasSuffix(d, "S") {
 		return d
 	}
@@ -267,11 +271,11 @@ func truncateDuration(d string) string {
 	return d[:dot] + "." + frac + "S"
 }
 
-// canonTimestamp renders a timestamp as its UTC instant to the millisecond.
-func canonTimestamp(v any) any {
+// refCanonTimestamp renders a timestamp as its UTC instant to the millisecond.
+func refCanonTimestamp(v any) any {
 	s, ok := v.(string)
 	if !ok {
-		return canonValue(v)
+		return refCanonValue(v)
 	}
 	t, ok := parseTimestamp(s, false)
 	if !ok {
@@ -282,32 +286,32 @@ func canonTimestamp(v any) any {
 	return t.UTC().Truncate(time.Millisecond).Format("2006-01-02T15:04:05.000Z")
 }
 
-// canonValue copies a JSON value with numbers in canonical form.
-func canonValue(v any) any {
+// refCanonValue copies a JSON value with numbers in canonical form.
+func refCanonValue(v any) any {
 	switch t := v.(type) {
 	case map[string]any:
 		out := make(map[string]any, len(t))
 		for k, x := range t {
-			out[k] = canonValue(x)
+			out[k] = refCanonValue(x)
 		}
 		return out
 	case []any:
 		out := make([]any, len(t))
 		for i, x := range t {
-			out[i] = canonValue(x)
+			out[i] = refCanonValue(x)
 		}
 		return out
 	case json.Number:
-		return json.Number(canonNumber(string(t)))
+		return json.Number(refCanonNumber(string(t)))
 	case float64:
-		return json.Number(canonNumber(strconv.FormatFloat(t, 'g', -1, 64)))
+		return json.Number(refCanonNumber(strconv.FormatFloat(t, 'g', -1, 64)))
 	}
 	return v
 }
 
-// canonNumber rewrites a JSON number exactly (no float rounding) as
+// refCanonNumber rewrites a JSON number exactly (no float rounding) as
 // "[-]<digits>e<exp>" with no leading or trailing zeros in digits, or "0".
-func canonNumber(s string) string {
+func refCanonNumber(s string) string {
 	orig := s
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")

@@ -1,0 +1,482 @@
+package xapi
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// ContentHash returns the hex SHA-256 of a canonical form of s, for the
+// same-id comparison of Data 2.3.1 ("Statement Comparison Requirements"):
+// equal hashes mean the statements match; a conflict (409) otherwise. Call it
+// before Finalize. Differences that the immutability exceptions of 2.3.1
+// allow are ignored:
+//
+//   - id, stored, authority, version (assigned during LRS processing);
+//   - attachments (not part of the Statement; a signed statement's JWS
+//     payload is the statement before the signature Attachment was added);
+//   - Activity Definitions and Verb "display" (not part of the Statement);
+//   - timestamp serialization: compared as the UTC instant, to the
+//     millisecond (Data 4.5 lets the LRS truncate to ms);
+//   - Group member order (an unordered list);
+//   - case of case-insensitive values: mbox domain, mbox_sha1sum hex,
+//     UUIDs, language tags;
+//   - contextActivities given as a single Activity rather than an array,
+//     and omitted default objectTypes (Agent for actors, Activity for
+//     activities);
+//   - number spelling (1.0 vs 1 vs 1e0: the same JSON value);
+//   - duration precision beyond 0.01 s (Data 4.6; "shall" in 2.0).
+//
+// Every other difference, including extension values and Agent names,
+// changes the hash.
+//
+// The canonical form is compact JSON with sorted keys, written straight from
+// s without building a canonical copy; its bytes are those of every earlier
+// build, so stored hashes stay comparable.
+func ContentHash(s Statement) string {
+	c := canonPool.Get().(*canonWriter)
+	c.b = c.b[:0]
+	c.statement(s, false)
+	if c.err != nil { // unreachable for decoded JSON; hash what we can
+		c.b = append(c.b[:0], c.err.Error()...)
+		c.err = nil
+	}
+	sum := sha256.Sum256(c.b)
+	if cap(c.b) <= maxPooledBuf {
+		canonPool.Put(c)
+	}
+	return hex.EncodeToString(sum[:])
+}
+
+// canonWriter appends the canonical form of a statement to b. keys is a
+// stack of the sorted keys of the objects being written.
+type canonWriter struct {
+	b    []byte
+	keys []string
+	err  error
+}
+
+var canonPool = sync.Pool{New: func() any {
+	return &canonWriter{b: make([]byte, 0, 2048), keys: make([]string, 0, 64)}
+}}
+
+// object writes m with its keys sorted, plus extra when it is not "" and m
+// lacks it; each value is written by value(key, v, present).
+func (c *canonWriter) object(m map[string]any, skip func(string) bool, extra string, value func(k string, v any, present bool)) {
+	base := len(c.keys)
+	for k := range m {
+		if skip == nil || !skip(k) {
+			c.keys = append(c.keys, k)
+		}
+	}
+	if _, has := m[extra]; extra != "" && !has {
+		c.keys = append(c.keys, extra)
+	}
+	keys := c.keys[base:]
+	slices.Sort(keys)
+	c.b = append(c.b, '{')
+	for i := range keys {
+		k := c.keys[base+i] // c.keys may grow (and move) while values are written
+		if i > 0 {
+			c.b = append(c.b, ',')
+		}
+		c.b = appendString(c.b, k)
+		c.b = append(c.b, ':')
+		v, present := m[k]
+		value(k, v, present)
+	}
+	c.b = append(c.b, '}')
+	clear(c.keys[base:])
+	c.keys = c.keys[:base]
+}
+
+func skipLRSAssigned(k string) bool {
+	switch k {
+	case "id", "stored", "authority", "version", "attachments":
+		return true
+	}
+	return false
+}
+
+// statement writes a Statement, or a SubStatement when sub is true.
+func (c *canonWriter) statement(s map[string]any, sub bool) {
+	var skip func(string) bool
+	if !sub {
+		skip = skipLRSAssigned
+	}
+	c.object(s, skip, "", func(k string, v any, _ bool) {
+		switch k {
+		case "actor":
+			c.actor(v)
+		case "verb":
+			if m, ok := v.(map[string]any); ok {
+				c.b = append(c.b, `{"id":`...)
+				c.raw(m["id"])
+				c.b = append(c.b, '}')
+			} else {
+				c.value(v)
+			}
+		case "object":
+			c.objectValue(v)
+		case "context":
+			c.context(v)
+		case "result":
+			c.result(v)
+		case "timestamp":
+			c.timestamp(v)
+		default:
+			c.value(v)
+		}
+	})
+}
+
+// actor writes an Agent or Group with the default objectType "Agent", the
+// mbox domain and the mbox_sha1sum in lower case and the members sorted.
+func (c *canonWriter) actor(v any) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		c.value(v)
+		return
+	}
+	c.object(m, nil, "objectType", func(k string, x any, present bool) {
+		if !present { // the objectType added
+			c.b = append(c.b, `"Agent"`...)
+			return
+		}
+		switch k {
+		case "mbox":
+			if s, ok := x.(string); ok {
+				c.b = appendString(c.b, normalizeMbox(s))
+				return
+			}
+		case "mbox_sha1sum":
+			if s, ok := x.(string); ok {
+				c.b = appendString(c.b, strings.ToLower(s))
+				return
+			}
+		case "member":
+			if arr, ok := x.([]any); ok {
+				c.members(arr)
+				return
+			}
+		}
+		c.value(x)
+	})
+}
+
+// members writes Group members ordered by their canonical JSON as
+// encoding/json writes it (HTML characters escaped), since member order
+// carries no meaning.
+func (c *canonWriter) members(arr []any) {
+	type member struct {
+		key string // the sort key
+		at  [2]int // the member's bytes in enc
+	}
+	start := len(c.b)
+	list := make([]member, len(arr))
+	for i, e := range arr {
+		from := len(c.b)
+		c.actor(e)
+		list[i].at = [2]int{from - start, len(c.b) - start}
+		var esc bytes.Buffer
+		json.HTMLEscape(&esc, c.b[from:])
+		list[i].key = esc.String()
+	}
+	enc := append([]byte(nil), c.b[start:]...)
+	c.b = c.b[:start]
+	slices.SortStableFunc(list, func(a, b member) int { return strings.Compare(a.key, b.key) })
+	c.b = append(c.b, '[')
+	for i, m := range list {
+		if i > 0 {
+			c.b = append(c.b, ',')
+		}
+		c.b = append(c.b, enc[m.at[0]:m.at[1]]...)
+	}
+	c.b = append(c.b, ']')
+}
+
+// objectValue writes a statement's object by its objectType.
+func (c *canonWriter) objectValue(v any) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		c.value(v)
+		return
+	}
+	switch t, has := m["objectType"]; {
+	case !has || t == "Activity":
+		c.activity(m)
+	case t == "Agent" || t == "Group":
+		c.actor(m)
+	case t == "StatementRef":
+		c.statementRef(m)
+	case t == "SubStatement":
+		c.statement(m, true)
+	default:
+		c.value(m)
+	}
+}
+
+// activity keeps only the Activity's identity: its definition is not part
+// of the Statement (Data 2.3.1).
+func (c *canonWriter) activity(v any) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		c.value(v)
+		return
+	}
+	c.b = append(c.b, `{"id":`...)
+	c.raw(m["id"])
+	c.b = append(c.b, `,"objectType":"Activity"}`...)
+}
+
+func (c *canonWriter) statementRef(v any) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		c.value(v)
+		return
+	}
+	c.object(m, nil, "", func(k string, x any, _ bool) {
+		if s, ok := x.(string); ok && k == "id" {
+			c.b = appendString(c.b, strings.ToLower(s))
+			return
+		}
+		c.value(x)
+	})
+}
+
+func (c *canonWriter) context(v any) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		c.value(v)
+		return
+	}
+	c.object(m, nil, "", func(k string, x any, _ bool) {
+		switch k {
+		case "registration", "language":
+			if s, ok := x.(string); ok {
+				c.b = appendString(c.b, strings.ToLower(s))
+				return
+			}
+		case "instructor", "team":
+			c.actor(x)
+			return
+		case "statement":
+			c.statementRef(x)
+			return
+		case "contextActivities":
+			if ca, ok := x.(map[string]any); ok {
+				c.contextActivities(ca)
+				return
+			}
+		case "contextAgents", "contextGroups":
+			if arr, ok := x.([]any); ok {
+				c.b = append(c.b, '[')
+				for i, e := range arr {
+					if i > 0 {
+						c.b = append(c.b, ',')
+					}
+					c.contextAgent(e)
+				}
+				c.b = append(c.b, ']')
+				return
+			}
+		}
+		c.value(x)
+	})
+}
+
+// contextActivities writes every list as an array, a single Activity as an
+// array of one.
+func (c *canonWriter) contextActivities(ca map[string]any) {
+	c.object(ca, nil, "", func(_ string, list any, _ bool) {
+		c.b = append(c.b, '[')
+		arr, isArr := list.([]any)
+		if !isArr {
+			c.activity(list)
+		}
+		for i, a := range arr {
+			if i > 0 {
+				c.b = append(c.b, ',')
+			}
+			c.activity(a)
+		}
+		c.b = append(c.b, ']')
+	})
+}
+
+func (c *canonWriter) contextAgent(v any) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		c.value(v)
+		return
+	}
+	c.object(m, nil, "", func(k string, x any, _ bool) {
+		if k == "agent" || k == "group" {
+			c.actor(x)
+		} else {
+			c.value(x)
+		}
+	})
+}
+
+// result writes the duration truncated to 0.01 s.
+func (c *canonWriter) result(v any) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		c.value(v)
+		return
+	}
+	c.object(m, nil, "", func(k string, x any, _ bool) {
+		if s, ok := x.(string); ok && k == "duration" {
+			c.b = appendString(c.b, truncateDuration(s))
+			return
+		}
+		c.value(x)
+	})
+}
+
+// truncateDuration drops seconds digits beyond 0.01 s, never rounding
+// ("PT1.2567S" → "PT1.25S"), and spells the fraction canonically ('.' as
+// the separator, no trailing zeros: "PT1,20S" and "PT1.2S" compare equal);
+// Data 4.6 and 9274.1.1 §4.2.7 exclude precision beyond 0.01 s from
+// comparisons of durations and of statements holding them.
+func truncateDuration(d string) string {
+	if !strings.HasSuffix(d, "S") {
+		return d
+	}
+	dot := strings.LastIndexAny(d, ".,")
+	if dot < 0 {
+		return d
+	}
+	frac := d[dot+1 : len(d)-1]
+	if len(frac) > 2 {
+		frac = frac[:2]
+	}
+	if frac = strings.TrimRight(frac, "0"); frac == "" {
+		return d[:dot] + "S"
+	}
+	return d[:dot] + "." + frac + "S"
+}
+
+// timestamp writes a timestamp as its UTC instant to the millisecond.
+func (c *canonWriter) timestamp(v any) {
+	s, ok := v.(string)
+	if !ok {
+		c.value(v)
+		return
+	}
+	t, ok := parseTimestamp(s, false)
+	if !ok {
+		if t, ok = parseTimestamp(s, true); !ok {
+			c.b = appendString(c.b, s)
+			return
+		}
+	}
+	c.b = append(c.b, '"')
+	c.b = t.UTC().Truncate(time.Millisecond).AppendFormat(c.b, "2006-01-02T15:04:05.000Z")
+	c.b = append(c.b, '"')
+}
+
+// value writes any JSON value with numbers in canonical form.
+func (c *canonWriter) value(v any) {
+	switch t := v.(type) {
+	case map[string]any:
+		c.object(t, nil, "", func(_ string, x any, _ bool) { c.value(x) })
+	case []any:
+		c.b = append(c.b, '[')
+		for i, x := range t {
+			if i > 0 {
+				c.b = append(c.b, ',')
+			}
+			c.value(x)
+		}
+		c.b = append(c.b, ']')
+	case json.Number:
+		c.b = appendCanonNumber(c.b, string(t))
+	case float64:
+		c.b = appendCanonNumber(c.b, strconv.FormatFloat(t, 'g', -1, 64))
+	default:
+		c.raw(v)
+	}
+}
+
+// raw writes v as Marshal does, without canonical numbers.
+func (c *canonWriter) raw(v any) {
+	b, err := appendJSON(c.b, v)
+	if err != nil {
+		if c.err == nil {
+			c.err = err
+		}
+		return
+	}
+	c.b = b
+}
+
+// appendCanonNumber appends the JSON number s rewritten exactly (no float
+// rounding) as "[-]<digits>e<exp>" with no leading or trailing zeros in
+// digits, or "0". Text that is not a number (from a statement built in code)
+// is rewritten by the same steps.
+func appendCanonNumber(b []byte, s string) []byte {
+	orig := s
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var small [64]byte
+	low := small[:0]
+	if !isASCII(s) {
+		low = append(low, strings.ToLower(s)...)
+	} else {
+		for i := 0; i < len(s); i++ {
+			c := s[i]
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			low = append(low, c)
+		}
+	}
+	mant, expStr := low, []byte(nil)
+	if i := bytes.IndexByte(low, 'e'); i >= 0 {
+		mant, expStr = low[:i], low[i+1:]
+	}
+	exp := 0
+	if expStr != nil {
+		e, err := strconv.Atoi(string(bytes.TrimPrefix(expStr, []byte("+"))))
+		if err != nil {
+			return append(b, orig...)
+		}
+		exp = e
+	}
+	// digits: the integer part and the fraction, without the '.'
+	digits := mant
+	if dot := bytes.IndexByte(mant, '.'); dot >= 0 {
+		exp -= len(mant) - dot - 1
+		copy(mant[dot:], mant[dot+1:]) // low is ours: shift in place
+		digits = mant[:len(mant)-1]
+	}
+	digits = bytes.TrimLeft(digits, "0")
+	trimmed := bytes.TrimRight(digits, "0")
+	exp += len(digits) - len(trimmed)
+	if len(trimmed) == 0 {
+		return append(b, '0')
+	}
+	if neg {
+		b = append(b, '-')
+	}
+	b = append(b, trimmed...)
+	b = append(b, 'e')
+	return strconv.AppendInt(b, int64(exp), 10)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
