@@ -19,6 +19,7 @@ import (
 	"github.com/tributary-lrs/tributary/ingest/publish"
 	"github.com/tributary-lrs/tributary/schemas/config"
 	"github.com/tributary-lrs/tributary/schemas/store"
+	"github.com/tributary-lrs/tributary/schemas/xapi"
 	"github.com/tributary-lrs/tributary/schemas/xapihttp"
 )
 
@@ -60,6 +61,11 @@ type Deps struct {
 	Config    config.Ingest
 	Log       *slog.Logger
 	Registry  prometheus.Registerer
+
+	// Facts, when set, computes envelope.Envelope.Facts from each valid,
+	// finalized statement and its encoding raw (the all-in-one sink's row
+	// facts, handed over in process). Nil: envelopes carry none (Kafka).
+	Facts func(st xapi.Statement, raw []byte, noDefine bool) []byte
 }
 
 // Server serves the write side of the Statement resource.

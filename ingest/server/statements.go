@@ -185,8 +185,11 @@ func (s *Server) store(w http.ResponseWriter, r *http.Request, prep *prepared) (
 		envs = append(envs, &envelope.Envelope{V: envelope.Version, Kind: envelope.KindStatement, Tenant: p.Tenant,
 			ID: id, Stored: prep.stored, Authority: authority, XAPIVersion: string(v), ContentHash: prep.hashes[i],
 			Statement: prep.raws[i], NoDefine: !p.Can(xapihttp.ScopeDefine), IDSupplied: supplied[i]})
+		if prep.facts != nil {
+			envs[len(envs)-1].Facts = prep.facts[i]
+		}
 	}
-	prep.raws = nil // the envelopes hold the bytes now
+	prep.raws, prep.facts = nil, nil // the envelopes hold them now
 	start := time.Now()
 	if err := s.d.Publisher.Publish(ctx, envs); err != nil {
 		s.fail(w, r, len(envs), err)

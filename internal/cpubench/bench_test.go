@@ -17,6 +17,7 @@ import (
 	"github.com/tributary-lrs/tributary/schemas/auth"
 	"github.com/tributary-lrs/tributary/schemas/config"
 	"github.com/tributary-lrs/tributary/schemas/envelope"
+	"github.com/tributary-lrs/tributary/schemas/store"
 	"github.com/tributary-lrs/tributary/schemas/svc"
 	"github.com/tributary-lrs/tributary/schemas/xapi"
 	"github.com/tributary-lrs/tributary/schemas/xapihttp"
@@ -140,8 +141,9 @@ const (
 
 // chain is the all-in-one xAPI handler as svc serves it (request metrics,
 // body guard, CORS, Consistent-Through, rate limit, router, version
-// negotiation, authentication) with the ingest routes, publishing to pub.
-func chain(b *testing.B, cfg config.Config, pub *MemoryPublisher) http.Handler {
+// negotiation, authentication) with the ingest routes, publishing to pub
+// envelopes that carry the sink's facts.
+func chain(b testing.TB, cfg config.Config, pub *MemoryPublisher) http.Handler {
 	cfg.Auth.Bootstrap.Key, cfg.Auth.Bootstrap.Secret = benchKey, benchSecret
 	_, authn, err := auth.FromConfig(cfg.Auth, nil, cfg.ClickHouse.Database, "http://"+cfg.HTTP.Addr)
 	if err != nil {
@@ -150,7 +152,8 @@ func chain(b *testing.B, cfg config.Config, pub *MemoryPublisher) http.Handler {
 	reg := prometheus.NewRegistry()
 	log := slog.New(slog.DiscardHandler)
 	ing, err := server.New(server.Deps{Publisher: pub, Tracker: inflight.New(nil), Auth: authn,
-		Attachments: noAttachments{}, Watermark: nowWatermark{}, Config: cfg.Ingest, Log: log, Registry: reg})
+		Attachments: noAttachments{}, Watermark: nowWatermark{}, Facts: sink.Facts, Config: cfg.Ingest, Log: log,
+		Registry: reg})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -206,22 +209,31 @@ func BenchmarkIngestPOST(b *testing.B) {
 var basic = "Basic " + basicToken(benchKey, benchSecret)
 
 // BenchmarkSinkRow builds the insert rows of statements as ingest publishes
-// them (the all-in-one sink's work per statement).
+// them (the sink's work per statement): by decoding and validating the
+// statement (Kafka, the write-ahead log replayed) and from the facts
+// all-in-one ingest hands over.
 func BenchmarkSinkRow(b *testing.B) {
 	envs := published(b, Statements(pool))
-	b.ReportAllocs()
-	defer CPUTimer(b, 1)()
-	i := 0
-	for b.Loop() {
-		if _, err := sink.Row(envs[i%len(envs)]); err != nil {
-			b.Fatal(err)
-		}
-		i++
+	for _, c := range []struct {
+		name  string
+		build func(*envelope.Envelope) (store.StatementRow, error)
+	}{{"decode", sink.Row}, {"facts", sink.RowFromFacts}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			defer CPUTimer(b, 1)()
+			i := 0
+			for b.Loop() {
+				if _, err := c.build(envs[i%len(envs)]); err != nil {
+					b.Fatal(err)
+				}
+				i++
+			}
+		})
 	}
 }
 
 // published returns the envelopes ingest publishes for stmts (one POST).
-func published(b *testing.B, stmts [][]byte) []*envelope.Envelope {
+func published(b testing.TB, stmts [][]byte) []*envelope.Envelope {
 	pub := &MemoryPublisher{Keep: true}
 	h := chain(b, config.Default(), pub)
 	req := httptest.NewRequest(http.MethodPost, "/xapi/statements", bytes.NewReader(Batch(stmts)))
