@@ -109,6 +109,23 @@ func BenchmarkStatement(b *testing.B) {
 			i++
 		}
 	})
+	b.Run("facts", func(b *testing.B) {
+		sts := decoded()
+		raws := make([][]byte, len(sts))
+		for i, st := range sts {
+			if _, err := xapi.Finalize(st, xapi.V103, stored, authority); err != nil {
+				b.Fatal(err)
+			}
+			raws[i], _ = xapi.Marshal(st)
+		}
+		b.ReportAllocs()
+		defer CPUTimer(b, 1)()
+		i := 0
+		for b.Loop() {
+			sink.Facts(sts[i%pool], raws[i%pool], false)
+			i++
+		}
+	})
 	b.Run("all", func(b *testing.B) {
 		b.SetBytes(int64(size / len(bodies)))
 		b.ReportAllocs()

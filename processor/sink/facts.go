@@ -28,7 +28,8 @@ import (
 // about a hundred bytes per pending statement for them.
 func Facts(st xapi.Statement, raw []byte, noDefine bool) []byte {
 	f := factsPool.Get().(*factsWriter)
-	f.b, f.seen, f.raw = append(f.b[:0], factsFormat), f.seen[:0], string(raw)
+	f.b, f.seen = append(f.b[:0], factsFormat), f.seen[:0]
+	f.raw.reset(string(raw))
 	ix := xapi.Extract(st)
 	version, _ := st["version"].(string)
 	f.str(version)
@@ -62,7 +63,7 @@ func Facts(st xapi.Statement, raw []byte, noDefine bool) []byte {
 	out := append(make([]byte, 0, len(f.b)), f.b...)
 	if cap(f.b) <= 64<<10 {
 		clear(f.seen)
-		f.raw = ""
+		f.raw.reset("")
 		factsPool.Put(f)
 	}
 	return out
@@ -76,8 +77,8 @@ const factsFormat = 1
 // factsPieces), then what that kind needs.
 type factsWriter struct {
 	b    []byte
-	seen []string // the strings written so far, for factsRef
-	raw  string   // the statement's bytes
+	seen []string   // the strings written so far, for factsRef
+	raw  rawStrings // the statement's bytes
 }
 
 // Kinds of a string in the facts, by the low two bits of its header (the
@@ -141,7 +142,7 @@ func (f *factsWriter) slice(s string) bool {
 	if len(s) < 4 { // a literal is as short
 		return false
 	}
-	at := strings.Index(f.raw, s)
+	at := f.raw.find(s)
 	if at < 0 {
 		return false
 	}

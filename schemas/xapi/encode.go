@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -14,24 +15,16 @@ import (
 func appendJSON(b []byte, v any) ([]byte, error) {
 	switch x := v.(type) {
 	case map[string]any:
-		var small [16]string // most objects of a statement: no allocation
-		keys := small[:0]
-		if len(x) > len(small) {
-			keys = make([]string, 0, len(x))
-		}
-		for k := range x {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
+		var small [16]entry // most objects of a statement: no allocation
 		b = append(b, '{')
-		for i, k := range keys {
+		for i, e := range sortedEntries(x, small[:0]) {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendString(b, k)
+			b = appendString(b, e.k)
 			b = append(b, ':')
 			var err error
-			if b, err = appendJSON(b, x[k]); err != nil {
+			if b, err = appendJSON(b, e.v); err != nil {
 				return nil, err
 			}
 		}
@@ -66,6 +59,32 @@ func appendJSON(b []byte, v any) ([]byte, error) {
 		}
 		return append(b, enc...), nil
 	}
+}
+
+// entry is a key and value of an object.
+type entry struct {
+	k string
+	v any
+}
+
+// sortedEntries appends the entries of m to dst, sorted by key: one pass
+// over the map, no lookup per key.
+func sortedEntries(m map[string]any, dst []entry) []entry {
+	base := len(dst)
+	for k, v := range m {
+		dst = append(dst, entry{k, v})
+	}
+	es := dst[base:]
+	if len(es) > 16 {
+		slices.SortFunc(es, func(a, b entry) int { return strings.Compare(a.k, b.k) })
+		return dst
+	}
+	for i := 1; i < len(es); i++ { // insertion sort: the few keys of an object
+		for j := i; j > 0 && es[j].k < es[j-1].k; j-- {
+			es[j], es[j-1] = es[j-1], es[j]
+		}
+	}
+	return dst
 }
 
 const hexDigits = "0123456789abcdef"
