@@ -155,7 +155,7 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request, body *statements
 func (s *Server) store(w http.ResponseWriter, r *http.Request, prep *prepared) (ok, publishFailed bool) {
 	ctx := r.Context()
 	p, _ := xapihttp.PrincipalFrom(ctx)
-	authority, err := authorityJSON(p)
+	authority, err := s.authorityJSON(p)
 	if err != nil {
 		xapihttp.Error(w, r, http.StatusInternalServerError, err)
 		return false, false
@@ -200,8 +200,8 @@ func (s *Server) store(w http.ResponseWriter, r *http.Request, prep *prepared) (
 	for _, e := range envs {
 		s.recent.add(store.StatementKey{Tenant: e.Tenant, ID: e.ID}, e.ContentHash)
 	}
-	s.metrics.statements.WithLabelValues("published").Add(float64(len(envs)))
-	s.metrics.statements.WithLabelValues("unchanged").Add(float64(len(prep.ids) - len(envs)))
+	s.metrics.published.Add(float64(len(envs)))
+	s.metrics.unchanged.Add(float64(len(prep.ids) - len(envs)))
 	return true, false
 }
 
