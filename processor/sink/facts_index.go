@@ -29,6 +29,18 @@ func (x *rawStrings) reset(raw string) {
 	clear(x.head[:])
 	start, escaped := -1, false
 	for i := 0; i < len(raw); i++ {
+		// Skip 8 bytes at a time while none is a quote or a backslash.
+		for i+8 <= len(raw) {
+			w := uint64(raw[i]) | uint64(raw[i+1])<<8 | uint64(raw[i+2])<<16 | uint64(raw[i+3])<<24 |
+				uint64(raw[i+4])<<32 | uint64(raw[i+5])<<40 | uint64(raw[i+6])<<48 | uint64(raw[i+7])<<56
+			if hasByte(w, '"') || hasByte(w, '\\') {
+				break
+			}
+			i += 8
+		}
+		if i >= len(raw) {
+			return
+		}
 		switch raw[i] {
 		case '"':
 			if start < 0 {
@@ -46,6 +58,13 @@ func (x *rawStrings) reset(raw string) {
 			}
 		}
 	}
+}
+
+// hasByte reports whether a byte of w is c (exact for any w).
+func hasByte(w uint64, c byte) bool {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	x := w ^ (lo * uint64(c))
+	return (x-lo)&^x&hi != 0
 }
 
 func (x *rawStrings) add(off, n int) {
