@@ -67,21 +67,19 @@ type entry struct {
 	v any
 }
 
-// sortedEntries appends the entries of m to dst, sorted by key: one pass
-// over the map, no lookup per key.
+// sortedEntries appends the entries of m to dst and sorts dst by key: one
+// pass over the map, no lookup per key.
 func sortedEntries(m map[string]any, dst []entry) []entry {
-	base := len(dst)
 	for k, v := range m {
 		dst = append(dst, entry{k, v})
 	}
-	es := dst[base:]
-	if len(es) > 16 {
-		slices.SortFunc(es, func(a, b entry) int { return strings.Compare(a.k, b.k) })
+	if len(dst) > 16 {
+		slices.SortFunc(dst, func(a, b entry) int { return strings.Compare(a.k, b.k) })
 		return dst
 	}
-	for i := 1; i < len(es); i++ { // insertion sort: the few keys of an object
-		for j := i; j > 0 && es[j].k < es[j-1].k; j-- {
-			es[j], es[j-1] = es[j-1], es[j]
+	for i := 1; i < len(dst); i++ { // insertion sort: the few keys of an object
+		for j := i; j > 0 && dst[j].k < dst[j-1].k; j-- {
+			dst[j], dst[j-1] = dst[j-1], dst[j]
 		}
 	}
 	return dst

@@ -57,43 +57,39 @@ func ContentHash(s Statement) string {
 // canonWriter appends the canonical form of a statement to b. keys is a
 // stack of the sorted keys of the objects being written.
 type canonWriter struct {
-	b    []byte
-	keys []string
-	err  error
+	b   []byte
+	err error
 }
 
-var canonPool = sync.Pool{New: func() any {
-	return &canonWriter{b: make([]byte, 0, 2048), keys: make([]string, 0, 64)}
-}}
+var canonPool = sync.Pool{New: func() any { return &canonWriter{b: make([]byte, 0, 2048)} }}
+
+// absent is the value object passes for the extra key m lacks.
+var absent any = new(struct{ _ byte })
 
 // object writes m with its keys sorted, plus extra when it is not "" and m
-// lacks it; each value is written by value(key, v, present).
+// lacks it, without the keys skip names; each value is written by value(key,
+// v, present).
 func (c *canonWriter) object(m map[string]any, skip func(string) bool, extra string, value func(k string, v any, present bool)) {
-	base := len(c.keys)
-	for k := range m {
-		if skip == nil || !skip(k) {
-			c.keys = append(c.keys, k)
-		}
-	}
+	var small [16]entry // most objects of a statement: no allocation
+	es := small[:0]
 	if _, has := m[extra]; extra != "" && !has {
-		c.keys = append(c.keys, extra)
+		es = append(es, entry{extra, absent})
 	}
-	keys := c.keys[base:]
-	slices.Sort(keys)
 	c.b = append(c.b, '{')
-	for i := range keys {
-		k := c.keys[base+i] // c.keys may grow (and move) while values are written
-		if i > 0 {
+	first := true
+	for _, e := range sortedEntries(m, es) {
+		if skip != nil && skip(e.k) {
+			continue
+		}
+		if !first {
 			c.b = append(c.b, ',')
 		}
-		c.b = appendString(c.b, k)
+		first = false
+		c.b = appendString(c.b, e.k)
 		c.b = append(c.b, ':')
-		v, present := m[k]
-		value(k, v, present)
+		value(e.k, e.v, e.v != absent)
 	}
 	c.b = append(c.b, '}')
-	clear(c.keys[base:])
-	c.keys = c.keys[:base]
 }
 
 func skipLRSAssigned(k string) bool {
