@@ -29,7 +29,7 @@ import (
 func Facts(st xapi.Statement, raw []byte, noDefine bool) []byte {
 	f := factsPool.Get().(*factsWriter)
 	f.b, f.seen = append(f.b[:0], factsFormat), f.seen[:0]
-	f.raw.reset(string(raw))
+	f.raw.reset(raw)
 	ix := xapi.Extract(st)
 	version, _ := st["version"].(string)
 	f.str(version)
@@ -63,7 +63,7 @@ func Facts(st xapi.Statement, raw []byte, noDefine bool) []byte {
 	out := append(make([]byte, 0, len(f.b)), f.b...)
 	if cap(f.b) <= 64<<10 {
 		clear(f.seen)
-		f.raw.reset("")
+		f.raw.reset(nil)
 		factsPool.Put(f)
 	}
 	return out

@@ -1,12 +1,15 @@
 package sink
 
-import "strings"
+import (
+	"bytes"
+	"strings"
+)
 
 // rawStrings finds strings of the facts in the statement's encoding without
 // searching all of it: it indexes the JSON strings the encoding holds
 // (those without escapes) by their content.
 type rawStrings struct {
-	raw   string
+	raw   []byte
 	spans []rawSpan
 	head  [256]int32 // 1 + the last span of a bucket, 0 for none
 	next  []int32    // 1 + the span before in the same bucket, 0 for none
@@ -15,8 +18,8 @@ type rawStrings struct {
 // rawSpan is the content of one JSON string of raw (between its quotes).
 type rawSpan struct{ off, n int32 }
 
-func rawBucket(s string) int {
-	if s == "" {
+func rawBucket[T string | []byte](s T) int {
+	if len(s) == 0 {
 		return 0
 	}
 	return (len(s)*131 + int(s[0])*7 + int(s[len(s)-1])) & 255
@@ -24,7 +27,7 @@ func rawBucket(s string) int {
 
 // reset indexes raw, a valid JSON encoding: outside strings it holds no
 // quote, so the strings are what lies between the quotes, in pairs.
-func (x *rawStrings) reset(raw string) {
+func (x *rawStrings) reset(raw []byte) {
 	x.raw, x.spans, x.next = raw, x.spans[:0], x.next[:0]
 	clear(x.head[:])
 	start, escaped := -1, false
@@ -86,14 +89,14 @@ func (x *rawStrings) find(s string) int {
 		}
 		content, delta = s[1:1+end], 1
 	} else if strings.HasPrefix(s, "[") || strings.HasPrefix(s, "{") {
-		return strings.Index(x.raw, s)
+		return bytes.Index(x.raw, []byte(s)) // rare: a whole array or object
 	}
 	for i := x.head[rawBucket(content)] - 1; i >= 0; i = x.next[i] - 1 {
 		sp := x.spans[i]
-		if int(sp.n) != len(content) || x.raw[sp.off:sp.off+sp.n] != content {
+		if int(sp.n) != len(content) || string(x.raw[sp.off:sp.off+sp.n]) != content {
 			continue
 		}
-		if at := int(sp.off) - delta; at+len(s) <= len(x.raw) && x.raw[at:at+len(s)] == s {
+		if at := int(sp.off) - delta; at+len(s) <= len(x.raw) && string(x.raw[at:at+len(s)]) == s {
 			return at
 		}
 	}
