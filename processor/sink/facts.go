@@ -393,10 +393,13 @@ func (r *factsReader) time() time.Time {
 }
 
 // row builds the row of env: from its facts when the producer handed them
-// over, else by decoding the statement (Row).
+// over, else (and should they not decode: a bug, which must not cost the
+// statement) by decoding the statement (Row).
 func row(env *envelope.Envelope) (store.StatementRow, error) {
 	if env.Facts != nil {
-		return RowFromFacts(env)
+		if r, err := RowFromFacts(env); err == nil {
+			return r, nil
+		}
 	}
 	return Row(env)
 }

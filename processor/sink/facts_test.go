@@ -128,3 +128,21 @@ func TestFactsStaySmall(t *testing.T) {
 		t.Fatalf("facts take %d bytes for a statement of %d: %q", n, len(env.Statement), env.Facts)
 	}
 }
+
+// TestRowFallsBackToDecodingOnBadFacts: facts that do not decode never cost
+// an acknowledged statement: its row is built by decoding it.
+func TestRowFallsBackToDecodingOnBadFacts(t *testing.T) {
+	env := ingested(t, factsStatements[0], xapi.V103, false)
+	want, err := Row(env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.Facts = env.Facts[:len(env.Facts)/2]
+	got, err := row(env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("row with bad facts\n%+v\nwant\n%+v", got, want)
+	}
+}
