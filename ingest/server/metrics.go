@@ -9,6 +9,8 @@ import (
 type metrics struct {
 	statements *prometheus.CounterVec
 	publish    prometheus.Histogram
+	// The outcomes of every successful request, resolved once.
+	published, unchanged prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -23,6 +25,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16),
 		}),
 	}
+	m.published, m.unchanged = m.statements.WithLabelValues("published"), m.statements.WithLabelValues("unchanged")
 	for _, c := range []prometheus.Collector{m.statements, m.publish} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("register ingest metrics: %w", err)

@@ -24,6 +24,7 @@ type prepared struct {
 	ids      []uuid.UUID
 	hashes   []string
 	raws     [][]byte
+	facts    [][]byte  // Deps.Facts of each statement, when set
 	supplied []int     // statements whose id came from the client: they may be known already
 	voiding  []voidRef // voiding statements of the request
 	atts     []store.Attachment
@@ -41,6 +42,11 @@ func (s *Server) prepare(r *http.Request, next func() (xapi.Statement, error), b
 	val := xapi.NewBatchValidator(v, batch)
 	match, attErr := newAttachmentMatcher(body, batch)
 	out := &prepared{stored: stored}
+	var facts func(xapi.Statement, []byte) []byte
+	if s.d.Facts != nil {
+		noDefine := !p.Can(xapihttp.ScopeDefine)
+		facts = func(st xapi.Statement, raw []byte) []byte { return s.d.Facts(st, raw, noDefine) }
+	}
 	for ; ; out.n++ {
 		st, err := next()
 		if err == io.EOF {
@@ -59,7 +65,7 @@ func (s *Server) prepare(r *http.Request, next func() (xapi.Statement, error), b
 		if attErr != nil {
 			continue
 		}
-		if err := out.add(st, v, p.Authority); err != nil {
+		if err := out.add(st, v, p.Authority, facts); err != nil {
 			return out, err
 		}
 	}
@@ -76,8 +82,8 @@ func (s *Server) prepare(r *http.Request, next func() (xapi.Statement, error), b
 }
 
 // add assigns the id of a valid statement, hashes it, finalizes and encodes
-// it.
-func (p *prepared) add(st xapi.Statement, v xapi.Version, authority map[string]any) error {
+// it, and computes its facts when facts is not nil.
+func (p *prepared) add(st xapi.Statement, v xapi.Version, authority map[string]any, facts func(xapi.Statement, []byte) []byte) error {
 	var id uuid.UUID
 	if raw, ok := st["id"].(string); ok {
 		id = uuid.MustParse(raw) // validated
@@ -100,5 +106,8 @@ func (p *prepared) add(st xapi.Statement, v xapi.Version, authority map[string]a
 	p.ids = append(p.ids, id)
 	p.hashes = append(p.hashes, hash)
 	p.raws = append(p.raws, raw)
+	if facts != nil {
+		p.facts = append(p.facts, facts(st, raw))
+	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -19,6 +20,7 @@ import (
 	"github.com/tributary-lrs/tributary/ingest/publish"
 	"github.com/tributary-lrs/tributary/schemas/config"
 	"github.com/tributary-lrs/tributary/schemas/store"
+	"github.com/tributary-lrs/tributary/schemas/xapi"
 	"github.com/tributary-lrs/tributary/schemas/xapihttp"
 )
 
@@ -60,14 +62,20 @@ type Deps struct {
 	Config    config.Ingest
 	Log       *slog.Logger
 	Registry  prometheus.Registerer
+
+	// Facts, when set, computes envelope.Envelope.Facts from each valid,
+	// finalized statement and its encoding raw (the all-in-one sink's row
+	// facts, handed over in process). Nil: envelopes carry none (Kafka).
+	Facts func(st xapi.Statement, raw []byte, noDefine bool) []byte
 }
 
 // Server serves the write side of the Statement resource.
 type Server struct {
-	d       Deps
-	recent  *recentIDs
-	metrics *metrics
-	wm      *xapihttp.WatermarkCache
+	d         Deps
+	recent    *recentIDs
+	metrics   *metrics
+	wm        *xapihttp.WatermarkCache
+	authority atomic.Pointer[encodedAuthority]
 }
 
 // New returns a Server.
@@ -111,12 +119,26 @@ func (s *Server) ConsistentThrough(next http.Handler) http.Handler {
 	return xapihttp.ConsistentThrough(s.wm)(next)
 }
 
-func authorityJSON(p *xapihttp.Principal) (json.RawMessage, error) {
+// authorityJSON encodes the authority of p. The encoding of the last
+// principal is kept: a principal is immutable and the same one serves a
+// credential's requests until its cache entry expires, so the common case
+// of one busy credential encodes it once.
+func (s *Server) authorityJSON(p *xapihttp.Principal) (json.RawMessage, error) {
+	if c := s.authority.Load(); c != nil && c.p == p {
+		return c.json, nil
+	}
 	b, err := json.Marshal(p.Authority)
 	if err != nil {
 		return nil, fmt.Errorf("encode authority: %w", err)
 	}
+	s.authority.Store(&encodedAuthority{p: p, json: b})
 	return b, nil
+}
+
+// encodedAuthority is the encoded authority of a principal.
+type encodedAuthority struct {
+	p    *xapihttp.Principal
+	json json.RawMessage
 }
 
 func since(t time.Time) float64 { return time.Since(t).Seconds() }

@@ -65,15 +65,24 @@ func newFixture(t *testing.T) *fixture { return newFixtureWith(t, nil) }
 
 // newFixtureWith lets more routes be registered on the router after the server's.
 func newFixtureWith(t *testing.T, more func(*mux.Router)) *fixture {
+	return newFixtureDeps(t, more, nil)
+}
+
+// newFixtureDeps lets edit change the server's dependencies first.
+func newFixtureDeps(t *testing.T, more func(*mux.Router), edit func(*Deps)) *fixture {
 	t.Helper()
 	f := &fixture{pub: &fakePublisher{}, lookup: fakeLookup{}, atts: &fakeAttachments{pub: nil}, voids: fakeVoiding{}}
 	f.atts.pub = f.pub
 	cfg := config.Default().Ingest
 	cfg.MaxBodyBytes = 64 << 10
-	s, err := New(Deps{Publisher: f.pub, Tracker: inflight.New(nil), Lookup: f.lookup,
+	d := Deps{Publisher: f.pub, Tracker: inflight.New(nil), Lookup: f.lookup,
 		Attachments: f.atts, Voiding: f.voids, Watermark: fixedWatermark(fixtureWatermark),
 		Auth: xapihttp.NewStatic("key", "secret123", "t1", "http://lrs.example"), Config: cfg,
-		Log: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry()})
+		Log: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry()}
+	if edit != nil {
+		edit(&d)
+	}
+	s, err := New(d)
 	if err != nil {
 		t.Fatal(err)
 	}

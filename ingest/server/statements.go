@@ -155,7 +155,7 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request, body *statements
 func (s *Server) store(w http.ResponseWriter, r *http.Request, prep *prepared) (ok, publishFailed bool) {
 	ctx := r.Context()
 	p, _ := xapihttp.PrincipalFrom(ctx)
-	authority, err := authorityJSON(p)
+	authority, err := s.authorityJSON(p)
 	if err != nil {
 		xapihttp.Error(w, r, http.StatusInternalServerError, err)
 		return false, false
@@ -185,8 +185,11 @@ func (s *Server) store(w http.ResponseWriter, r *http.Request, prep *prepared) (
 		envs = append(envs, &envelope.Envelope{V: envelope.Version, Kind: envelope.KindStatement, Tenant: p.Tenant,
 			ID: id, Stored: prep.stored, Authority: authority, XAPIVersion: string(v), ContentHash: prep.hashes[i],
 			Statement: prep.raws[i], NoDefine: !p.Can(xapihttp.ScopeDefine), IDSupplied: supplied[i]})
+		if prep.facts != nil {
+			envs[len(envs)-1].Facts = prep.facts[i]
+		}
 	}
-	prep.raws = nil // the envelopes hold the bytes now
+	prep.raws, prep.facts = nil, nil // the envelopes hold them now
 	start := time.Now()
 	if err := s.d.Publisher.Publish(ctx, envs); err != nil {
 		s.fail(w, r, len(envs), err)
@@ -197,8 +200,8 @@ func (s *Server) store(w http.ResponseWriter, r *http.Request, prep *prepared) (
 	for _, e := range envs {
 		s.recent.add(store.StatementKey{Tenant: e.Tenant, ID: e.ID}, e.ContentHash)
 	}
-	s.metrics.statements.WithLabelValues("published").Add(float64(len(envs)))
-	s.metrics.statements.WithLabelValues("unchanged").Add(float64(len(prep.ids) - len(envs)))
+	s.metrics.published.Add(float64(len(envs)))
+	s.metrics.unchanged.Add(float64(len(prep.ids) - len(envs)))
 	return true, false
 }
 

@@ -94,7 +94,7 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	tracker := inflight.New(nil)
 	wm := watermark{tracker: tracker, queue: queue}
 	ing, err := server.New(server.Deps{Publisher: queue, Tracker: tracker, Auth: authn,
-		Attachments: st, Voiding: walqueue.Voiding{Queue: queue, Store: st}, Watermark: wm,
+		Attachments: st, Voiding: walqueue.Voiding{Queue: queue, Store: st}, Watermark: wm, Facts: sink.Facts,
 		Config: cfg.Ingest, Log: env.Log, Registry: env.Registry})
 	if err != nil {
 		return nil, err

@@ -18,13 +18,13 @@ type built struct {
 // batch loop is otherwise single-threaded.
 const parallelFrom = 64
 
-// buildRows runs Row on every envelope, in parallel for large batches.
+// buildRows builds the row of every envelope (row), in parallel for large batches.
 func buildRows(batch []*envelope.Envelope) []built {
 	out := make([]built, len(batch))
 	workers := runtime.GOMAXPROCS(0)
 	if len(batch) < parallelFrom || workers < 2 {
 		for i, env := range batch {
-			out[i].row, out[i].err = Row(env)
+			out[i].row, out[i].err = row(env)
 		}
 		return out
 	}
@@ -36,7 +36,7 @@ func buildRows(batch []*envelope.Envelope) []built {
 		go func(part []*envelope.Envelope, dst []built) {
 			defer wg.Done()
 			for i, env := range part {
-				dst[i].row, dst[i].err = Row(env)
+				dst[i].row, dst[i].err = row(env)
 			}
 		}(batch[start:end], out[start:end])
 	}

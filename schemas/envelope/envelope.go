@@ -64,6 +64,14 @@ type Envelope struct {
 	// (it may already be stored); an id the LRS assigned is new. Never
 	// serialized: a consumer reading from Kafka assumes it is set.
 	IDSupplied bool `json:"-"`
+	// Facts are, in process only (never serialized, like IDSupplied), what
+	// the consumer takes from the statement beyond this envelope to store
+	// it, computed by a producer that has the statement decoded (all-in-one
+	// ingest: processor/sink.Facts), so that it is not decoded and
+	// validated again. A compact buffer of a few hundred bytes, not the
+	// decoded tree. Nil: the consumer decodes Statement (messages from
+	// Kafka, the write-ahead log replayed at a start).
+	Facts []byte `json:"-"`
 
 	// Heartbeat messages.
 	Instance     string    `json:"instance,omitempty"`

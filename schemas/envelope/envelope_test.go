@@ -58,3 +58,23 @@ func TestUnmarshalRejectsMalformed(t *testing.T) {
 		}
 	}
 }
+
+// TestInProcessFieldsNeverSerialized: IDSupplied and Facts are handed over
+// in process only; a message (Kafka, the write-ahead log) carries neither,
+// so its consumer decodes the statement and treats its id as client-chosen.
+func TestInProcessFieldsNeverSerialized(t *testing.T) {
+	in := &Envelope{V: Version, Kind: KindStatement, Tenant: "t1", ID: uuid.New(),
+		Stored: time.UnixMilli(1700000000123).UTC(), ContentHash: "abc", Statement: []byte(`{}`),
+		IDSupplied: true, Facts: []byte("facts")}
+	v, err := in.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := Unmarshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Facts != nil || out.IDSupplied {
+		t.Fatalf("in-process fields serialized: %q", v)
+	}
+}

@@ -57,20 +57,63 @@ var mapFields = [...]string{"name", "description", "extensions"}
 var componentLists = [...]string{"choices", "scale", "source", "target", "steps"}
 
 // DefinitionParts splits an Activity definition into its parts, in a stable
-// order (properties and entries sorted by key).
+// order (properties and entries sorted by key). The values are encoded into
+// one buffer, so the parts of a definition share one string.
 func DefinitionParts(def map[string]any) ([]DefinitionPart, error) {
-	var out []DefinitionPart
-	var err error
-	eachPart(def, func(field, key string, value any) {
-		if err != nil {
-			return
+	type span struct{ from, to int }
+	var small [16]string
+	fields := sortedKeys(def, small[:0])
+	out := make([]DefinitionPart, 0, len(fields)+2)
+	var spans []span
+	var buf []byte
+	for _, field := range fields {
+		v := def[field]
+		m, isMap := v.(map[string]any)
+		if !isMap || !slices.Contains(mapFields[:], field) {
+			from := len(buf)
+			var err error
+			if buf, err = appendJSON(buf, v); err != nil {
+				return nil, err
+			}
+			out = append(out, DefinitionPart{Field: field})
+			spans = append(spans, span{from, len(buf)})
+			continue
 		}
-		var b []byte
-		if b, err = appendJSON(nil, value); err == nil {
-			out = append(out, DefinitionPart{Field: field, Key: key, Value: string(b)})
+		var smallKeys [16]string
+		for _, k := range sortedKeys(m, smallKeys[:0]) {
+			key := k
+			if field != "extensions" {
+				key = strings.ToLower(k) // RFC 5646: tags are case-insensitive
+			}
+			// The value is the map holding the one entry, as appendJSON writes it.
+			from := len(buf)
+			buf = appendString(append(buf, '{'), k)
+			var err error
+			if buf, err = appendJSON(append(buf, ':'), m[k]); err != nil {
+				return nil, err
+			}
+			buf = append(buf, '}')
+			out = append(out, DefinitionPart{Field: field, Key: key})
+			spans = append(spans, span{from, len(buf)})
 		}
-	})
-	return out, err
+	}
+	values := string(buf)
+	for i, sp := range spans {
+		out[i].Value = values[sp.from:sp.to]
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	return out, nil
+}
+
+// sortedKeys appends the keys of m to keys and sorts them.
+func sortedKeys(m map[string]any, keys []string) []string {
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }
 
 // eachPart calls f for every part of def, in sorted order. The value of a

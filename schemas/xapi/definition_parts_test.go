@@ -1,6 +1,7 @@
 package xapi
 
 import (
+	"reflect"
 	"testing"
 	"time"
 )
@@ -111,6 +112,41 @@ func TestDefinitionParts(t *testing.T) {
 	for i := range want {
 		if parts[i] != want[i] {
 			t.Errorf("part %d = %v, want %v", i, parts[i], want[i])
+		}
+	}
+}
+
+// TestDefinitionPartsMatchEachPart: the parts are those eachPart (the merge's
+// own split) yields, each value encoded as Marshal encodes it, for every
+// definition of the Data examples and a few odd ones.
+func TestDefinitionPartsMatchEachPart(t *testing.T) {
+	defs := []map[string]any{
+		mustDecode(t, `{}`),
+		mustDecode(t, `{"name":{},"description":"not a map","extensions":{"http://e/2":null,"http://e/1":{"z":[1,2.50]}},"scale":[{"id":"1","description":{"en-US":"<&>"}}]}`),
+		mustDecode(t, `{"name":{"EN-gb":"é \u2028 \"q\"","en-GB":"x"},"moreInfo":"http://m","interactionType":"likert","correctResponsesPattern":["1"]}`),
+	}
+	for _, st := range fixtures(t, "valid") {
+		if obj, ok := st["object"].(map[string]any); ok {
+			if def, ok := obj["definition"].(map[string]any); ok {
+				defs = append(defs, def)
+			}
+		}
+	}
+	for _, def := range defs {
+		var want []DefinitionPart
+		eachPart(def, func(field, key string, value any) {
+			b, err := appendJSON(nil, value)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, DefinitionPart{Field: field, Key: key, Value: string(b)})
+		})
+		got, err := DefinitionParts(def)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("DefinitionParts(%v)\n got %v\nwant %v", def, got, want)
 		}
 	}
 }

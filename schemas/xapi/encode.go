@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -14,20 +15,16 @@ import (
 func appendJSON(b []byte, v any) ([]byte, error) {
 	switch x := v.(type) {
 	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
+		var small [16]entry // most objects of a statement: no allocation
 		b = append(b, '{')
-		for i, k := range keys {
+		for i, e := range sortedEntries(x, small[:0]) {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendString(b, k)
+			b = appendString(b, e.k)
 			b = append(b, ':')
 			var err error
-			if b, err = appendJSON(b, x[k]); err != nil {
+			if b, err = appendJSON(b, e.v); err != nil {
 				return nil, err
 			}
 		}
@@ -64,6 +61,30 @@ func appendJSON(b []byte, v any) ([]byte, error) {
 	}
 }
 
+// entry is a key and value of an object.
+type entry struct {
+	k string
+	v any
+}
+
+// sortedEntries appends the entries of m to dst and sorts dst by key: one
+// pass over the map, no lookup per key.
+func sortedEntries(m map[string]any, dst []entry) []entry {
+	for k, v := range m {
+		dst = append(dst, entry{k, v})
+	}
+	if len(dst) > 16 {
+		slices.SortFunc(dst, func(a, b entry) int { return strings.Compare(a.k, b.k) })
+		return dst
+	}
+	for i := 1; i < len(dst); i++ { // insertion sort: the few keys of an object
+		for j := i; j > 0 && dst[j].k < dst[j-1].k; j-- {
+			dst[j], dst[j-1] = dst[j-1], dst[j]
+		}
+	}
+	return dst
+}
+
 const hexDigits = "0123456789abcdef"
 
 // appendString quotes s as encoding/json does without HTML escaping: control
@@ -72,6 +93,19 @@ func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		// Skip 8 bytes at a time while none needs escaping: no '"', '\\',
+		// control character or non-ASCII byte.
+		for i+8 <= len(s) {
+			x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+				uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+			if x&hi8 != 0 || hasZero(x^(lo8*'"')) || hasZero(x^(lo8*'\\')) || (x-lo8*0x20)&^x&hi8 != 0 {
+				break
+			}
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if c >= 0x20 && c != '"' && c != '\\' {

@@ -1,13 +1,13 @@
 package xapi
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"slices"
-	"strconv"
 	"strings"
-	"time"
+	"sync"
 )
 
 // ContentHash returns the hex SHA-256 of a canonical form of s, for the
@@ -33,305 +33,287 @@ import (
 //
 // Every other difference, including extension values and Agent names,
 // changes the hash.
+//
+// The canonical form is compact JSON with sorted keys, written straight from
+// s without building a canonical copy; its bytes are those of every earlier
+// build, so stored hashes stay comparable.
 func ContentHash(s Statement) string {
-	b, err := Marshal(canonStatement(s, false))
-	if err != nil { // unreachable for decoded JSON; hash what we can
-		b = []byte(err.Error())
+	c := canonPool.Get().(*canonWriter)
+	c.b = c.b[:0]
+	c.statement(s, false)
+	if c.err != nil { // unreachable for decoded JSON; hash what we can
+		c.b = append(c.b[:0], c.err.Error()...)
+		c.err = nil
 	}
-	sum := sha256.Sum256(b)
+	sum := sha256.Sum256(c.b)
+	if cap(c.b) <= maxPooledBuf {
+		canonPool.Put(c)
+	}
 	return hex.EncodeToString(sum[:])
 }
 
-func canonStatement(s map[string]any, sub bool) map[string]any {
-	out := make(map[string]any, len(s))
-	for k, v := range s {
-		switch k {
-		case "id", "stored", "authority", "version", "attachments":
-			if !sub {
-				continue
-			}
-			out[k] = canonValue(v)
-		case "actor":
-			out[k] = canonActor(v)
-		case "verb":
-			if m, ok := v.(map[string]any); ok {
-				out[k] = map[string]any{"id": m["id"]}
-			} else {
-				out[k] = canonValue(v)
-			}
-		case "object":
-			out[k] = canonObject(v)
-		case "context":
-			out[k] = canonContext(v)
-		case "result":
-			out[k] = canonResult(v)
-		case "timestamp":
-			out[k] = canonTimestamp(v)
-		default:
-			out[k] = canonValue(v)
-		}
-	}
-	return out
+// canonWriter appends the canonical form of a statement to b.
+type canonWriter struct {
+	b   []byte
+	err error
 }
 
-func canonActor(v any) any {
+var canonPool = sync.Pool{New: func() any { return &canonWriter{b: make([]byte, 0, 2048)} }}
+
+// absent is the value object passes for the extra key m lacks.
+var absent any = new(struct{ _ byte })
+
+// object writes m with its keys sorted, plus extra when it is not "" and m
+// lacks it, without the keys skip names; each value is written by value(key,
+// v, present).
+func (c *canonWriter) object(m map[string]any, skip func(string) bool, extra string, value func(k string, v any, present bool)) {
+	var small [16]entry // most objects of a statement: no allocation
+	es := small[:0]
+	if _, has := m[extra]; extra != "" && !has {
+		es = append(es, entry{extra, absent})
+	}
+	c.b = append(c.b, '{')
+	first := true
+	for _, e := range sortedEntries(m, es) {
+		if skip != nil && skip(e.k) {
+			continue
+		}
+		if !first {
+			c.b = append(c.b, ',')
+		}
+		first = false
+		c.b = appendString(c.b, e.k)
+		c.b = append(c.b, ':')
+		value(e.k, e.v, e.v != absent)
+	}
+	c.b = append(c.b, '}')
+}
+
+func skipLRSAssigned(k string) bool {
+	switch k {
+	case "id", "stored", "authority", "version", "attachments":
+		return true
+	}
+	return false
+}
+
+// statement writes a Statement, or a SubStatement when sub is true.
+func (c *canonWriter) statement(s map[string]any, sub bool) {
+	var skip func(string) bool
+	if !sub {
+		skip = skipLRSAssigned
+	}
+	c.object(s, skip, "", func(k string, v any, _ bool) {
+		switch k {
+		case "actor":
+			c.actor(v)
+		case "verb":
+			if m, ok := v.(map[string]any); ok {
+				c.b = append(c.b, `{"id":`...)
+				c.raw(m["id"])
+				c.b = append(c.b, '}')
+			} else {
+				c.value(v)
+			}
+		case "object":
+			c.objectValue(v)
+		case "context":
+			c.context(v)
+		case "result":
+			c.result(v)
+		case "timestamp":
+			c.timestamp(v)
+		default:
+			c.value(v)
+		}
+	})
+}
+
+// actor writes an Agent or Group with the default objectType "Agent", the
+// mbox domain and the mbox_sha1sum in lower case and the members sorted.
+func (c *canonWriter) actor(v any) {
 	m, ok := v.(map[string]any)
 	if !ok {
-		return canonValue(v)
+		c.value(v)
+		return
 	}
-	out := make(map[string]any, len(m)+1)
-	out["objectType"] = "Agent"
-	for k, x := range m {
+	c.object(m, nil, "objectType", func(k string, x any, present bool) {
+		if !present { // the objectType added
+			c.b = append(c.b, `"Agent"`...)
+			return
+		}
 		switch k {
 		case "mbox":
 			if s, ok := x.(string); ok {
-				out[k] = normalizeMbox(s)
-				continue
+				c.b = appendString(c.b, normalizeMbox(s))
+				return
 			}
 		case "mbox_sha1sum":
 			if s, ok := x.(string); ok {
-				out[k] = strings.ToLower(s)
-				continue
+				c.b = appendString(c.b, strings.ToLower(s))
+				return
 			}
 		case "member":
 			if arr, ok := x.([]any); ok {
-				out[k] = sortedMembers(arr)
-				continue
+				c.members(arr)
+				return
 			}
 		}
-		out[k] = canonValue(x)
-	}
-	return out
+		c.value(x)
+	})
 }
 
-// sortedMembers canonicalises Group members and orders them by their
-// canonical JSON, since member order carries no meaning.
-func sortedMembers(arr []any) []any {
-	type kv struct {
-		key string
-		val any
+// members writes Group members ordered by their canonical JSON as
+// encoding/json writes it (HTML characters escaped), since member order
+// carries no meaning.
+func (c *canonWriter) members(arr []any) {
+	type member struct {
+		key string // the sort key
+		at  [2]int // the member's bytes in enc
 	}
-	tmp := make([]kv, len(arr))
+	start := len(c.b)
+	list := make([]member, len(arr))
 	for i, e := range arr {
-		c := canonActor(e)
-		b, _ := json.Marshal(c)
-		tmp[i] = kv{string(b), c}
+		from := len(c.b)
+		c.actor(e)
+		list[i].at = [2]int{from - start, len(c.b) - start}
+		var esc bytes.Buffer
+		json.HTMLEscape(&esc, c.b[from:])
+		list[i].key = esc.String()
 	}
-	slices.SortFunc(tmp, func(a, b kv) int { return strings.Compare(a.key, b.key) })
-	out := make([]any, len(tmp))
-	for i := range tmp {
-		out[i] = tmp[i].val
+	enc := append([]byte(nil), c.b[start:]...)
+	c.b = c.b[:start]
+	slices.SortStableFunc(list, func(a, b member) int { return strings.Compare(a.key, b.key) })
+	c.b = append(c.b, '[')
+	for i, m := range list {
+		if i > 0 {
+			c.b = append(c.b, ',')
+		}
+		c.b = append(c.b, enc[m.at[0]:m.at[1]]...)
 	}
-	return out
+	c.b = append(c.b, ']')
 }
 
-func canonObject(v any) any {
+// objectValue writes a statement's object by its objectType.
+func (c *canonWriter) objectValue(v any) {
 	m, ok := v.(map[string]any)
 	if !ok {
-		return canonValue(v)
+		c.value(v)
+		return
 	}
 	switch t, has := m["objectType"]; {
 	case !has || t == "Activity":
-		return canonActivity(m)
+		c.activity(m)
 	case t == "Agent" || t == "Group":
-		return canonActor(m)
+		c.actor(m)
 	case t == "StatementRef":
-		return canonStatementRef(m)
+		c.statementRef(m)
 	case t == "SubStatement":
-		return canonStatement(m, true)
+		c.statement(m, true)
+	default:
+		c.value(m)
 	}
-	return canonValue(m)
 }
 
-// canonActivity keeps only the Activity's identity: its definition is not
-// part of the Statement (Data 2.3.1).
-func canonActivity(v any) any {
+// activity keeps only the Activity's identity: its definition is not part
+// of the Statement (Data 2.3.1).
+func (c *canonWriter) activity(v any) {
 	m, ok := v.(map[string]any)
 	if !ok {
-		return canonValue(v)
+		c.value(v)
+		return
 	}
-	return map[string]any{"objectType": "Activity", "id": m["id"]}
+	c.b = append(c.b, `{"id":`...)
+	c.raw(m["id"])
+	c.b = append(c.b, `,"objectType":"Activity"}`...)
 }
 
-func canonStatementRef(v any) any {
+func (c *canonWriter) statementRef(v any) {
 	m, ok := v.(map[string]any)
 	if !ok {
-		return canonValue(v)
+		c.value(v)
+		return
 	}
-	out := canonValue(m).(map[string]any)
-	if id, ok := m["id"].(string); ok {
-		out["id"] = strings.ToLower(id)
-	}
-	return out
+	c.object(m, nil, "", func(k string, x any, _ bool) {
+		if s, ok := x.(string); ok && k == "id" {
+			c.b = appendString(c.b, strings.ToLower(s))
+			return
+		}
+		c.value(x)
+	})
 }
 
-func canonContext(v any) any {
+func (c *canonWriter) context(v any) {
 	m, ok := v.(map[string]any)
 	if !ok {
-		return canonValue(v)
+		c.value(v)
+		return
 	}
-	out := make(map[string]any, len(m))
-	for k, x := range m {
+	c.object(m, nil, "", func(k string, x any, _ bool) {
 		switch k {
 		case "registration", "language":
 			if s, ok := x.(string); ok {
-				out[k] = strings.ToLower(s)
-				continue
+				c.b = appendString(c.b, strings.ToLower(s))
+				return
 			}
 		case "instructor", "team":
-			out[k] = canonActor(x)
-			continue
+			c.actor(x)
+			return
 		case "statement":
-			out[k] = canonStatementRef(x)
-			continue
+			c.statementRef(x)
+			return
 		case "contextActivities":
 			if ca, ok := x.(map[string]any); ok {
-				acts := make(map[string]any, len(ca))
-				for kind, list := range ca {
-					arr, isArr := list.([]any)
-					if !isArr {
-						arr = []any{list}
-					}
-					canon := make([]any, len(arr))
-					for i, a := range arr {
-						canon[i] = canonActivity(a)
-					}
-					acts[kind] = canon
-				}
-				out[k] = acts
-				continue
+				c.contextActivities(ca)
+				return
 			}
 		case "contextAgents", "contextGroups":
 			if arr, ok := x.([]any); ok {
-				canon := make([]any, len(arr))
+				c.b = append(c.b, '[')
 				for i, e := range arr {
-					canon[i] = canonContextAgent(e)
+					if i > 0 {
+						c.b = append(c.b, ',')
+					}
+					c.contextAgent(e)
 				}
-				out[k] = canon
-				continue
+				c.b = append(c.b, ']')
+				return
 			}
 		}
-		out[k] = canonValue(x)
-	}
-	return out
+		c.value(x)
+	})
 }
 
-func canonContextAgent(v any) any {
+// contextActivities writes every list as an array, a single Activity as an
+// array of one.
+func (c *canonWriter) contextActivities(ca map[string]any) {
+	c.object(ca, nil, "", func(_ string, list any, _ bool) {
+		c.b = append(c.b, '[')
+		arr, isArr := list.([]any)
+		if !isArr {
+			c.activity(list)
+		}
+		for i, a := range arr {
+			if i > 0 {
+				c.b = append(c.b, ',')
+			}
+			c.activity(a)
+		}
+		c.b = append(c.b, ']')
+	})
+}
+
+func (c *canonWriter) contextAgent(v any) {
 	m, ok := v.(map[string]any)
 	if !ok {
-		return canonValue(v)
+		c.value(v)
+		return
 	}
-	out := make(map[string]any, len(m))
-	for k, x := range m {
+	c.object(m, nil, "", func(k string, x any, _ bool) {
 		if k == "agent" || k == "group" {
-			out[k] = canonActor(x)
+			c.actor(x)
 		} else {
-			out[k] = canonValue(x)
+			c.value(x)
 		}
-	}
-	return out
-}
-
-func canonResult(v any) any {
-	out := canonValue(v)
-	m, ok := out.(map[string]any)
-	if !ok {
-		return out
-	}
-	if d, ok := m["duration"].(string); ok {
-		m["duration"] = truncateDuration(d)
-	}
-	return m
-}
-
-// truncateDuration drops seconds digits beyond 0.01 s, never rounding
-// ("PT1.2567S" → "PT1.25S"), and spells the fraction canonically ('.' as
-// the separator, no trailing zeros: "PT1,20S" and "PT1.2S" compare equal);
-// Data 4.6 and 9274.1.1 §4.2.7 exclude precision beyond 0.01 s from
-// comparisons of durations and of statements holding them.
-func truncateDuration(d string) string {
-	if !strings.HasSuffix(d, "S") {
-		return d
-	}
-	dot := strings.LastIndexAny(d, ".,")
-	if dot < 0 {
-		return d
-	}
-	frac := d[dot+1 : len(d)-1]
-	if len(frac) > 2 {
-		frac = frac[:2]
-	}
-	if frac = strings.TrimRight(frac, "0"); frac == "" {
-		return d[:dot] + "S"
-	}
-	return d[:dot] + "." + frac + "S"
-}
-
-// canonTimestamp renders a timestamp as its UTC instant to the millisecond.
-func canonTimestamp(v any) any {
-	s, ok := v.(string)
-	if !ok {
-		return canonValue(v)
-	}
-	t, ok := parseTimestamp(s, false)
-	if !ok {
-		if t, ok = parseTimestamp(s, true); !ok {
-			return s
-		}
-	}
-	return t.UTC().Truncate(time.Millisecond).Format("2006-01-02T15:04:05.000Z")
-}
-
-// canonValue copies a JSON value with numbers in canonical form.
-func canonValue(v any) any {
-	switch t := v.(type) {
-	case map[string]any:
-		out := make(map[string]any, len(t))
-		for k, x := range t {
-			out[k] = canonValue(x)
-		}
-		return out
-	case []any:
-		out := make([]any, len(t))
-		for i, x := range t {
-			out[i] = canonValue(x)
-		}
-		return out
-	case json.Number:
-		return json.Number(canonNumber(string(t)))
-	case float64:
-		return json.Number(canonNumber(strconv.FormatFloat(t, 'g', -1, 64)))
-	}
-	return v
-}
-
-// canonNumber rewrites a JSON number exactly (no float rounding) as
-// "[-]<digits>e<exp>" with no leading or trailing zeros in digits, or "0".
-func canonNumber(s string) string {
-	orig := s
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	mant, expStr, hasExp := strings.Cut(strings.ToLower(s), "e")
-	exp := 0
-	if hasExp {
-		e, err := strconv.Atoi(strings.TrimPrefix(expStr, "+"))
-		if err != nil {
-			return orig
-		}
-		exp = e
-	}
-	intPart, frac, _ := strings.Cut(mant, ".")
-	digits := intPart + frac
-	exp -= len(frac)
-	digits = strings.TrimLeft(digits, "0")
-	trimmed := strings.TrimRight(digits, "0")
-	exp += len(digits) - len(trimmed)
-	if trimmed == "" {
-		return "0"
-	}
-	out := trimmed + "e" + strconv.Itoa(exp)
-	if neg {
-		out = "-" + out
-	}
-	return out
+	})
 }

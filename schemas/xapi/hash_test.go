@@ -78,8 +78,8 @@ func TestCanonNumber(t *testing.T) {
 		"0": "0", "-0.0": "0", "1": "1e0", "1.0": "1e0", "10": "1e1", "100e-2": "1e0",
 		"0.85": "85e-2", "-2.50": "-25e-1", "1E+3": "1e3", "123456789012345678901": "123456789012345678901e0",
 	} {
-		if got := canonNumber(in); got != want {
-			t.Errorf("canonNumber(%s) = %s, want %s", in, got, want)
+		if got := string(appendCanonNumber(nil, in)); got != want {
+			t.Errorf("appendCanonNumber(%s) = %s, want %s", in, got, want)
 		}
 	}
 }

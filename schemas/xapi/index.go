@@ -68,19 +68,21 @@ func Extract(s Statement) Index {
 		}
 	}
 
-	var agents keySet
+	// The three lists share one allocation while they stay small.
+	backing := make([]string, 16)
+	agents := keySet{list: backing[0:0:4]}
 	agents.addActor(s["actor"])
 	if ix.ObjectType == "Agent" || ix.ObjectType == "Group" {
 		agents.addActor(obj)
 	}
-	ix.Agents = agents.list
+	ix.Agents = nilIfEmpty(agents.list)
 
-	var related keySet
+	related := keySet{list: backing[4:4:10]}
 	for _, a := range agents.list {
 		related.add(a)
 	}
 	related.addActor(s["authority"])
-	var acts keySet
+	acts := keySet{list: backing[10:10:16]}
 	relatedOf(s, obj, &related, &acts)
 	if ix.ObjectType == "SubStatement" {
 		subObj, _ := obj["object"].(map[string]any)
@@ -90,9 +92,16 @@ func Extract(s Statement) Index {
 		}
 		relatedOf(obj, subObj, &related, &acts)
 	}
-	ix.RelatedAgents = related.list
-	ix.RelatedActivities = acts.list
+	ix.RelatedAgents = nilIfEmpty(related.list)
+	ix.RelatedActivities = nilIfEmpty(acts.list)
 	return ix
+}
+
+func nilIfEmpty(list []string) []string {
+	if len(list) == 0 {
+		return nil
+	}
+	return list
 }
 
 // relatedOf adds the object Activity, the context agents and the context

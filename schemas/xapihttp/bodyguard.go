@@ -140,7 +140,7 @@ func (b *guardedBody) deadline() time.Time {
 
 func (b *guardedBody) admit() error {
 	g := b.gate
-	if g.sem != nil {
+	if g.sem != nil && !g.sem.TryAcquire(b.weight) { // room at once: no timer
 		ctx, cancel := context.WithTimeout(b.ctx, g.limits.Wait)
 		err := g.sem.Acquire(ctx, b.weight)
 		cancel()
@@ -150,8 +150,8 @@ func (b *guardedBody) admit() error {
 			}
 			return &busyError{wait: g.limits.Wait}
 		}
-		b.holds = true
 	}
+	b.holds = g.sem != nil
 	g.mem.admit(b.weight)
 	b.admitted = true
 	if g.limits.Read > 0 {

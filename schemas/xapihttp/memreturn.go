@@ -17,11 +17,14 @@ type memoryReturn struct {
 	threshold int64
 	quiet     time.Duration
 	free      func()
+	// afterFunc runs f after d (time.AfterFunc when nil).
+	afterFunc func(d time.Duration, f func())
 
 	mu       sync.Mutex
-	inFlight int64  // bytes of bodies admitted and not released
-	since    int64  // bytes admitted since the memory was last returned
-	gen      uint64 // admissions so far: a new one cancels a pending return
+	inFlight int64     // bytes of bodies admitted and not released
+	since    int64     // bytes admitted since the memory was last returned
+	idleFrom time.Time // when the last body in flight was released
+	pending  bool      // a check is scheduled: at most one at a time
 }
 
 // newMemoryReturn returns memory after an eighth of the in-flight bound (4
@@ -39,27 +42,51 @@ func (m *memoryReturn) admit(n int64) {
 	m.mu.Lock()
 	m.inFlight += n
 	m.since += n
-	m.gen++
 	m.mu.Unlock()
 }
 
+// release schedules a check quiet after the last body in flight is
+// released, unless one is scheduled already: under steady traffic that is
+// one timer at a time, not one per request.
 func (m *memoryReturn) release(n int64) {
 	m.mu.Lock()
+	defer m.mu.Unlock()
 	m.inFlight -= n
 	if m.inFlight > 0 || m.since < m.threshold {
+		return
+	}
+	m.idleFrom = time.Now()
+	if !m.pending {
+		m.pending = true
+		m.after(m.quiet)
+	}
+}
+
+func (m *memoryReturn) after(d time.Duration) {
+	if m.afterFunc != nil {
+		m.afterFunc(d, m.check)
+		return
+	}
+	time.AfterFunc(d, m.check)
+}
+
+// check returns the memory when nothing has been in flight for quiet, or
+// looks again when the quiet time is not over yet; a body in flight
+// schedules the next check on its release.
+func (m *memoryReturn) check() {
+	m.mu.Lock()
+	if m.inFlight > 0 || m.since < m.threshold {
+		m.pending = false
 		m.mu.Unlock()
 		return
 	}
-	gen := m.gen
-	m.mu.Unlock()
-	time.AfterFunc(m.quiet, func() {
-		m.mu.Lock()
-		if m.inFlight > 0 || m.gen != gen || m.since < m.threshold {
-			m.mu.Unlock()
-			return
-		}
-		m.since = 0
+	if left := m.quiet - time.Since(m.idleFrom); left > 0 {
+		m.after(left)
 		m.mu.Unlock()
-		m.free()
-	})
+		return
+	}
+	m.pending = false
+	m.since = 0
+	m.mu.Unlock()
+	m.free()
 }

@@ -47,3 +47,19 @@ func TestBodyMemoryReturnedOnceABurstIsDone(t *testing.T) {
 		t.Fatalf("memory returned %d times, want 2 after the second burst", n)
 	}
 }
+
+// TestBodyMemoryReturnOneTimerUnderSteadyTraffic: while requests keep
+// coming past the threshold, at most one check is scheduled at a time,
+// not one per request.
+func TestBodyMemoryReturnOneTimerUnderSteadyTraffic(t *testing.T) {
+	var scheduled atomic.Int32
+	m := &memoryReturn{threshold: 100, quiet: time.Hour, free: func() {},
+		afterFunc: func(time.Duration, func()) { scheduled.Add(1) }}
+	for range 1000 {
+		m.admit(60)
+		m.release(60)
+	}
+	if n := scheduled.Load(); n != 1 {
+		t.Fatalf("%d checks scheduled for 1000 requests, want 1", n)
+	}
+}
