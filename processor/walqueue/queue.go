@@ -75,6 +75,8 @@ type Options struct {
 	// the conflict check: at least as long as a request may wait between
 	// its own check and its publish (ingest.publish_timeout).
 	RecentFor time.Duration
+	// logOptions are passed to wal.Open (tests: a file system that fails).
+	logOptions []wal.Option
 }
 
 func (o *Options) defaults() {
@@ -122,12 +124,15 @@ type Queue struct {
 	log    *slog.Logger
 	m      *metrics
 
-	wal   *wal.Log // nil between a failed append and the reopen before the next
+	wal   *wal.Log // nil while a reopen after a failed append fails
 	epoch string   // of wal
-	walMu sync.RWMutex
-	pend  *pending
-	known *known
-	snap  Snapshot
+	// broken: an append failed, the log must be reopened before the next
+	// (appender only).
+	broken bool
+	walMu  sync.RWMutex
+	pend   *pending
+	known  *known
+	snap   Snapshot
 
 	reqs     chan *request
 	wake     chan struct{} // a new entry for the drainer
@@ -156,7 +161,7 @@ func Open(w Writer, lookup Lookup, snap Snapshot, opt Options, log *slog.Logger,
 	if err != nil {
 		return nil, err
 	}
-	l, err := wal.Open(opt.Dir, log)
+	l, err := wal.Open(opt.Dir, log, opt.logOptions...)
 	if err != nil {
 		return nil, err
 	}
@@ -203,7 +208,9 @@ func (q *Queue) Close(ctx context.Context) error {
 	}
 	q.stop()
 	q.walMu.Lock()
-	errs = append(errs, q.wal.Close())
+	if q.wal != nil { // nil: reopening it failed; the next start replays it
+		errs = append(errs, q.wal.Close())
+	}
 	q.walMu.Unlock()
 	return errors.Join(errs...)
 }
