@@ -164,6 +164,13 @@ func (q *Queue) appendGroup(group []*request) {
 	if len(live) == 0 {
 		return
 	}
+	if err := q.checkRoom(); err != nil {
+		for _, r := range live {
+			q.m.refused.WithLabelValues("disk_full").Add(float64(len(r.envs)))
+			r.result <- err
+		}
+		return
+	}
 	stored, err := q.storedHashes(live)
 	if err != nil {
 		for _, r := range live {

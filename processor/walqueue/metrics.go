@@ -29,7 +29,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		rejected: prometheus.NewCounter(prometheus.CounterOpts{Name: "lrs_wal_statements_rejected_total",
 			Help: "Acknowledged statements the store refused (kept in the dead-letter file; a bug if ever non-zero)."}),
 		refused: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "lrs_wal_statements_refused_total",
-			Help: "Statements not written to the log, by reason (conflict, backlog, client_gone)."}, []string{"reason"}),
+			Help: "Statements not written to the log, by reason (conflict, backlog, client_gone, disk_full)."}, []string{"reason"}),
 		appendSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "lrs_wal_append_duration_seconds",
 			Help: "Duration of one group-committed append (write + fsync).", Buckets: prometheus.ExponentialBuckets(0.0001, 2, 16)}),
 		appendFailures: prometheus.NewCounter(prometheus.CounterOpts{Name: "lrs_wal_append_failures_total",

@@ -75,8 +75,17 @@ type Options struct {
 	// the conflict check: at least as long as a request may wait between
 	// its own check and its publish (ingest.publish_timeout).
 	RecentFor time.Duration
+	// MinFreeBytes is the space the log's file system must have available
+	// for a write to be taken; below it writes get ErrDiskFull (503) at
+	// once, so that the disk never fills while the engine writes (see
+	// checkRoom). Default: 64 MiB, or a log segment and twice
+	// MaxPendingBytes when that is more; negative turns the check off.
+	MinFreeBytes int64
 	// logOptions are passed to wal.Open (tests: a file system that fails).
 	logOptions []wal.Option
+	// freeBytes reads the space available on a directory's file system
+	// (tests: a disk filling up).
+	freeBytes func(dir string) (uint64, error)
 }
 
 func (o *Options) defaults() {
@@ -91,6 +100,12 @@ func (o *Options) defaults() {
 	}
 	if o.MaxPendingBytes <= 0 {
 		o.MaxPendingBytes = 16 << 20
+	}
+	if o.MinFreeBytes == 0 {
+		o.MinFreeBytes = minFreeBytes(o.MaxPendingBytes)
+	}
+	if o.freeBytes == nil {
+		o.freeBytes = availableBytes
 	}
 	if o.BacklogWait <= 0 {
 		o.BacklogWait = 5 * time.Second
