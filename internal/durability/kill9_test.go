@@ -50,7 +50,7 @@ func TestIssue8_Kill9UnderLoadLosesNothingAndShowsNothingTwice(t *testing.T) {
 	dataDir := t.TempDir()
 	lrs := newLRS(t, dataDir)
 	lrs.start(2 * time.Minute)
-	w, led := newWorkload(), newLedger()
+	w, led := newWorkload(smallStatements), newLedger()
 	c := newClient(lrs.base(), 60*time.Second)
 	stop := make(chan struct{})
 	wait := startWriters(t, 8, 20, w, led, c, stop)

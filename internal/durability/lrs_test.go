@@ -63,7 +63,12 @@ func newLRS(t *testing.T, dataDir string, env ...string) *lrs {
 	t.Cleanup(func() {
 		l.kill()
 		if t.Failed() {
-			t.Logf("LRS log (last 60 lines of %s):\n%s", l.logPath, tail(l.logPath, 60))
+			t.Logf("LRS log (last 60 lines of %s, without the 503 answers):\n%s", l.logPath, tail(l.logPath, 60))
+			if keep := os.Getenv("DURABILITY_LOG_DIR"); keep != "" { // the whole log, for a failure in CI
+				b, _ := os.ReadFile(l.logPath)
+				name := strings.NewReplacer("/", "_", " ", "_").Replace(t.Name()) + ".log"
+				_ = os.WriteFile(filepath.Join(keep, name), b, 0o644)
+			}
 		}
 	})
 	return l
@@ -178,7 +183,8 @@ func (l *lrs) running() bool {
 
 func (l *lrs) base() string { return "http://" + l.addr + "/xapi" }
 
-// metric reads one unlabelled sample from /metrics (-1 when unreadable).
+// metric reads one sample from /metrics, named as it writes it (with its
+// labels, e.g. `x_total{reason="y"}`); -1 when absent or unreadable.
 func (l *lrs) metric(name string) float64 {
 	c := http.Client{Timeout: 2 * time.Second}
 	resp, err := c.Get("http://" + l.admin + "/metrics")
@@ -215,10 +221,15 @@ func (l *lrs) logLines(msg string) []map[string]any {
 	return out
 }
 
-// tail returns the last n lines of a file.
+// tail returns the last n lines of a file, but those of 503 answers.
 func tail(path string, n int) string {
 	b, _ := os.ReadFile(path)
-	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	var lines []string
+	for _, line := range strings.Split(strings.TrimRight(string(b), "\n"), "\n") {
+		if !strings.Contains(line, `"status":503`) {
+			lines = append(lines, line)
+		}
+	}
 	if len(lines) > n {
 		lines = lines[len(lines)-n:]
 	}

@@ -37,17 +37,24 @@ type stmt struct {
 const verbVoided = "http://adlnet.gov/expapi/verbs/voided"
 
 // workload builds the statements of one test run: every statement carries
-// the run's registration and its writer's verb, and a padding string so that
-// a statement is about 1 KB, the size the LRS is measured with.
+// the run's registration and its writer's verb, and a padding string that
+// sets its size.
 type workload struct {
 	run          string
 	registration uuid.UUID
 	pad          string
 }
 
-func newWorkload() *workload {
+// Statement sizes: about 1 KB, the size the LRS is measured with, and 4 KB,
+// which fills a disk with a quarter of the statements to check.
+const (
+	smallStatements = 700
+	largeStatements = 4000
+)
+
+func newWorkload(pad int) *workload {
 	run := uuid.NewString()[:8]
-	return &workload{run: run, registration: uuid.New(), pad: strings.Repeat("x", 700)}
+	return &workload{run: run, registration: uuid.New(), pad: strings.Repeat("x", pad)}
 }
 
 func (w *workload) verb(writer int) string {
