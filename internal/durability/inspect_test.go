@@ -49,7 +49,7 @@ type inspection struct {
 
 // inspectMain opens the data directory's embedded store and prints an
 // inspection as JSON.
-func inspectMain(dataDir string, _ io.Reader, stdout, stderr io.Writer) int {
+func inspectMain(dataDir string, stdout, stderr io.Writer) int {
 	out, err := inspectStore(dataDir)
 	if err != nil {
 		fmt.Fprintln(stderr, "inspect:", err)

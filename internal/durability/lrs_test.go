@@ -30,7 +30,7 @@ func TestMain(m *testing.M) {
 	case os.Getenv("LRS_TEST_RUN_MAIN") == "1":
 		os.Exit(roles.Main(os.Args[1:], os.Environ(), os.Stdout, os.Stderr))
 	case os.Getenv(inspectEnv) != "":
-		os.Exit(inspectMain(os.Getenv(inspectEnv), os.Stdin, os.Stdout, os.Stderr))
+		os.Exit(inspectMain(os.Getenv(inspectEnv), os.Stdout, os.Stderr))
 	}
 	os.Exit(m.Run())
 }
@@ -61,7 +61,7 @@ func newLRS(t *testing.T, dataDir string, env ...string) *lrs {
 	l := &lrs{t: t, dataDir: dataDir, addr: freeAddr(t), admin: freeAddr(t), env: env,
 		logPath: filepath.Join(t.TempDir(), "lrs.log")}
 	t.Cleanup(func() {
-		l.kill()
+		l.kill9()
 		if t.Failed() {
 			t.Logf("LRS log (last 60 lines of %s, without the 503 answers):\n%s", l.logPath, tail(l.logPath, 60))
 			if keep := os.Getenv("DURABILITY_LOG_DIR"); keep != "" { // the whole log, for a failure in CI
@@ -163,8 +163,6 @@ func (l *lrs) stop() {
 		l.kill9()
 	}
 }
-
-func (l *lrs) kill() { l.kill9() }
 
 // running reports whether the current child still runs.
 func (l *lrs) running() bool {

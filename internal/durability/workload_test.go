@@ -226,8 +226,8 @@ func (wr *writer) send(r request, stop <-chan struct{}) bool {
 	}
 }
 
-// writers runs n writers until stop is closed and they finished their
-// requests in hand.
+// startWriters starts n writers of perPost statements a POST; wait returns
+// once stop is closed and each finished its request in hand.
 func startWriters(t *testing.T, n, perPost int, w *workload, l *ledger, c *client, stop <-chan struct{}) (wait func()) {
 	t.Helper()
 	var wg sync.WaitGroup
