@@ -6,8 +6,8 @@
 //
 // Records have consecutive indexes. An Epoch names the log's index space:
 // it is drawn afresh whenever the log is opened empty, so an index never
-// names two different records of one epoch, even across restarts and
-// after everything was trimmed.
+// names two different records of one epoch, even across restarts. (Trimming
+// never empties a log, see TrimThrough: its indexes go on.)
 package wal
 
 import (
@@ -22,7 +22,10 @@ import (
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/raft"
 	rwal "github.com/hashicorp/raft-wal"
+	rfs "github.com/hashicorp/raft-wal/fs"
 	"github.com/hashicorp/raft-wal/metadb"
+	"github.com/hashicorp/raft-wal/segment"
+	"github.com/hashicorp/raft-wal/types"
 )
 
 // SegmentSize is the size of one segment file (preallocated).
@@ -37,7 +40,7 @@ var ErrClosed = errors.New("wal: closed")
 // concurrent use; Append calls are serialised.
 type Log struct {
 	w     *rwal.WAL
-	meta  *metadb.BoltMetaDB
+	meta  types.MetaStore
 	epoch string
 
 	mu     sync.Mutex // serialises appends and guards next
@@ -45,19 +48,50 @@ type Log struct {
 	closed bool
 }
 
+// Option changes how Open opens the log.
+type Option func(*options)
+
+type options struct {
+	segmentSize int
+	fs          types.VFS
+	// meta wraps the metadata store (tests: failures of its writes).
+	meta func(types.MetaStore) types.MetaStore
+}
+
+// WithFS puts the log's segment files on fs instead of the operating
+// system's file system (tests inject failures such as a full disk).
+func WithFS(fs types.VFS) Option { return func(o *options) { o.fs = fs } }
+
+// WithSegmentSize sets the size of a segment file (SegmentSize by default).
+func WithSegmentSize(n int) Option { return func(o *options) { o.segmentSize = n } }
+
 // Open opens (or creates) the log in dir; the library's own messages go to
 // log (nil discards them).
-func Open(dir string, log *slog.Logger) (*Log, error) {
+func Open(dir string, log *slog.Logger, opts ...Option) (*Log, error) {
+	o := options{segmentSize: SegmentSize, fs: rfs.New()}
+	for _, opt := range opts {
+		opt(&o)
+	}
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("wal: create %s: %w", dir, err)
 	}
-	meta := &metadb.BoltMetaDB{}
+	bolt := &metadb.BoltMetaDB{}
+	var meta types.MetaStore = bolt
+	if o.meta != nil {
+		meta = o.meta(bolt)
+	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	files := segment.NewFiler(dir, o.fs)
+	if err := completeRotation(dir, meta, files); err != nil {
+		_ = meta.Close()
+		return nil, err
+	}
 	hlog := hclog.FromStandardLogger(slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 		&hclog.LoggerOptions{Name: "wal", Level: hclog.Warn})
-	w, err := rwal.Open(dir, rwal.WithMetaStore(meta), rwal.WithSegmentSize(SegmentSize), rwal.WithLogger(hlog))
+	w, err := rwal.Open(dir, rwal.WithMetaStore(meta), rwal.WithSegmentFiler(files),
+		rwal.WithSegmentSize(o.segmentSize), rwal.WithLogger(hlog))
 	if err != nil {
 		_ = meta.Close()
 		return nil, fmt.Errorf("wal: open %s: %w", dir, err)
@@ -140,12 +174,22 @@ func (l *Log) Read(index uint64) ([]byte, error) {
 	return rec.Data, nil
 }
 
-// TrimThrough removes every record up to and including index.
+// TrimThrough removes every record up to and including index, except the
+// last record the log holds: a log is never trimmed empty. Removing every
+// record makes raft-wal replace the log's only segment, and it records the
+// new segment in its metadata before it creates the file; when the creation
+// fails (a full disk: segment files are preallocated) the metadata names a
+// segment that does not exist while the log goes on appending to the old
+// file, which the next Open deletes as unused, with every record
+// acknowledged meanwhile. Keeping the last record keeps the segment it is
+// in; the caller sees it again after a restart (as the first record) and
+// must expect that it may be stored already.
 func (l *Log) TrimThrough(index uint64) error {
-	first, _, err := l.bounds()
+	first, last, err := l.bounds()
 	if err != nil {
 		return err
 	}
+	index = min(index, last-1)
 	if first == 0 || index < first {
 		return nil
 	}

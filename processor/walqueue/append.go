@@ -99,27 +99,56 @@ func (q *Queue) waitForRoom(ctx context.Context) error {
 }
 
 // appendLoop writes queued requests in groups, one fsync per group, until
-// reqs is closed and empty.
+// reqs is closed and empty. A log broken by a failed append is reopened at
+// once, and again with backoff while that fails, without waiting for the
+// next request: the drainer and the reads of pending statements need it.
 func (q *Queue) appendLoop() {
 	defer close(q.appended)
-	for r := range q.reqs {
-		group := []*request{r}
-		rows := len(r.envs)
-	more:
-		for rows < maxGroupRows {
-			select {
-			case next, ok := <-q.reqs:
-				if !ok {
-					break more
+	var retry <-chan time.Time
+	wait := q.opt.RetryMin
+	for {
+		select {
+		case r, ok := <-q.reqs:
+			if !ok {
+				if q.broken {
+					_ = q.reopen() // last chance for Close to store what the log holds
 				}
-				group = append(group, next)
-				rows += len(next.envs)
-			default:
-				break more
+				return
 			}
+			q.appendGroup(q.gather(r))
+		case <-retry:
 		}
-		q.appendGroup(group)
+		retry = nil
+		if !q.broken {
+			wait = q.opt.RetryMin
+			continue
+		}
+		if err := q.reopen(); err != nil {
+			q.log.Warn("reopening the write-ahead log failed; retrying", "backoff", wait, "err", err)
+			retry = time.After(wait)
+			wait = min(2*wait, q.opt.RetryMax)
+		}
 	}
+}
+
+// gather returns r and the requests queued behind it, up to maxGroupRows
+// statements.
+func (q *Queue) gather(r *request) []*request {
+	group := []*request{r}
+	rows := len(r.envs)
+	for rows < maxGroupRows {
+		select {
+		case next, ok := <-q.reqs:
+			if !ok {
+				return group
+			}
+			group = append(group, next)
+			rows += len(next.envs)
+		default:
+			return group
+		}
+	}
+	return group
 }
 
 // appendGroup decides every request of group against the pending and
@@ -133,6 +162,13 @@ func (q *Queue) appendGroup(group []*request) {
 		}
 	}
 	if len(live) == 0 {
+		return
+	}
+	if err := q.checkRoom(); err != nil {
+		for _, r := range live {
+			q.m.refused.WithLabelValues("disk_full").Add(float64(len(r.envs)))
+			r.result <- err
+		}
 		return
 	}
 	stored, err := q.storedHashes(live)
@@ -272,44 +308,52 @@ func (q *Queue) remember(entries []*entry) {
 }
 
 // append writes records to the log. After a failed append the log is
-// closed and reopened before the next one: raft-wal's writer is not usable
-// after a failed write, and reopening recovers the last commit. Records of
-// the failed append that turn out committed after all are made pending (a
-// client was told 503 for statements that will be stored: harmless for ids
-// it chose, which make its retry idempotent; documented).
+// broken: raft-wal's writer is not usable after a failed write (and a
+// segment rotation that failed leaves it sealed), so it is closed and opened
+// again, which recovers the last commit, before the next append; until then
+// it keeps serving reads of what it holds. Records of the failed append that
+// turn out committed after all are made pending (a client was told 503 for
+// statements that will be stored: harmless for ids it chose, which make its
+// retry idempotent; documented).
 func (q *Queue) append(records [][]byte) (uint64, error) {
-	q.walMu.RLock()
-	l := q.wal
-	q.walMu.RUnlock()
-	if l == nil {
+	if q.broken {
 		if err := q.reopen(); err != nil {
 			return 0, err
 		}
-		q.walMu.RLock()
-		l = q.wal
-		q.walMu.RUnlock()
 	}
+	q.walMu.RLock()
+	l := q.wal
+	q.walMu.RUnlock()
 	first, err := l.Append(records)
 	if err != nil {
-		q.walMu.Lock()
-		_ = q.wal.Close()
-		q.wal = nil
-		q.walMu.Unlock()
+		q.broken = true
 		return 0, err
 	}
 	return first, nil
 }
 
-// reopen opens the log again after a failed append and adopts the records
-// it holds beyond the pending ones.
+// reopen closes the broken log and opens it again (readers wait meanwhile),
+// then adopts the records it holds beyond the pending ones. When the open
+// fails the log stays closed (reads and inserts fail with wal.ErrClosed)
+// until a later reopen succeeds.
 func (q *Queue) reopen() error {
-	l, err := wal.Open(q.opt.Dir, q.log)
+	q.walMu.Lock()
+	if q.wal != nil {
+		if err := q.wal.Close(); err != nil {
+			q.log.Warn("closing the broken write-ahead log failed", "err", err)
+		}
+		q.wal = nil
+	}
+	l, err := wal.Open(q.opt.Dir, q.log, q.opt.logOptions...)
+	if err == nil {
+		q.wal, q.epoch = l, l.Epoch()
+	}
+	q.walMu.Unlock()
 	if err != nil {
 		return fmt.Errorf("reopen write-ahead log: %w", err)
 	}
-	q.walMu.Lock()
-	q.wal, q.epoch = l, l.Epoch()
-	q.walMu.Unlock()
+	q.broken = false
+	q.m.reopened.Inc()
 	if err := q.adoptTail(l); err != nil {
 		return fmt.Errorf("read write-ahead log after reopen: %w", err)
 	}

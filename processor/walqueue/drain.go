@@ -1,6 +1,7 @@
 package walqueue
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"runtime/debug"
@@ -103,6 +104,9 @@ func (q *Queue) insert(entries []*entry, in intent) bool {
 		q.failing.Store(true)
 		q.pend.signal()
 		q.m.insertFailures.Inc()
+		if errors.Is(err, wal.ErrClosed) {
+			wait = q.opt.RetryMin // the appender is reopening the log: no backoff
+		}
 		q.log.Warn("store insert failed; retrying the batch", "attempt", attempt, "statements", len(entries),
 			"token", in.token, "backoff", wait, "err", err)
 		t := time.NewTimer(wait)
@@ -153,10 +157,14 @@ func (q *Queue) insertOnce(entries []*entry, in intent) error {
 			return err
 		}
 	}
+	if err := q.withLog(func(l *wal.Log) error { return l.SetMeta(storedKey, []byte(in.String())) }); err != nil {
+		q.log.Warn("recording the stored batch failed; the next start inserts it again, harmlessly", "err", err)
+	}
 	if err := q.withLog(func(l *wal.Log) error { return l.TrimThrough(in.last) }); err != nil {
-		// Stored but not trimmed: the next start inserts it again under the
-		// same token, which stores nothing twice.
-		q.log.Warn("write-ahead log trim failed; the batch will be replayed harmlessly", "err", err)
+		// Stored but not trimmed: the next trim or start removes it (the
+		// stored batch says so; without it the next start inserts it again
+		// under the same token, which stores nothing twice).
+		q.log.Warn("write-ahead log trim failed; the next trim or start removes the batch", "err", err)
 	}
 	raws := make([][]byte, len(envs))
 	for i, env := range envs {

@@ -13,6 +13,7 @@ type metrics struct {
 	refused        *prometheus.CounterVec
 	appendSeconds  prometheus.Histogram
 	appendFailures prometheus.Counter
+	reopened       prometheus.Counter
 	lookupSeconds  prometheus.Histogram
 	insertSeconds  prometheus.Histogram
 	insertFailures prometheus.Counter
@@ -28,11 +29,13 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		rejected: prometheus.NewCounter(prometheus.CounterOpts{Name: "lrs_wal_statements_rejected_total",
 			Help: "Acknowledged statements the store refused (kept in the dead-letter file; a bug if ever non-zero)."}),
 		refused: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "lrs_wal_statements_refused_total",
-			Help: "Statements not written to the log, by reason (conflict, backlog, client_gone)."}, []string{"reason"}),
+			Help: "Statements not written to the log, by reason (conflict, backlog, client_gone, disk_full)."}, []string{"reason"}),
 		appendSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "lrs_wal_append_duration_seconds",
 			Help: "Duration of one group-committed append (write + fsync).", Buckets: prometheus.ExponentialBuckets(0.0001, 2, 16)}),
 		appendFailures: prometheus.NewCounter(prometheus.CounterOpts{Name: "lrs_wal_append_failures_total",
 			Help: "Appends that failed (disk full, I/O error): their requests got 503."}),
+		reopened: prometheus.NewCounter(prometheus.CounterOpts{Name: "lrs_wal_reopens_total",
+			Help: "Times the write-ahead log was closed and opened again after a failed append."}),
 		lookupSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "lrs_wal_id_lookup_duration_seconds",
 			Help: "Duration of the store lookup of client-chosen ids before an append.", Buckets: prometheus.ExponentialBuckets(0.0001, 2, 16)}),
 		insertSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "lrs_wal_insert_duration_seconds",
@@ -46,7 +49,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		return m, nil
 	}
 	for _, c := range []prometheus.Collector{m.appended, m.stored, m.rejected, m.refused, m.appendSeconds,
-		m.appendFailures, m.lookupSeconds, m.insertSeconds, m.insertFailures, m.batchRows} {
+		m.appendFailures, m.reopened, m.lookupSeconds, m.insertSeconds, m.insertFailures, m.batchRows} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("register write-ahead log metrics: %w", err)
 		}

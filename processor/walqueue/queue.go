@@ -75,6 +75,17 @@ type Options struct {
 	// the conflict check: at least as long as a request may wait between
 	// its own check and its publish (ingest.publish_timeout).
 	RecentFor time.Duration
+	// MinFreeBytes is the space the log's file system must have available
+	// for a write to be taken; below it writes get ErrDiskFull (503) at
+	// once, so that the disk never fills while the engine writes (see
+	// checkRoom). Default: 64 MiB, or a log segment and twice
+	// MaxPendingBytes when that is more; negative turns the check off.
+	MinFreeBytes int64
+	// logOptions are passed to wal.Open (tests: a file system that fails).
+	logOptions []wal.Option
+	// freeBytes reads the space available on a directory's file system
+	// (tests: a disk filling up).
+	freeBytes func(dir string) (uint64, error)
 }
 
 func (o *Options) defaults() {
@@ -89,6 +100,12 @@ func (o *Options) defaults() {
 	}
 	if o.MaxPendingBytes <= 0 {
 		o.MaxPendingBytes = 16 << 20
+	}
+	if o.MinFreeBytes == 0 {
+		o.MinFreeBytes = minFreeBytes(o.MaxPendingBytes)
+	}
+	if o.freeBytes == nil {
+		o.freeBytes = availableBytes
 	}
 	if o.BacklogWait <= 0 {
 		o.BacklogWait = 5 * time.Second
@@ -122,12 +139,15 @@ type Queue struct {
 	log    *slog.Logger
 	m      *metrics
 
-	wal   *wal.Log // nil between a failed append and the reopen before the next
+	wal   *wal.Log // nil while a reopen after a failed append fails
 	epoch string   // of wal
-	walMu sync.RWMutex
-	pend  *pending
-	known *known
-	snap  Snapshot
+	// broken: an append failed, the log must be reopened before the next
+	// (appender only).
+	broken bool
+	walMu  sync.RWMutex
+	pend   *pending
+	known  *known
+	snap   Snapshot
 
 	reqs     chan *request
 	wake     chan struct{} // a new entry for the drainer
@@ -156,7 +176,7 @@ func Open(w Writer, lookup Lookup, snap Snapshot, opt Options, log *slog.Logger,
 	if err != nil {
 		return nil, err
 	}
-	l, err := wal.Open(opt.Dir, log)
+	l, err := wal.Open(opt.Dir, log, opt.logOptions...)
 	if err != nil {
 		return nil, err
 	}
@@ -203,7 +223,9 @@ func (q *Queue) Close(ctx context.Context) error {
 	}
 	q.stop()
 	q.walMu.Lock()
-	errs = append(errs, q.wal.Close())
+	if q.wal != nil { // nil: reopening it failed; the next start replays it
+		errs = append(errs, q.wal.Close())
+	}
 	q.walMu.Unlock()
 	return errors.Join(errs...)
 }

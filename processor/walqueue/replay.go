@@ -14,6 +14,12 @@ import (
 // and last index and its token, written (fsync'd) before the insert starts.
 const intentKey = "tributary.intent"
 
+// storedKey is the log metadata key of the last batch stored (as an
+// intent), written after its insert returned and before its trim: the log
+// is never trimmed of its last record (wal.Log.TrimThrough), so after a
+// restart it tells which records at the head of the log are stored.
+const storedKey = "tributary.stored"
+
 // intent is a batch of the log: the records first..last, inserted under token.
 type intent struct {
 	first, last uint64
@@ -40,10 +46,11 @@ func batchToken(epoch string, first, last uint64) string {
 	return fmt.Sprintf("wal:%s:%d-%d", epoch, first, last)
 }
 
-// replay makes every record of the log pending, and arranges for the batch
-// whose insert may have been cut short (the intent, when its records are
-// still in the log) to be inserted first, with exactly the same records and
-// token.
+// replay makes every record of the log not stored yet pending, and
+// arranges for the batch whose insert may have been cut short (the intent,
+// when its records are still in the log) to be inserted first, with exactly
+// the same records and token. An intent or stored batch of another epoch
+// (a log opened empty since) says nothing about this log's records.
 func (q *Queue) replay() error {
 	q.epoch = q.wal.Epoch()
 	first, last, err := q.wal.Bounds()
@@ -53,11 +60,21 @@ func (q *Queue) replay() error {
 	if first == 0 {
 		return nil
 	}
-	raw, err := q.wal.GetMeta(intentKey)
+	if done, ok, err := q.ownBatch(storedKey); err != nil {
+		return err
+	} else if ok && done.last >= first {
+		// Stored; only their trim was cut short (or kept the last record).
+		through := min(done.last, last)
+		if err := q.wal.TrimThrough(through); err != nil {
+			return err
+		}
+		first = through + 1
+	}
+	in, ok, err := q.ownBatch(intentKey)
 	if err != nil {
 		return err
 	}
-	if in, ok := parseIntent(raw); ok && in.first >= first && in.last <= last {
+	if ok && in.first >= first && in.last <= last {
 		// The drainer inserts in log order: the records before the intent
 		// were stored (only their trim was lost).
 		if in.first > first {
@@ -71,9 +88,20 @@ func (q *Queue) replay() error {
 	if err := q.adoptRange(q.wal, first, last); err != nil {
 		return err
 	}
-	q.log.Info("write-ahead log replayed", "statements", last-first+1, "first", first, "last", last,
+	q.log.Info("write-ahead log replayed", "statements", last+1-first, "first", first, "last", last,
 		"redo_batch", q.redo != nil)
 	return nil
+}
+
+// ownBatch reads the batch recorded under key, if it is one of this log's
+// epoch.
+func (q *Queue) ownBatch(key string) (intent, bool, error) {
+	raw, err := q.wal.GetMeta(key)
+	if err != nil {
+		return intent{}, false, err
+	}
+	in, ok := parseIntent(raw)
+	return in, ok && in.token == batchToken(q.epoch, in.first, in.last), nil
 }
 
 // currentEpoch is the epoch of the open log (unchanged while it holds
