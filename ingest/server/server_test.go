@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -288,5 +289,38 @@ func TestBrokerUnavailable_503_with_Retry_After(t *testing.T) {
 	resp, body := f.do(t, request{method: "POST", body: statement})
 	if resp.StatusCode != 503 || resp.Header.Get("Retry-After") == "" {
 		t.Fatalf("status %d Retry-After %q: %s", resp.StatusCode, resp.Header.Get("Retry-After"), body)
+	}
+}
+
+// Architecture §6 (Consistent-Through never overstates, and trails real
+// time by well under a second): a publish that may still reach the broker
+// keeps its stored time in flight for ingest.publish_timeout; one the
+// publisher says it did not write (store.ErrNotWritten: the all-in-one log
+// refused it) or a conflict releases it at once, so a 503 does not hold the
+// watermark back for seconds.
+func TestIssue8_AWriteNotWrittenDoesNotHoldTheWatermark(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		err  error
+		held bool
+	}{
+		{"may reach the broker", fmt.Errorf("kafka timeout: %w", publish.ErrUnavailable), true},
+		{"refused before writing", fmt.Errorf("backlog full: %w (%w)", store.ErrUnavailable, store.ErrNotWritten), false},
+		{"conflict", fmt.Errorf("statement x: %w", store.ErrConflict), false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var now atomic.Int64
+			t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+			now.Store(t0.UnixNano())
+			tracker := inflight.New(func() time.Time { return time.Unix(0, now.Load()) })
+			f := newFixtureDeps(t, nil, func(d *Deps) { d.Tracker = tracker })
+			f.pub.fail = c.err
+			_, _ = f.do(t, request{method: "POST", body: statement}) // stored at t0
+			now.Store(t0.Add(time.Second).UnixNano())
+			held := tracker.LowWatermark().Equal(t0)
+			if held != c.held {
+				t.Fatalf("watermark held back after %v: %v, want %v", c.err, held, c.held)
+			}
+		})
 	}
 }

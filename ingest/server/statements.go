@@ -193,8 +193,9 @@ func (s *Server) store(w http.ResponseWriter, r *http.Request, prep *prepared) (
 	start := time.Now()
 	if err := s.d.Publisher.Publish(ctx, envs); err != nil {
 		s.fail(w, r, len(envs), err)
-		// A conflict is decided before anything is written.
-		return false, !errors.Is(err, store.ErrConflict)
+		// A conflict is decided before anything is written, and a write
+		// the publisher says it did not write cannot arrive later.
+		return false, !errors.Is(err, store.ErrConflict) && !errors.Is(err, store.ErrNotWritten)
 	}
 	s.metrics.publish.Observe(since(start))
 	for _, e := range envs {

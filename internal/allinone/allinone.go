@@ -78,7 +78,7 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	// what it holds and what is stored, so ingest does no id lookup.
 	queue, err := walqueue.Open(snk, st, walqueue.StoreSnapshot{Engine: eng, Database: db}, walqueue.Options{Dir: filepath.Join(dir, "wal"),
 		BatchRows: cfg.Processor.BatchRows, BatchBytes: min(cfg.Processor.BatchBytes, walqueue.MaxBatchBytes), BatchAge: cfg.Processor.BatchAge,
-		MaxPendingBytes: cfg.Data.WALMaxPendingBytes, BacklogWait: cfg.Ingest.PublishTimeout,
+		MaxPendingBytes: cfg.Data.WALMaxPendingBytes, BacklogWait: cfg.Ingest.PublishTimeout, MinFreeBytes: cfg.Data.MinFreeBytes,
 		RetryMin: cfg.Processor.RetryMin, RetryMax: cfg.Processor.RetryMax,
 		RecentFor: cfg.Ingest.PublishTimeout + cfg.HTTP.ReadTimeout}, env.Log, env.Registry)
 	if err != nil {

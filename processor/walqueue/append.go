@@ -2,6 +2,7 @@ package walqueue
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync/atomic"
 	"time"
@@ -38,6 +39,16 @@ type request struct {
 // written, nothing is written and the error wraps store.ErrUnavailable and
 // ctx.Err(); once writing began, Publish waits for its outcome (one fsync).
 func (q *Queue) Publish(ctx context.Context, envs []*envelope.Envelope) error {
+	err := q.publish(ctx, envs)
+	if err != nil && !errors.Is(err, store.ErrConflict) {
+		// The queue decides a write before it appends it and keeps what it
+		// appended (pending): a failed Publish leaves nothing in flight.
+		err = fmt.Errorf("%w (%w)", err, store.ErrNotWritten)
+	}
+	return err
+}
+
+func (q *Queue) publish(ctx context.Context, envs []*envelope.Envelope) error {
 	if len(envs) == 0 {
 		return nil
 	}

@@ -75,6 +75,13 @@ type Data struct {
 	// store to catch up (up to ingest.publish_timeout, then 503), and gets
 	// 503 at once while the store is failing.
 	WALMaxPendingBytes int `mapstructure:"wal_max_pending_bytes"`
+	// MinFreeBytes is the space the file system of data.dir must have
+	// available for a write to be taken (all-in-one); below it writes get
+	// 503 at once, so the disk never fills while the embedded engine writes
+	// (it commits parts cut short by a full disk). 0: 64 MiB, or a log
+	// segment and twice wal_max_pending_bytes when that is more; negative:
+	// off.
+	MinFreeBytes int64 `mapstructure:"min_free_bytes"`
 }
 
 // Auth holds the credentials.

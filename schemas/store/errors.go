@@ -9,6 +9,12 @@ import (
 // engine is unreachable, timed out, or is shedding load.
 var ErrUnavailable = errors.New("store unavailable")
 
+// ErrNotWritten marks a write refused before any of it was written, and
+// that nothing of can be written later: whoever waits on its outcome need
+// not wait for a late arrival (the all-in-one write-ahead log decides each
+// write before it appends it, and keeps what it appended).
+var ErrNotWritten = errors.New("nothing written")
+
 // ServerError is an error reported by ClickHouse about a query, with its code.
 type ServerError struct {
 	Code    int32

@@ -21,7 +21,7 @@ func TestIssue24_RequestHeaderOverMaxHeaderBytesRejected(t *testing.T) {
 	lc := NewLifecycle(slog.New(slog.DiscardHandler), config.Shutdown{StepTimeout: 5 * time.Second})
 	t.Cleanup(func() { _ = lc.Run(cancelled()) })
 	cfg := config.Default().HTTP
-	cfg.Addr = "127.0.0.1:0"
+	cfg.Addr, cfg.AdminAddr = "127.0.0.1:0", "127.0.0.1:0"
 	if cfg.MaxHeaderBytes != 64<<10 {
 		t.Fatalf("default http.max_header_bytes = %d, want 64 KiB", cfg.MaxHeaderBytes)
 	}
