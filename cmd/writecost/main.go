@@ -1,0 +1,119 @@
+// Command writecost measures the CPU the embedded engine spends storing
+// statements, per table (see internal/writecost). Each run goes in a child
+// process of its own, on a fresh data directory, so no run pays for the
+// merges of another:
+//
+//	writecost -statements 200000 -batch 5000
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strconv"
+	"strings"
+
+	"github.com/tributary-lrs/tributary/internal/writecost"
+	"github.com/tributary-lrs/tributary/schemas/store/chdb"
+)
+
+func main() {
+	var o writecost.Options
+	flag.IntVar(&o.Statements, "statements", 200000, "statements to insert per run")
+	flag.IntVar(&o.BatchSize, "batch", 5000, "statements per insert")
+	seed := flag.Uint64("seed", 1, "generator seed")
+	runs := flag.Int("runs", 1, "runs of each measurement (the report takes the one with the least CPU, the others give the spread)")
+	only := flag.String("only", "", "comma-separated runs: all, none, or table names (the run without them); default every run")
+	child := flag.String("child", "", "internal: run one measurement without these tables' views (\"-\" for none)")
+	flag.Parse()
+	o.Seed = *seed
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if *child != "" {
+		if err := runChild(ctx, o, *child); err != nil {
+			fmt.Fprintln(os.Stderr, "writecost:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	variants := writecost.Variants()
+	if *only != "" {
+		variants = nil
+		for _, v := range strings.Split(*only, ",") {
+			switch v {
+			case "all":
+				variants = append(variants, nil)
+			case "none":
+				variants = append(variants, []string{"*"})
+			default:
+				variants = append(variants, []string{v})
+			}
+		}
+	}
+	var results [][]writecost.Result
+	for _, without := range variants {
+		var rs []writecost.Result
+		for i := 0; i < max(*runs, 1); i++ {
+			fmt.Fprintf(os.Stderr, "== %s (run %d)\n", writecost.Variant(without), i+1)
+			r, err := spawn(ctx, o, without)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "writecost:", err)
+				os.Exit(1)
+			}
+			rs = append(rs, r)
+		}
+		results = append(results, rs)
+	}
+	writecost.Report(os.Stdout, results)
+}
+
+// spawn runs one measurement in a child process.
+func spawn(ctx context.Context, o writecost.Options, without []string) (writecost.Result, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return writecost.Result{}, err
+	}
+	arg := "-"
+	if len(without) > 0 {
+		arg = strings.Join(without, ",")
+	}
+	cmd := exec.CommandContext(ctx, self, "-child", arg, "-statements", strconv.Itoa(o.Statements),
+		"-batch", strconv.Itoa(o.BatchSize), "-seed", strconv.FormatUint(o.Seed, 10))
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return writecost.Result{}, fmt.Errorf("run %q: %w", writecost.Variant(without), err)
+	}
+	var r writecost.Result
+	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+		return r, fmt.Errorf("run %q: read its result: %w", writecost.Variant(without), err)
+	}
+	return r, nil
+}
+
+func runChild(ctx context.Context, o writecost.Options, without string) error {
+	if without != "-" {
+		o.Without = strings.Split(without, ",")
+	}
+	dir, err := os.MkdirTemp("", "tributary-writecost-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	eng, err := chdb.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	o.Log = func(f string, a ...any) { fmt.Fprintf(os.Stderr, "   "+f+"\n", a...) }
+	r, err := writecost.Run(ctx, eng, "writecost", o)
+	if err != nil {
+		return err
+	}
+	return json.NewEncoder(os.Stdout).Encode(r)
+}
