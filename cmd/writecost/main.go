@@ -29,9 +29,22 @@ func main() {
 	seed := flag.Uint64("seed", 1, "generator seed")
 	runs := flag.Int("runs", 1, "runs of each measurement (the report takes the one with the least CPU, the others give the spread)")
 	only := flag.String("only", "", "comma-separated runs: all, none, or table names (the run without them); default every run")
+	setupFile := flag.String("setup", "", "a file of SQL statements separated by lines holding only \";;\" run after the migrations ({db}: the database), to measure a schema change")
 	child := flag.String("child", "", "internal: run one measurement without these tables' views (\"-\" for none)")
 	flag.Parse()
 	o.Seed = *seed
+	if *setupFile != "" {
+		b, err := os.ReadFile(*setupFile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "writecost:", err)
+			os.Exit(2)
+		}
+		for _, q := range strings.Split(string(b), "\n;;\n") {
+			if q = strings.TrimSpace(q); q != "" {
+				o.Setup = append(o.Setup, q)
+			}
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if *child != "" {
@@ -43,24 +56,14 @@ func main() {
 	}
 	variants := writecost.Variants()
 	if *only != "" {
-		variants = nil
-		for _, v := range strings.Split(*only, ",") {
-			switch v {
-			case "all":
-				variants = append(variants, nil)
-			case "none":
-				variants = append(variants, []string{"*"})
-			default:
-				variants = append(variants, []string{v})
-			}
-		}
+		variants = strings.Split(*only, ",")
 	}
 	var results [][]writecost.Result
-	for _, without := range variants {
+	for _, variant := range variants {
 		var rs []writecost.Result
 		for i := 0; i < max(*runs, 1); i++ {
-			fmt.Fprintf(os.Stderr, "== %s (run %d)\n", writecost.Variant(without), i+1)
-			r, err := spawn(ctx, o, without)
+			fmt.Fprintf(os.Stderr, "== %s (run %d)\n", writecost.Title(variant), i+1)
+			r, err := spawn(ctx, o, variant, *setupFile)
 			if err != nil {
 				fmt.Fprintln(os.Stderr, "writecost:", err)
 				os.Exit(1)
@@ -73,33 +76,31 @@ func main() {
 }
 
 // spawn runs one measurement in a child process.
-func spawn(ctx context.Context, o writecost.Options, without []string) (writecost.Result, error) {
+func spawn(ctx context.Context, o writecost.Options, variant, setupFile string) (writecost.Result, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return writecost.Result{}, err
 	}
-	arg := "-"
-	if len(without) > 0 {
-		arg = strings.Join(without, ",")
+	args := []string{"-child", variant, "-statements", strconv.Itoa(o.Statements),
+		"-batch", strconv.Itoa(o.BatchSize), "-seed", strconv.FormatUint(o.Seed, 10)}
+	if setupFile != "" {
+		args = append(args, "-setup", setupFile)
 	}
-	cmd := exec.CommandContext(ctx, self, "-child", arg, "-statements", strconv.Itoa(o.Statements),
-		"-batch", strconv.Itoa(o.BatchSize), "-seed", strconv.FormatUint(o.Seed, 10))
+	cmd := exec.CommandContext(ctx, self, args...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, os.Stderr
 	if err := cmd.Run(); err != nil {
-		return writecost.Result{}, fmt.Errorf("run %q: %w", writecost.Variant(without), err)
+		return writecost.Result{}, fmt.Errorf("run %q: %w", writecost.Title(variant), err)
 	}
 	var r writecost.Result
 	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
-		return r, fmt.Errorf("run %q: read its result: %w", writecost.Variant(without), err)
+		return r, fmt.Errorf("run %q: read its result: %w", writecost.Title(variant), err)
 	}
 	return r, nil
 }
 
-func runChild(ctx context.Context, o writecost.Options, without string) error {
-	if without != "-" {
-		o.Without = strings.Split(without, ",")
-	}
+func runChild(ctx context.Context, o writecost.Options, variant string) error {
+	o.Variant = variant
 	dir, err := os.MkdirTemp("", "tributary-writecost-")
 	if err != nil {
 		return err

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"runtime"
-	"slices"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -23,9 +23,12 @@ type Options struct {
 	Statements int
 	BatchSize  int
 	Seed       uint64
-	// Without names tables of Tables whose materialized views are dropped
-	// before the run ("*": every view on statements_in).
-	Without []string
+	// Setup are statements run after the migrations ({db} is the
+	// database): a schema change to measure before it becomes a migration.
+	Setup []string
+	// Variant says which materialized views on statements_in stay: "all",
+	// "none", "without:TABLE" (all but those feeding TABLE) or "only:TABLE".
+	Variant string
 	// Settle is how long the parts must stay unchanged, with no merge
 	// running, for the merges to count as done (longer than the engine's
 	// merge_selecting_sleep_ms, 5 s).
@@ -61,7 +64,7 @@ func (o Options) withDefaults() Options {
 // Result is what one run measured. CPU figures are process CPU (user +
 // system) less the engine's idle CPU over the same time.
 type Result struct {
-	Without []string `json:"without"`
+	Variant string `json:"variant"`
 	Stats
 	Batches int `json:"batches"`
 	// IdleCPU is the engine's CPU per second at rest (its own background
@@ -100,15 +103,20 @@ type Table struct {
 	PartTypes    string `json:"part_types"`
 }
 
-// Run migrates db on eng, drops the views of o.Without, inserts the
+// Run migrates db on eng, drops the views o.Variant leaves out, inserts the
 // statements and waits for the merges, measuring each phase.
 func Run(ctx context.Context, eng Engine, db string, o Options) (Result, error) {
 	o = o.withDefaults()
-	res := Result{Without: o.Without}
+	res := Result{Variant: o.Variant}
 	if _, err := store.Migrate(ctx, eng, db); err != nil {
 		return res, err
 	}
-	if err := dropViews(ctx, eng, db, o.Without); err != nil {
+	for _, q := range o.Setup {
+		if err := eng.Exec(ctx, strings.ReplaceAll(q, "{db}", store.Ident(db))); err != nil {
+			return res, fmt.Errorf("setup: %w", err)
+		}
+	}
+	if err := dropViews(ctx, eng, db, o.Variant); err != nil {
 		return res, err
 	}
 	start := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
@@ -117,7 +125,11 @@ func Run(ctx context.Context, eng Engine, db string, o Options) (Result, error) 
 		return res, err
 	}
 	res.Stats, res.Batches = st, len(batches)
+	// The batches built beforehand are most of the Go heap: a collection
+	// while they are inserted would scan them all, which production (one
+	// batch at a time) never does.
 	runtime.GC()
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 
 	idleFrom, idleAt := cpu(), time.Now()
 	time.Sleep(o.Idle)
@@ -177,11 +189,22 @@ func cpu() time.Duration {
 // viewTarget finds the target table of a materialized view in its DDL.
 var viewTarget = regexp.MustCompile("(?s)^CREATE MATERIALIZED VIEW \\S+ TO [^.\\s]+\\.`?([A-Za-z0-9_]+)`?")
 
-// dropViews drops the materialized views on statements_in that feed the
-// tables of without ("*": all of them).
-func dropViews(ctx context.Context, eng Engine, db string, without []string) error {
-	if len(without) == 0 {
+// dropViews drops the materialized views on statements_in that variant
+// leaves out.
+func dropViews(ctx context.Context, eng Engine, db string, variant string) error {
+	kind, table, _ := strings.Cut(variant, ":")
+	var keep func(target string) bool
+	switch kind {
+	case "", "all":
 		return nil
+	case "none":
+		keep = func(string) bool { return false }
+	case "without":
+		keep = func(t string) bool { return t != table }
+	case "only":
+		keep = func(t string) bool { return t == table }
+	default:
+		return fmt.Errorf("variant %q: want all, none, without:TABLE or only:TABLE", variant)
 	}
 	rows, err := eng.Query(ctx, "SELECT name, create_table_query FROM system.tables WHERE database = "+store.String(db)+
 		" AND engine = 'MaterializedView'")
@@ -200,7 +223,7 @@ func dropViews(ctx context.Context, eng Engine, db string, without []string) err
 			rows.Close()
 			return fmt.Errorf("view %s: no target table in %.120q", name, ddl)
 		}
-		if slices.Contains(without, "*") || slices.Contains(without, m[1]) {
+		if !keep(m[1]) {
 			drop = append(drop, name)
 		}
 	}
@@ -208,8 +231,8 @@ func dropViews(ctx context.Context, eng Engine, db string, without []string) err
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	if len(drop) == 0 {
-		return fmt.Errorf("no view feeds %v", without)
+	if len(drop) == 0 && kind != "only" {
+		return fmt.Errorf("variant %q: no view to drop", variant)
 	}
 	for _, name := range drop {
 		// No SYNC: DROP ... SYNC hangs chDB 26.5.
