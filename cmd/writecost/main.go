@@ -28,9 +28,11 @@ func main() {
 	flag.IntVar(&o.BatchSize, "batch", 5000, "statements per insert")
 	seed := flag.Uint64("seed", 1, "generator seed")
 	runs := flag.Int("runs", 1, "runs of each measurement (the report takes the one with the least CPU, the others give the spread)")
-	only := flag.String("only", "", "comma-separated runs: all, none, or table names (the run without them); default every run")
+	only := flag.String("only", "", "comma-separated variants: all, none, without:TABLE, only:TABLE; default every one")
 	setupFile := flag.String("setup", "", "a file of SQL statements separated by lines holding only \";;\" run after the migrations ({db}: the database), to measure a schema change")
-	child := flag.String("child", "", "internal: run one measurement without these tables' views (\"-\" for none)")
+	save := flag.String("results", "", "append the result of every run to this file (JSON lines)")
+	from := flag.String("report", "", "measure nothing: print the report of the results in this file (see -results)")
+	child := flag.String("child", "", "internal: run one measurement of this variant")
 	flag.Parse()
 	o.Seed = *seed
 	if *setupFile != "" {
@@ -54,25 +56,80 @@ func main() {
 		}
 		return
 	}
+	if *from != "" {
+		results, err := load(*from)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "writecost:", err)
+			os.Exit(1)
+		}
+		writecost.Report(os.Stdout, byVariant(results))
+		return
+	}
 	variants := writecost.Variants()
 	if *only != "" {
 		variants = strings.Split(*only, ",")
 	}
-	var results [][]writecost.Result
+	var results []writecost.Result
 	for _, variant := range variants {
-		var rs []writecost.Result
 		for i := 0; i < max(*runs, 1); i++ {
 			fmt.Fprintf(os.Stderr, "== %s (run %d)\n", writecost.Title(variant), i+1)
 			r, err := spawn(ctx, o, variant, *setupFile)
+			if err == nil && *save != "" {
+				err = appendResult(*save, r)
+			}
 			if err != nil {
 				fmt.Fprintln(os.Stderr, "writecost:", err)
 				os.Exit(1)
 			}
-			rs = append(rs, r)
+			results = append(results, r)
 		}
-		results = append(results, rs)
 	}
-	writecost.Report(os.Stdout, results)
+	writecost.Report(os.Stdout, byVariant(results))
+}
+
+// byVariant groups results by variant, in the order variants first appear.
+func byVariant(results []writecost.Result) [][]writecost.Result {
+	var out [][]writecost.Result
+	at := map[string]int{}
+	for _, r := range results {
+		i, ok := at[r.Variant]
+		if !ok {
+			i = len(out)
+			at[r.Variant] = i
+			out = append(out, nil)
+		}
+		out[i] = append(out[i], r)
+	}
+	return out
+}
+
+func appendResult(path string, r writecost.Result) error {
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	if err := json.NewEncoder(f).Encode(r); err != nil {
+		_ = f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func load(path string) ([]writecost.Result, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var out []writecost.Result
+	dec := json.NewDecoder(bytes.NewReader(b))
+	for dec.More() {
+		var r writecost.Result
+		if err := dec.Decode(&r); err != nil {
+			return nil, fmt.Errorf("read %s: %w", path, err)
+		}
+		out = append(out, r)
+	}
+	return out, nil
 }
 
 // spawn runs one measurement in a child process.

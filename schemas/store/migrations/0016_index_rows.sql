@@ -21,6 +21,8 @@
 --
 -- store.OwnIndexRows builds the same rows for a statement that targets
 -- this one with a StatementRef (a store test holds the two together).
+-- Query instances of an earlier build read a related filter from one kind
+-- only: upgrade them with the schema.
 CREATE MATERIALIZED VIEW IF NOT EXISTS {db}.statement_index_keys_mv TO {db}.statement_index AS
 SELECT tenant, kind, key, stored, id,
        if(kind IN ('registration', 'agent', 'related_agent', 'activity', 'related_activity'), verb, '') AS verb,
