@@ -34,7 +34,7 @@ GOFLAGS_BUILD ?= -trimpath
 # targets not needing libchdb (lint, clean, docker) never download it.
 chdb_lib = "$$(scripts/install-libchdb.sh)"
 
-.PHONY: deps libchdb build run test bench bench-ingest bench-ingest-10m bench-distributed lint vet fmt docker clean
+.PHONY: deps libchdb build run test bench bench-ingest bench-ingest-10m bench-distributed bench-writecost lint vet fmt docker clean
 
 ## deps: download the Go modules of every workspace module and libchdb
 deps: libchdb
@@ -115,6 +115,13 @@ bench-ingest-10m: build
 bench-distributed: deps
 	@export CHDB_LIB_PATH=$(chdb_lib); \
 	go test -run '^$$' -bench '^BenchmarkEndToEnd_Distributed$$' -benchtime $(BENCH_STATEMENTS)x -count=1 -timeout 60m ./internal/e2e
+
+## bench-writecost: CPU per statement of inserting realistic statements and of
+## the merges that follow, per table (each table's views removed in turn), with
+## the rows, parts and bytes of every table (WRITECOST_FLAGS: writecost -h)
+WRITECOST_FLAGS ?= -statements 200000 -batch 5000
+bench-writecost: deps
+	@export CHDB_LIB_PATH=$(chdb_lib); go run ./cmd/writecost $(WRITECOST_FLAGS)
 
 ## lint: gofmt check and go vet of every module
 lint: vet

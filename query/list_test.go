@@ -76,12 +76,24 @@ func sameIDs(t *testing.T, what string, got, want []uuid.UUID) {
 func TestListFilters(t *testing.T) {
 	e := newEnv(t, at(3600))
 	e.insert(corpus()...)
+	for _, tc := range listFilterCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			got, _ := e.list(tc.target)
+			sameIDs(t, tc.target, got, tc.want)
+		})
+	}
+}
+
+type listFilterCase struct {
+	name   string
+	target string
+	want   []uuid.UUID
+}
+
+// listFilterCases are the lists of the corpus, by filter.
+func listFilterCases() []listFilterCase {
 	reg := reg1.String()
-	cases := []struct {
-		name   string
-		target string
-		want   []uuid.UUID
-	}{
+	return []listFilterCase{
 		{"no filter", q(), ids(7, 6, 4, 3, 2, 1)},
 		{"agent", q("agent", annParam), ids(6, 4, 3, 1)},
 		{"agent as object", q("agent", bobParam), ids(7, 6, 4, 2)},
@@ -117,12 +129,6 @@ func TestListFilters(t *testing.T) {
 		{"since year 1", q("since", "0001-01-01T00:00:00Z", "verb", vDone), ids(6, 2, 1)},
 		{"until year 1", q("until", "0001-01-01T00:00:00Z"), ids()},
 		{"until year 9999", q("until", "9999-12-31T23:59:59Z", "verb", vDone), ids(6, 2, 1)},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			got, _ := e.list(tc.target)
-			sameIDs(t, tc.target, got, tc.want)
-		})
 	}
 }
 

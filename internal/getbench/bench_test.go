@@ -236,11 +236,17 @@ func uri(kv ...string) string {
 
 func (e *benchEnv) buildFilters(ctx context.Context) ([]filter, error) {
 	db, t := e.stats.Database, store.String(Tenant)
-	nilUUID := "toUUID('00000000-0000-0000-0000-000000000000')"
-	rows, err := e.queryStrings(ctx, "SELECT toString(id), toString(registration), agents[1], verb, object_id FROM "+
-		store.Table(db, "statements")+" WHERE tenant = "+t+" AND voids = "+nilUUID+
-		" AND id NOT IN (SELECT toUUID(key) FROM "+store.Table(db, "statement_index")+" WHERE tenant = "+t+" AND kind = 'voids')"+
-		" ORDER BY cityHash64(id) LIMIT "+strconv.Itoa(poolSize), 5)
+	// Statements neither voiding nor voided, drawn by a hash of their id;
+	// their values come from the stored bytes (statements keeps no filter
+	// columns, migration 0017).
+	voids := "SELECT %s FROM " + store.Table(db, "statement_index") + " WHERE tenant = " + t + " AND kind = 'voids'"
+	sampled := "SELECT stored, id FROM " + store.Table(db, "statements") + " WHERE tenant = " + t +
+		" AND id NOT IN (" + fmt.Sprintf(voids, "toUUID(key)") + ") AND id NOT IN (" + fmt.Sprintf(voids, "id") + ")" +
+		" ORDER BY cityHash64(id) LIMIT " + strconv.Itoa(poolSize)
+	rows, err := e.queryStrings(ctx, "SELECT toString(id), JSONExtractString(raw, 'context', 'registration'), "+
+		"concat('mbox:', JSONExtractString(raw, 'actor', 'mbox')), JSONExtractString(raw, 'verb', 'id'), "+
+		"JSONExtractString(raw, 'object', 'id') FROM "+store.Table(db, "statements")+" WHERE tenant = "+t+
+		" AND (stored, id) IN ("+sampled+") ORDER BY cityHash64(id)", 5)
 	if err != nil {
 		return nil, err
 	}

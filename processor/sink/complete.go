@@ -282,10 +282,11 @@ func verbLast(rows []store.IndexRow) []store.IndexRow {
 	return out
 }
 
+// verbOf is the verb of a statement: the key of its verb row.
 func verbOf(rows []store.IndexRow) string {
 	for _, x := range rows {
 		if x.Kind == "verb" {
-			return x.Verb
+			return x.Key
 		}
 	}
 	return ""

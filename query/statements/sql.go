@@ -55,16 +55,25 @@ func SingleSQL(db string, v Viewer, id uuid.UUID) string {
 		"LIMIT 1"
 }
 
-// driver is the statement_index range that selects a list's candidates.
+// driver is a statement_index range: the rows of key in any of kinds. A
+// related filter reads two kinds (migration 0016): an agent of the
+// statement has an agent row and no related_agent row, the object Activity
+// an activity row and no related_activity row.
 type driver struct {
-	kind, key string
+	kinds []string
+	key   string
 }
+
+func (d driver) is(kind string) bool { return len(d.kinds) == 1 && d.kinds[0] == kind }
 
 // plan decides how a list is read:
 //   - the most selective filter drives (registration > agent > activity >
-//     verb) as one range of statement_index;
+//     verb) as a range of statement_index (two ranges, merged in order,
+//     for related_agents / related_activities); a registration always
+//     drives, so no row needs to carry one;
 //   - the other plain filters are decided on the index row (verb,
-//     registration, object_id, agents);
+//     object_id, agents: the columns the driving kinds carry, see
+//     store.OwnIndexRows);
 //   - related_agents / related_activities as secondary filters are a second
 //     range of statement_index for the same (id, via): the same statement,
 //     itself or a StatementRef target it inherited rows from, meets every
@@ -80,43 +89,40 @@ type plan struct {
 
 func newPlan(f Filter) plan {
 	var p plan
-	agentKind, activityKind := "agent", "activity"
+	agents, activities := driver{[]string{"agent"}, f.Agent}, driver{[]string{"activity"}, f.Activity}
 	if f.RelatedAgents {
-		agentKind = "related_agent"
+		agents.kinds = []string{"agent", "related_agent"}
 	}
 	if f.RelatedActivities {
-		activityKind = "related_activity"
+		activities.kinds = []string{"activity", "related_activity"}
 	}
 	switch {
 	case f.Registration != "":
-		p.drive = &driver{"registration", f.Registration}
+		p.drive = &driver{[]string{"registration"}, f.Registration}
 	case f.Agent != "":
-		p.drive = &driver{agentKind, f.Agent}
+		p.drive = &agents
 	case f.Activity != "":
-		p.drive = &driver{activityKind, f.Activity}
+		p.drive = &activities
 	case f.Verb != "":
-		p.drive = &driver{"verb", f.Verb}
+		p.drive = &driver{[]string{"verb"}, f.Verb}
 	default:
 		return p
 	}
-	if f.Registration != "" && p.drive.kind != "registration" {
-		p.indexAnd = append(p.indexAnd, "registration = toUUID("+store.String(f.Registration)+")")
-	}
-	if f.Agent != "" && p.drive.kind != agentKind {
+	if f.Agent != "" && p.drive != &agents {
 		if f.RelatedAgents {
-			p.also = append(p.also, driver{agentKind, f.Agent})
+			p.also = append(p.also, agents)
 		} else {
 			p.indexAnd = append(p.indexAnd, "has(agents, "+store.String(f.Agent)+")")
 		}
 	}
-	if f.Activity != "" && p.drive.kind != activityKind {
+	if f.Activity != "" && p.drive != &activities {
 		if f.RelatedActivities {
-			p.also = append(p.also, driver{activityKind, f.Activity})
+			p.also = append(p.also, activities)
 		} else {
 			p.indexAnd = append(p.indexAnd, "object_id = "+store.String(f.Activity))
 		}
 	}
-	if f.Verb != "" && p.drive.kind != "verb" {
+	if f.Verb != "" && !p.drive.is("verb") {
 		p.indexAnd = append(p.indexAnd, "verb = "+store.String(f.Verb))
 	}
 	return p
@@ -143,58 +149,89 @@ func newPlan(f Filter) plan {
 // order, from statement_index when a filter drives, else from statements.
 // Plain ORDER BY + LIMIT on a prefix of the sorting key: the engine reads in
 // order and stops after n rows (DISTINCT or LIMIT BY would read the range).
+// A driver of two kinds is one such read per kind, merged.
 func CandidatesSQL(db string, v Viewer, c Cursor, n int) string {
 	p := newPlan(c.Filter)
 	visible := v.visible()
 	if v.Authority != "" && p.drive == nil {
-		p.drive = &driver{"authority", v.Authority}
+		p.drive = &driver{[]string{"authority"}, v.Authority}
 		visible = nil // the viewer's own rows
 	}
-	t := store.String(v.Tenant)
 	order := "stored DESC, id DESC"
 	if c.Filter.Ascending {
 		order = "stored ASC, id ASC"
 	}
-	window := windowConds(c)
-	var b strings.Builder
-	and := func(indent string, conds ...string) {
-		for _, c := range conds {
-			b.WriteString("\n" + indent + "AND " + c)
-		}
+	tail := "ORDER BY " + order + "\nLIMIT " + strconv.Itoa(n)
+	if p.drive == nil {
+		return rangeSQL(db, v.Tenant, "", nil, windowConds(c)) + "\n" + tail
 	}
+	if len(p.drive.kinds) == 1 {
+		return rangeSQL(db, v.Tenant, "", p.drive, conds(db, v.Tenant, p, visible, windowConds(c), "  ")) + "\n" + tail
+	}
+	parts := make([]string, len(p.drive.kinds))
+	for i, kind := range p.drive.kinds {
+		one := driver{[]string{kind}, p.drive.key}
+		parts[i] = "    (\n" + rangeSQL(db, v.Tenant, "        ", &one, conds(db, v.Tenant, p, visible, windowConds(c), "          ")) +
+			"\n        " + strings.ReplaceAll(tail, "\n", "\n        ") + "\n    )"
+	}
+	return "SELECT stored, id\nFROM\n(\n" + strings.Join(parts, "\n    UNION ALL\n") + "\n)\n" + tail
+}
+
+// rangeSQL selects (stored, id) of the range d (statements when d is nil),
+// with conds, each line indented by indent.
+func rangeSQL(db, tenant, indent string, d *driver, conds []string) string {
+	var b strings.Builder
 	source := store.Table(db, "statements")
-	if p.drive != nil {
+	if d != nil {
 		source = store.Table(db, "statement_index")
 	}
-	b.WriteString("SELECT stored, id\nFROM " + source + "\nWHERE tenant = " + t)
-	if p.drive != nil {
-		and("  ", "kind = "+store.String(p.drive.kind), "key = "+store.String(p.drive.key))
-		and("  ", visible...)
+	b.WriteString(indent + "SELECT stored, id\n" + indent + "FROM " + source + "\n" + indent + "WHERE tenant = " + store.String(tenant))
+	if d != nil {
+		b.WriteString("\n" + indent + "  AND " + kindCond(d.kinds) + "\n" + indent + "  AND key = " + store.String(d.key))
 	}
-	and("  ", window...)
-	and("  ", p.indexAnd...)
-	for _, d := range p.also {
-		b.WriteString("\n  AND (id, via) IN (\n    SELECT id, via\n    FROM " + store.Table(db, "statement_index") +
-			"\n    WHERE tenant = " + t)
-		and("      ", "kind = "+store.String(d.kind), "key = "+store.String(d.key))
-		and("      ", visible...)
-		and("      ", window...)
-		b.WriteString("\n  )")
+	for _, c := range conds {
+		b.WriteString("\n" + indent + "  AND " + c)
 	}
-	b.WriteString("\nORDER BY " + order + "\nLIMIT " + strconv.Itoa(n))
 	return b.String()
+}
+
+// conds are the conditions of a driving range besides its kind and key:
+// the viewer's, the window, the filters decided on the row and the further
+// ranges the same (id, via) must be in, their lines indented by indent.
+func conds(db, tenant string, p plan, visible, window []string, indent string) []string {
+	out := append(append(append([]string{}, visible...), window...), p.indexAnd...)
+	for _, d := range p.also {
+		var b strings.Builder
+		b.WriteString("(id, via) IN (\n" + indent + "  SELECT id, via\n" + indent + "  FROM " + store.Table(db, "statement_index") +
+			"\n" + indent + "  WHERE tenant = " + store.String(tenant) +
+			"\n" + indent + "    AND " + kindCond(d.kinds) + "\n" + indent + "    AND key = " + store.String(d.key))
+		for _, c := range append(append([]string{}, visible...), window...) {
+			b.WriteString("\n" + indent + "    AND " + c)
+		}
+		b.WriteString("\n" + indent + ")")
+		out = append(out, b.String())
+	}
+	return out
+}
+
+// kindCond selects the rows of kinds.
+func kindCond(kinds []string) string {
+	if len(kinds) == 1 {
+		return "kind = " + store.String(kinds[0])
+	}
+	return "kind IN (" + store.Strings(kinds) + ")"
 }
 
 // ExcludedSQL returns the ids among ps a list must leave out: voided
 // statements (Communication 2.1.4). Rows: (id). Point reads of
 // statement_index ranges; the caller bounds len(ps).
 func ExcludedSQL(db, tenant string, ps []Position) string {
-	keys := make([]string, len(ps))
+	ids := make([]uuid.UUID, len(ps))
 	for i, p := range ps {
-		keys[i] = p.ID.String()
+		ids[i] = p.ID
 	}
 	return "SELECT toUUID(key) AS id\nFROM " + store.Table(db, "statement_index") + "\nWHERE tenant = " + store.String(tenant) +
-		"\n  AND kind = 'voids'\n  AND key IN (" + store.Strings(keys) + ")"
+		"\n  AND kind = 'voids'\n  AND has(" + store.UUIDStringArray(ids) + ", key)"
 }
 
 // RawSQL reads the stored bytes of ps: rows (id, stored, raw), in no
@@ -205,7 +242,7 @@ func RawSQL(db, tenant string, ps []Position) string {
 		ids[i] = p.ID
 	}
 	return "SELECT id, stored, raw\nFROM " + store.Table(db, "statements") + "\nWHERE tenant = " + store.String(tenant) +
-		"\n  AND stored IN (" + times(ps) + ")\n  AND id IN (" + store.UUIDs(ids) + ")"
+		"\n  AND stored IN (" + times(ps) + ")\n  AND has(" + store.UUIDArray(ids) + ", id)"
 }
 
 func times(ps []Position) string {

@@ -68,6 +68,7 @@ func TestListSQLGolden(t *testing.T) { // candidates, exclusions, raw reads
 		{"list_registration_all_plain", Filter{Registration: reg, Agent: agent, Activity: act, Verb: verb}, nil},
 		{"list_agent_verb_related_activity", Filter{Agent: agent, Verb: verb, Activity: act, RelatedActivities: true}, nil},
 		{"list_activity_related_agent_secondary", Filter{Registration: reg, Agent: agent, RelatedAgents: true}, nil},
+		{"list_related_agent_verb_related_activity", Filter{Agent: agent, RelatedAgents: true, Verb: verb, Activity: act, RelatedActivities: true}, nil},
 		{"list_quote_injection", Filter{Verb: "http://x/'); DROP TABLE t; --\\"}, nil},
 	}
 	for _, tc := range cases {
@@ -84,6 +85,8 @@ func TestListSQLGolden(t *testing.T) { // candidates, exclusions, raw reads
 	golden(t, "list_mine_verb", CandidatesSQL("lrs", mine, Cursor{Filter: Filter{Limit: 10, Verb: verb}, Bound: bound}, 22))
 	golden(t, "list_mine_agent_related_activity", CandidatesSQL("lrs", mine,
 		Cursor{Filter: Filter{Limit: 10, Agent: agent, Activity: act, RelatedActivities: true}, Bound: bound}, 22))
+	golden(t, "list_mine_related_activity_ascending_after", CandidatesSQL("lrs", mine,
+		Cursor{Filter: Filter{Limit: 10, Activity: act, RelatedActivities: true, Ascending: true}, Bound: bound, After: after}, 22))
 	ps := []Position{{Stored: bound, ID: uuid.MustParse("6690e6c9-3ef0-4ed3-8b37-7f3964730bee")},
 		{Stored: bound.Add(-time.Second), ID: uuid.MustParse("0ed3cdb4-5f3a-4e5b-9d5e-9c1c1a9b7c11")}}
 	golden(t, "excluded", ExcludedSQL("lrs", "acme", ps))

@@ -31,12 +31,8 @@ func Referrers(ctx context.Context, e Engine, db string, targets []StatementKey)
 	for tenant, ids := range byTenant(targets) {
 		for start := 0; start < len(ids); start += maxLookup {
 			chunk := ids[start:min(start+maxLookup, len(ids))]
-			keys := make([]string, len(chunk))
-			for i, id := range chunk {
-				keys[i] = id.String()
-			}
 			q := "SELECT id, key, stored, authority_key FROM " + Table(db, "statement_index") +
-				" WHERE tenant = " + String(tenant) + " AND kind = 'statementref' AND key IN (" + Strings(keys) + ")" +
+				" WHERE tenant = " + String(tenant) + " AND kind = 'statementref' AND has(" + UUIDStringArray(chunk) + ", key)" +
 				" LIMIT 1 BY id"
 			err := scanAll(ctx, e, q, func(r Rows) error {
 				var ref Referrer
@@ -99,7 +95,7 @@ func HeldLinks(ctx context.Context, e Engine, db string, links []Link) (map[Link
 			}
 			q := "SELECT id, via FROM " + Table(db, "statement_index") + " WHERE tenant = " + String(tenant) +
 				" AND kind = 'verb' AND key IN (" + Strings(verbList) + ") AND stored IN (" + timeList(times) + ")" +
-				" AND id IN (" + UUIDs(owners) + ") AND via IN (" + UUIDs(vias) + ")"
+				" AND has(" + UUIDArray(owners) + ", id) AND has(" + UUIDArray(vias) + ", via)"
 			err := scanAll(ctx, e, q, func(r Rows) error {
 				k := LinkKey{Owner: StatementKey{Tenant: tenant}}
 				if err := r.Scan(&k.Owner.ID, &k.Via); err != nil {
@@ -131,20 +127,20 @@ func InheritedBatch(db string, hs []Inheritance) *Batch {
 	var (
 		tenant, kind, key, verb, objectID, authority, viaAuthority []string
 		stored                                                     []time.Time
-		id, registration, via                                      []uuid.UUID
+		id, via                                                    []uuid.UUID
 		agents                                                     [][]string
 	)
 	for _, h := range hs {
 		for _, x := range h.Rows {
 			tenant, kind, key, verb = append(tenant, h.Owner.Tenant), append(kind, x.Kind), append(key, x.Key), append(verb, x.Verb)
 			objectID, authority, viaAuthority = append(objectID, x.ObjectID), append(authority, h.AuthorityKey), append(viaAuthority, x.ViaAuthorityKey)
-			stored, id, registration, via = append(stored, h.Stored), append(id, h.Owner.ID), append(registration, x.Registration), append(via, x.Via)
+			stored, id, via = append(stored, h.Stored), append(id, h.Owner.ID), append(via, x.Via)
 			agents = append(agents, nonNil(x.Agents))
 		}
 	}
 	return &Batch{Table: Table(db, "statement_index"), Columns: []Column{
 		{"tenant", tenant}, {"kind", kind}, {"key", key}, {"stored", stored}, {"id", id}, {"verb", verb},
-		{"registration", registration}, {"object_id", objectID}, {"agents", agents}, {"via", via},
+		{"object_id", objectID}, {"agents", agents}, {"via", via},
 		{"authority_key", authority}, {"via_authority_key", viaAuthority},
 	}}
 }

@@ -67,6 +67,39 @@ func UUIDs(ids []uuid.UUID) string {
 	return b.String()
 }
 
+// UUIDArray renders ids as an Array(UUID) expression for has(UUIDArray(ids),
+// column), which the engine answers like IN with the primary key: one
+// string literal split by the engine. A list of thousands of literals
+// (IN ('…', '…')) costs the engine's parser and analyzer about 5 µs per
+// element, most of a 5,000-id lookup; the literal next to nothing.
+func UUIDArray(ids []uuid.UUID) string {
+	if len(ids) == 0 {
+		return "CAST([] AS Array(UUID))"
+	}
+	return "arrayMap(x -> toUUID(x), " + UUIDStringArray(ids) + ")"
+}
+
+// UUIDStringArray renders ids as an Array(String) of their canonical
+// (lower-case) text, as UUIDArray does, for a String column holding UUIDs.
+func UUIDStringArray(ids []uuid.UUID) string {
+	if len(ids) == 0 {
+		return "CAST([] AS Array(String))"
+	}
+	// Canonical UUID text holds neither a comma nor anything String would
+	// escape.
+	var b strings.Builder
+	b.Grow(len(ids)*37 + 24)
+	b.WriteString("splitByChar(',', '")
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(id.String())
+	}
+	b.WriteString("')")
+	return b.String()
+}
+
 // Time renders t as a DateTime64(3, 'UTC') literal (millisecond precision).
 func Time(t time.Time) string {
 	return "fromUnixTimestamp64Milli(toInt64(" + strconv.FormatInt(t.UnixMilli(), 10) + "), 'UTC')"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -68,10 +69,10 @@ type AgentName struct {
 }
 
 // IndexRow is one statement_index row of a statement: the filter kind and key
-// it matches, with the columns a query checks alongside.
+// it matches, with the columns a query checks alongside (only those of its
+// kind, see indexColumns).
 type IndexRow struct {
 	Kind, Key, Verb string
-	Registration    uuid.UUID
 	ObjectID        string
 	Agents          []string
 	// Via is the statement the row describes when it is inherited through a
@@ -85,33 +86,59 @@ type IndexRow struct {
 
 // OwnIndexRows are the filter rows of statement_index a statement gets for
 // itself, the ones a statement targeting it inherits: the same rows
-// statement_index_own_mv derives from its statements_in columns, without
-// its voids, authority and statementref rows (a store test holds the two
-// together). Via is the statement's id and ViaAuthorityKey its authority,
-// for when the rows are inherited by a statement targeting it.
+// statement_index_keys_mv derives from its statements_in columns (migration
+// 0016), without its voids, authority and statementref rows (a store test
+// holds the two together). A key has one row: an agent of the statement
+// (actor, object Agent or Group) gets no related_agent row, the object
+// Activity no related_activity row. Via is the statement's id and
+// ViaAuthorityKey its authority, for when the rows are inherited by a
+// statement targeting it.
 func OwnIndexRows(r *StatementRow) []IndexRow {
 	var out []IndexRow
 	add := func(kind, key string) {
-		out = append(out, IndexRow{Kind: kind, Key: key, Verb: r.Verb, Registration: r.Registration,
-			ObjectID: r.ObjectID, Agents: r.Agents, Via: r.ID, ViaAuthorityKey: r.AuthorityKey})
+		x := IndexRow{Kind: kind, Key: key, Via: r.ID, ViaAuthorityKey: r.AuthorityKey}
+		x.Verb, x.ObjectID, x.Agents = indexColumns(kind, r)
+		out = append(out, x)
 	}
 	for _, a := range r.Agents {
 		add("agent", a)
 	}
 	for _, a := range r.RelatedAgents {
-		add("related_agent", a)
+		if !slices.Contains(r.Agents, a) {
+			add("related_agent", a)
+		}
 	}
 	add("verb", r.Verb)
-	if r.ObjectType == "Activity" {
+	object := r.ObjectType == "Activity"
+	if object {
 		add("activity", r.ObjectID)
 	}
 	for _, a := range r.RelatedActivities {
-		add("related_activity", a)
+		if !object || a != r.ObjectID {
+			add("related_activity", a)
+		}
 	}
 	if r.Registration != uuid.Nil {
 		add("registration", r.Registration.String())
 	}
 	return out
+}
+
+// indexColumns are the columns a row of kind carries for a query to decide
+// the other filters on it (migration 0016): the verb when a verb filter may
+// go with a query this kind drives, the object when an activity filter may,
+// the agents when an agent filter may. The query plan (query/statements)
+// relies on exactly these.
+func indexColumns(kind string, r *StatementRow) (verb, objectID string, agents []string) {
+	switch kind {
+	case "registration":
+		return r.Verb, r.ObjectID, r.Agents
+	case "agent", "related_agent":
+		return r.Verb, r.ObjectID, nil
+	case "activity", "related_activity":
+		return r.Verb, "", nil
+	}
+	return "", "", nil
 }
 
 // StatementBatch builds the single insert that stores rows (and, through the
@@ -133,6 +160,7 @@ func StatementBatch(db string, rows []StatementRow) *Batch {
 		partKeys, partValues             = make([][]string, n), make([][]string, n)
 		nameKeys, nameValues             = make([][]string, n), make([][]string, n)
 	)
+	latest := newLatest(rows)
 	for i, r := range rows {
 		tenant[i], ids[i], stored[i], ts[i] = r.Tenant, r.ID, r.Stored, r.Timestamp
 		version[i], verb[i], objType[i], objID[i] = r.Version, r.Verb, r.ObjectType, r.ObjectID
@@ -140,14 +168,18 @@ func StatementBatch(db string, rows []StatementRow) *Batch {
 		agents[i], relAgents[i], relActivity[i] = nonNil(r.Agents), nonNil(r.RelatedAgents), nonNil(r.RelatedActivities)
 		authority[i], hash[i], raw[i], authorityKey[i] = r.Authority, r.ContentHash, string(r.Raw), r.AuthorityKey
 		batch[i] = r.Batch
-		np := len(r.DefinitionParts)
-		partIDs[i], partFields[i], partKeys[i], partValues[i] = make([]string, np), make([]string, np), make([]string, np), make([]string, np)
-		for j, d := range r.DefinitionParts {
-			partIDs[i][j], partFields[i][j], partKeys[i][j], partValues[i][j] = d.ActivityID, d.Field, d.Key, d.Value
+		partIDs[i], partFields[i], partKeys[i], partValues[i] = []string{}, []string{}, []string{}, []string{}
+		for _, d := range r.DefinitionParts {
+			if latest.parts[partKey{r.Tenant, d.ActivityID, d.Field, d.Key}] == i {
+				partIDs[i], partFields[i] = append(partIDs[i], d.ActivityID), append(partFields[i], d.Field)
+				partKeys[i], partValues[i] = append(partKeys[i], d.Key), append(partValues[i], d.Value)
+			}
 		}
-		nameKeys[i], nameValues[i] = make([]string, len(r.AgentNames)), make([]string, len(r.AgentNames))
-		for j, a := range r.AgentNames {
-			nameKeys[i][j], nameValues[i][j] = a.Key, a.Name
+		nameKeys[i], nameValues[i] = []string{}, []string{}
+		for _, a := range r.AgentNames {
+			if latest.names[nameKey{r.Tenant, a}] == i {
+				nameKeys[i], nameValues[i] = append(nameKeys[i], a.Key), append(nameValues[i], a.Name)
+			}
 		}
 		m := len(r.Inherited)
 		refKind[i], refKey[i], refVerb[i], refObj[i] = make([]string, m), make([]string, m), make([]string, m), make([]string, m)
@@ -155,7 +187,7 @@ func StatementBatch(db string, rows []StatementRow) *Batch {
 		refViaAuthority[i] = make([]string, m)
 		for j, x := range r.Inherited {
 			refKind[i][j], refKey[i][j], refVerb[i][j], refObj[i][j] = x.Kind, x.Key, x.Verb, x.ObjectID
-			refReg[i][j], refAgents[i][j], refVia[i][j] = x.Registration, nonNil(x.Agents), x.Via
+			refAgents[i][j], refVia[i][j] = nonNil(x.Agents), x.Via // refReg: nil, no row carries one
 			refViaAuthority[i][j] = x.ViaAuthorityKey
 		}
 	}
@@ -173,6 +205,46 @@ func StatementBatch(db string, rows []StatementRow) *Batch {
 	}}
 }
 
+type (
+	nameKey struct {
+		tenant string
+		name   AgentName
+	}
+	partKey struct{ tenant, activityID, field, key string }
+)
+
+// latest says which row of a batch carries each agent name and each
+// definition part into the insert: of the statements giving the same name
+// (or part) only the most recently stored one, the last of those stored at
+// the same time. Readers take max(stored) per name and argMax(value,
+// stored) per part, so the others could never be read (the engine would
+// only merge them away); ties are the engine's to break either way.
+type latest struct {
+	names map[nameKey]int
+	parts map[partKey]int
+}
+
+func newLatest(rows []StatementRow) latest {
+	l := latest{names: map[nameKey]int{}, parts: map[partKey]int{}}
+	later := func(i, j int, seen bool) bool { return !seen || !rows[i].Stored.Before(rows[j].Stored) }
+	for i := range rows {
+		r := &rows[i]
+		for _, a := range r.AgentNames {
+			k := nameKey{r.Tenant, a}
+			if j, seen := l.names[k]; later(i, j, seen) {
+				l.names[k] = i
+			}
+		}
+		for _, d := range r.DefinitionParts {
+			k := partKey{r.Tenant, d.ActivityID, d.Field, d.Key}
+			if j, seen := l.parts[k]; later(i, j, seen) {
+				l.parts[k] = i
+			}
+		}
+	}
+	return l
+}
+
 func nonNil(s []string) []string {
 	if s == nil {
 		return []string{}
@@ -186,8 +258,9 @@ type StatementKey struct {
 	ID     uuid.UUID
 }
 
-// maxLookup bounds the ids of one lookup query (the SQL text grows with it).
-const maxLookup = 2000
+// maxLookup bounds the ids of one lookup query: its SQL text grows by 37
+// bytes an id (UUIDArray), within the engine's max_query_size (256 KiB).
+const maxLookup = 5000
 
 // ContentHashes returns the content hash of every key already stored. Keys
 // not in the result are not stored. Used by ingest (409 or no-op for a known
@@ -237,7 +310,7 @@ func storedVersions(ctx context.Context, e Engine, db string, keys []StatementKe
 	}
 	var where []string
 	for tenant, ids := range byTenant {
-		where = append(where, fmt.Sprintf("(tenant = %s AND id IN (%s))", String(tenant), UUIDs(ids)))
+		where = append(where, fmt.Sprintf("(tenant = %s AND has(%s, id))", String(tenant), UUIDArray(ids)))
 	}
 	q := fmt.Sprintf("SELECT tenant, id, any(content_hash), min(stored), argMin(batch, stored) FROM %s WHERE %s GROUP BY tenant, id",
 		Table(db, "statement_ids"), strings.Join(where, " OR "))
@@ -274,8 +347,8 @@ func StatementsByID(ctx context.Context, e Engine, db string, keys []StatementKe
 			chunk := ids[start:min(start+maxLookup, len(ids))]
 			t := String(tenant)
 			q := fmt.Sprintf("SELECT id, raw FROM %s WHERE tenant = %s AND (stored, id) IN "+
-				"(SELECT stored, id FROM %s WHERE tenant = %s AND id IN (%s)) LIMIT 1 BY id",
-				Table(db, "statements"), t, Table(db, "statement_ids"), t, UUIDs(chunk))
+				"(SELECT stored, id FROM %s WHERE tenant = %s AND has(%s, id)) LIMIT 1 BY id",
+				Table(db, "statements"), t, Table(db, "statement_ids"), t, UUIDArray(chunk))
 			rows, err := e.Query(ctx, q)
 			if err != nil {
 				return nil, fmt.Errorf("read statements by id: %w", err)

@@ -8,7 +8,7 @@ WHERE tenant = 'acme'
     SELECT id, via
     FROM `lrs`.`statement_index`
     WHERE tenant = 'acme'
-      AND kind = 'related_agent'
+      AND kind IN ('agent', 'related_agent')
       AND key = 'mbox:mailto:ann@example.com'
       AND stored <= fromUnixTimestamp64Milli(toInt64(1709294400500), 'UTC')
   )

@@ -9,7 +9,7 @@ WHERE tenant = 'acme'
     SELECT id, via
     FROM `lrs`.`statement_index`
     WHERE tenant = 'acme'
-      AND kind = 'related_activity'
+      AND kind IN ('activity', 'related_activity')
       AND key = 'http://example.com/act/1'
       AND stored <= fromUnixTimestamp64Milli(toInt64(1709294400500), 'UTC')
   )

@@ -10,7 +10,7 @@ WHERE tenant = 'acme'
     SELECT id, via
     FROM `lrs`.`statement_index`
     WHERE tenant = 'acme'
-      AND kind = 'related_activity'
+      AND kind IN ('activity', 'related_activity')
       AND key = 'http://example.com/act/1'
       AND authority_key = 'account:http://lrs|k1'
       AND via_authority_key = 'account:http://lrs|k1'

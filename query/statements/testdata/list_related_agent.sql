@@ -1,8 +1,27 @@
 SELECT stored, id
-FROM `lrs`.`statement_index`
-WHERE tenant = 'acme'
-  AND kind = 'related_agent'
-  AND key = 'mbox:mailto:ann@example.com'
-  AND stored <= fromUnixTimestamp64Milli(toInt64(1709294400500), 'UTC')
+FROM
+(
+    (
+        SELECT stored, id
+        FROM `lrs`.`statement_index`
+        WHERE tenant = 'acme'
+          AND kind = 'agent'
+          AND key = 'mbox:mailto:ann@example.com'
+          AND stored <= fromUnixTimestamp64Milli(toInt64(1709294400500), 'UTC')
+        ORDER BY stored DESC, id DESC
+        LIMIT 22
+    )
+    UNION ALL
+    (
+        SELECT stored, id
+        FROM `lrs`.`statement_index`
+        WHERE tenant = 'acme'
+          AND kind = 'related_agent'
+          AND key = 'mbox:mailto:ann@example.com'
+          AND stored <= fromUnixTimestamp64Milli(toInt64(1709294400500), 'UTC')
+        ORDER BY stored DESC, id DESC
+        LIMIT 22
+    )
+)
 ORDER BY stored DESC, id DESC
 LIMIT 22

@@ -39,6 +39,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Engine) {
 		{"IndexAuthorityBackfill", testIndexAuthorityBackfill},
 		{"DedupTokenStoresABatchOnce", testDedupTokenStoresABatchOnce},
 		{"DedupTokenRepairsAPartialInsert", testDedupTokenRepairsAPartialInsert},
+		{"BatchWritesTheLatestNamesAndParts", testBatchWritesTheLatestNamesAndParts},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -320,6 +320,24 @@ func testLiterals(t *testing.T, e store.Engine, _ string) {
 	if !slices.Equal(idStrs, []string{ids[0].String(), ids[1].String()}) {
 		t.Errorf("UUIDs literal came back as %v", idStrs)
 	}
+	var set []string
+	queryOne(t, e, "SELECT arrayMap(x -> toString(x), "+store.UUIDArray(ids)+")", &set)
+	if !slices.Equal(set, []string{ids[0].String(), ids[1].String()}) {
+		t.Errorf("UUIDArray came back as %v", set)
+	}
+	queryOne(t, e, "SELECT "+store.UUIDStringArray(ids), &set)
+	if !slices.Equal(set, []string{ids[0].String(), ids[1].String()}) {
+		t.Errorf("UUIDStringArray came back as %v", set)
+	}
+	queryOne(t, e, "SELECT has("+store.UUIDArray(ids)+", "+store.UUID(ids[1])+")", &in)
+	if in != 1 {
+		t.Error("has(UUIDArray) did not find a member")
+	}
+	var n uint64
+	queryOne(t, e, "SELECT length("+store.UUIDArray(nil)+") + length("+store.UUIDStringArray(nil)+")", &n)
+	if n != 0 {
+		t.Errorf("empty UUIDArray and UUIDStringArray hold %d elements", n)
+	}
 	for _, ts := range []time.Time{
 		time.Date(2025, 6, 7, 8, 9, 10, 123456789, time.FixedZone("x", 5*3600)),
 		time.Unix(0, 0), time.Date(1969, 7, 20, 20, 17, 40, 5e6, time.UTC),

@@ -1,0 +1,45 @@
+SELECT stored, id
+FROM
+(
+    (
+        SELECT stored, id
+        FROM `lrs`.`statement_index`
+        WHERE tenant = 'acme'
+          AND kind = 'agent'
+          AND key = 'mbox:mailto:ann@example.com'
+          AND stored <= fromUnixTimestamp64Milli(toInt64(1709294400500), 'UTC')
+          AND verb = 'http://adlnet.gov/expapi/verbs/completed'
+          AND (id, via) IN (
+            SELECT id, via
+            FROM `lrs`.`statement_index`
+            WHERE tenant = 'acme'
+              AND kind IN ('activity', 'related_activity')
+              AND key = 'http://example.com/act/1'
+              AND stored <= fromUnixTimestamp64Milli(toInt64(1709294400500), 'UTC')
+          )
+        ORDER BY stored DESC, id DESC
+        LIMIT 22
+    )
+    UNION ALL
+    (
+        SELECT stored, id
+        FROM `lrs`.`statement_index`
+        WHERE tenant = 'acme'
+          AND kind = 'related_agent'
+          AND key = 'mbox:mailto:ann@example.com'
+          AND stored <= fromUnixTimestamp64Milli(toInt64(1709294400500), 'UTC')
+          AND verb = 'http://adlnet.gov/expapi/verbs/completed'
+          AND (id, via) IN (
+            SELECT id, via
+            FROM `lrs`.`statement_index`
+            WHERE tenant = 'acme'
+              AND kind IN ('activity', 'related_activity')
+              AND key = 'http://example.com/act/1'
+              AND stored <= fromUnixTimestamp64Milli(toInt64(1709294400500), 'UTC')
+          )
+        ORDER BY stored DESC, id DESC
+        LIMIT 22
+    )
+)
+ORDER BY stored DESC, id DESC
+LIMIT 22
