@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"runtime"
 	"slices"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/segmentio/kafka-go"
 
 	"github.com/tributary-lrs/tributary/internal/gen"
@@ -19,6 +21,7 @@ import (
 	"github.com/tributary-lrs/tributary/processor/sink"
 	"github.com/tributary-lrs/tributary/schemas/envelope"
 	"github.com/tributary-lrs/tributary/schemas/store"
+	"github.com/tributary-lrs/tributary/schemas/store/chdb/chdbtest"
 )
 
 // sinkWrite is one write a processor asked of its sink.
@@ -93,12 +96,57 @@ func (s *stack) failStatementsTable() (on func(bool)) {
 			s.t.Fatal(err)
 		}
 	}
+	s.runStatementIDsFirst(flag)
 	return func(fail bool) {
 		q := "TRUNCATE TABLE " + flag
 		if fail {
 			q = "INSERT INTO " + flag + " VALUES (0, 1)"
 		}
 		if err := engine.Exec(ctx, q); err != nil {
+			s.t.Fatal(err)
+		}
+	}
+}
+
+// runStatementIDsFirst recreates statement_ids' view until the engine runs
+// it before the statements table's, so that a failing statements table
+// leaves statement_ids written (the state a kill -9 or a full disk between
+// the views leaves). Each probe writes one statement while the table fails;
+// the tables it reached are emptied after (the stack holds nothing yet).
+func (s *stack) runStatementIDsFirst(flag string) {
+	s.t.Helper()
+	ctx := context.Background()
+	probe, err := sink.New(engine, s.db, slog.New(slog.DiscardHandler), prometheus.NewRegistry())
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if err := engine.Exec(ctx, "INSERT INTO "+flag+" VALUES (0, 1)"); err != nil {
+		s.t.Fatal(err)
+	}
+	const statement = `{"id":%q,"actor":{"mbox":"mailto:probe@example.com"},"verb":{"id":"http://example.com/probed"},` +
+		`"object":{"id":"http://example.com/probe"},"stored":"2024-03-01T10:00:00.000Z","timestamp":"2024-03-01T10:00:00.000Z",` +
+		`"version":"1.0.0","authority":{"objectType":"Agent","account":{"homePage":"http://lrs","name":"probe"}}}`
+	for attempt := 1; ; attempt++ {
+		id := uuid.New()
+		env := &envelope.Envelope{V: 1, Kind: envelope.KindStatement, Tenant: "probe", ID: id, Stored: time.Now(),
+			XAPIVersion: "1.0.3", ContentHash: "probe-" + id.String(), Statement: []byte(fmt.Sprintf(statement, id)),
+			Authority: []byte(`{"objectType":"Agent","account":{"homePage":"http://lrs","name":"probe"}}`)}
+		if _, err := probe.WriteNew(ctx, fmt.Sprintf("probe-%d", attempt), []*envelope.Envelope{env}); err == nil {
+			s.t.Fatal("a write succeeded while the statements table fails")
+		}
+		if s.storedIn("statement_ids", []uuid.UUID{env.ID}) == 1 {
+			break
+		}
+		if attempt == 30 {
+			s.t.Fatal("after 30 new views the engine still runs statement_ids' after the statements table's")
+		}
+		chdbtest.RecreateView(s.t, engine, s.db, "statement_ids_batch_mv")
+	}
+	for _, table := range []string{"statements", "statement_ids", "statement_index", "agent_names", "activity_definition_parts", flag} {
+		if table != flag {
+			table = store.Table(s.db, table)
+		}
+		if err := engine.Exec(ctx, "TRUNCATE TABLE "+table); err != nil {
 			s.t.Fatal(err)
 		}
 	}

@@ -55,3 +55,32 @@ func Database(t testing.TB, e store.Engine) string {
 	}
 	return db
 }
+
+// RecreateView drops view and creates it again from its own definition.
+// The engine runs a table's views in an order of its own, which a new view
+// reshuffles: a test that injects a failure between the views recreates one
+// until the order is the one it needs.
+func RecreateView(t testing.TB, e store.Engine, db, view string) {
+	t.Helper()
+	ctx := context.Background()
+	rows, err := e.Query(ctx, "SELECT create_table_query FROM system.tables WHERE database = "+
+		store.String(db)+" AND name = "+store.String(view))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var create string
+	for rows.Next() {
+		if err := rows.Scan(&create); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows.Close()
+	if create == "" {
+		t.Fatalf("no view %s.%s", db, view)
+	}
+	for _, q := range []string{"DROP VIEW " + store.Table(db, view), create} {
+		if err := e.Exec(ctx, q); err != nil {
+			t.Fatalf("recreate view %s.%s: %v", db, view, err)
+		}
+	}
+}
