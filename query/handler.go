@@ -107,21 +107,21 @@ func (s *Service) statement(ctx context.Context, v statements.Viewer, id uuid.UU
 		if ok && authoritative {
 			return raw, stored, voided, mine, nil
 		}
-		sraw, sstored, svoided, sfound, err := s.storedStatement(ctx, v, id)
+		row, err := s.byID.read(ctx, v, id, !authoritative)
 		if err != nil {
 			return nil, stored, false, false, err
 		}
-		if sfound {
+		if row.found {
 			if v.Authority == "" {
-				l.Remember(v.Tenant, id, sraw, sstored, authorityOf(sraw))
+				l.Remember(v.Tenant, id, row.raw, row.stored, authorityOf(row.raw))
 			}
 			voidedNow, _ := l.Voided(v.Tenant, id) // by a voiding statement still pending
-			return sraw, sstored, svoided || voided || voidedNow, true, nil
+			return row.raw, row.stored, row.voided || voided || voidedNow, true, nil
 		}
 		return raw, stored, voided, ok && mine, nil
 	}
-	raw, stored, voided, found, err = s.storedStatement(ctx, v, id)
-	return raw, stored, voided, found, err
+	row, err := s.byID.read(ctx, v, id, true)
+	return row.raw, row.stored, row.voided, row.found, err
 }
 
 // authorityOf is the authority object of a stored statement, nil when it
@@ -134,24 +134,6 @@ func authorityOf(raw []byte) []byte {
 		return nil
 	}
 	return st.Authority
-}
-
-// storedStatement reads statement id from the store: its stored time, bytes
-// and whether a stored voiding statement targets it.
-func (s *Service) storedStatement(ctx context.Context, v statements.Viewer, id uuid.UUID) (raw []byte, stored time.Time, voided, found bool, err error) {
-	rows, err := s.d.Engine.Query(ctx, statements.SingleSQL(s.d.Database, v, id))
-	if err != nil {
-		return nil, stored, false, false, err
-	}
-	defer rows.Close()
-	var got uuid.UUID
-	if rows.Next() {
-		if err := rows.Scan(&got, &stored, &raw, &voided); err != nil {
-			return nil, stored, false, false, err
-		}
-		found = true
-	}
-	return raw, stored, voided, found, rows.Err()
 }
 
 // list answers one page of a StatementResult, splicing the stored bytes of

@@ -66,6 +66,7 @@ type env struct {
 	db   string
 	wm   *fakeWatermark
 	reg  *prometheus.Registry
+	svc  *Service
 	h    http.Handler
 }
 
@@ -92,7 +93,7 @@ func newEnvConfig(t *testing.T, eng store.Engine, db string, wm time.Time, cfg c
 	}
 	r := mux.NewRouter()
 	svc.Routes(r)
-	e.h = r
+	e.svc, e.h = svc, r
 	return e
 }
 

@@ -64,6 +64,7 @@ type Service struct {
 	log      *slog.Logger
 	params   statements.Parser
 	wm       *xapihttp.WatermarkCache
+	byID     *byIDReader
 	duration *prometheus.HistogramVec
 }
 
@@ -105,6 +106,7 @@ func New(d Deps) (*Service, error) {
 	}
 	s := &Service{
 		d: d, log: log,
+		byID: &byIDReader{engine: d.Engine, db: d.Database, timeout: c.Timeout},
 		params: statements.Parser{Limits: statements.Limits{Default: c.DefaultLimit, Max: c.MaxLimit},
 			ParseAgent: xapi.ParseAgentParam, Cursors: cursors},
 		// A read waits for the watermark read it triggers, like any query.

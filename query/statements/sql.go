@@ -31,30 +31,6 @@ func (v Viewer) visible() []string {
 	return []string{"authority_key = " + k, "via_authority_key = " + k}
 }
 
-// SingleSQL fetches one statement by id: statement_ids gives its stored time,
-// which locates the row in statements by primary key. The row reads
-// (id, stored, raw, voided), where voided is whether a voiding statement
-// targets it. No row: unknown id, or, for a viewer limited to its own
-// statements, not its own (a point read of its authority row).
-func SingleSQL(db string, v Viewer, id uuid.UUID) string {
-	t := store.String(v.Tenant)
-	storedOf := "SELECT stored FROM " + store.Table(db, "statement_ids") + " WHERE tenant = " + t + " AND id = " + store.UUID(id)
-	own := ""
-	if v.Authority != "" {
-		own = "  AND id IN (SELECT id FROM " + store.Table(db, "statement_index") + " WHERE tenant = " + t +
-			" AND kind = 'authority' AND key = " + store.String(v.Authority) + " AND stored IN (" + storedOf + ")" +
-			" AND id = " + store.UUID(id) + ")\n"
-	}
-	return "SELECT id, stored, raw,\n" +
-		"       (SELECT count() FROM " + store.Table(db, "statement_index") +
-		" WHERE tenant = " + t + " AND kind = 'voids' AND key = " + store.String(id.String()) + ") > 0 AS voided\n" +
-		"FROM " + store.Table(db, "statements") + "\n" +
-		"WHERE tenant = " + t + "\n" +
-		"  AND stored IN (" + storedOf + ")\n" +
-		"  AND id = " + store.UUID(id) + "\n" + own +
-		"LIMIT 1"
-}
-
 // driver is a statement_index range: the rows of key in any of kinds. A
 // related filter reads two kinds (migration 0016): an agent of the
 // statement has an agent row and no related_agent row, the object Activity

@@ -39,10 +39,12 @@ func golden(t *testing.T, name, got string) {
 	}
 }
 
-func TestSingleSQLGolden(t *testing.T) {
+func TestByIDSQLGolden(t *testing.T) {
 	id := uuid.MustParse("6690e6c9-3ef0-4ed3-8b37-7f3964730bee")
-	golden(t, "single", SingleSQL("lrs", Viewer{Tenant: "acme"}, id))
-	golden(t, "single_mine", SingleSQL("lrs", Viewer{Tenant: "acme", Authority: "account:http://lrs|k1"}, id))
+	other := uuid.MustParse("0ed3cdb4-5f3a-4e5b-9d5e-9c1c1a9b7c11")
+	golden(t, "byid", ByIDSQL("lrs", Viewer{Tenant: "acme"}, []uuid.UUID{id, other}, true))
+	golden(t, "byid_voided_known", ByIDSQL("lrs", Viewer{Tenant: "acme"}, []uuid.UUID{id}, false))
+	golden(t, "byid_mine", ByIDSQL("lrs", Viewer{Tenant: "acme", Authority: "account:http://lrs|k1"}, []uuid.UUID{id}, true))
 }
 
 func TestListSQLGolden(t *testing.T) { // candidates, exclusions, raw reads
