@@ -1,7 +1,9 @@
 // Package sink stores statement envelopes in ClickHouse: it validates them
 // again (anything can write to a topic), drops copies of statements already
 // stored, refuses a different statement under a stored id, and writes the rest
-// with one insert.
+// with one insert into statements_in, whose materialized views fill every
+// other table (definition parts and agent names included); a second insert
+// adds only the StatementRef inheritances still missing (CompleteRefs).
 package sink
 
 import (
@@ -105,7 +107,7 @@ func (s *Sink) write(ctx context.Context, token string, batch []*envelope.Envelo
 	if len(rows) > 0 {
 		start := time.Now()
 		// One insert: the statements and, through materialized views, their
-		// lookup rows, activity definitions and agent names.
+		// lookup rows, activity definition parts and agent names.
 		b := store.StatementBatch(s.db, rows)
 		b.DedupToken = token
 		if err := s.eng.Insert(ctx, b); err != nil {
