@@ -176,11 +176,11 @@ func TestMetrics(t *testing.T) {
 	if err != nil || n != 3 {
 		t.Errorf("%d series, %v; want 3 (statements 200, statements 400, about 200)", n, err)
 	}
-	if _, err := New(Deps{Engine: engine, Database: "x", Auth: testAuth, Watermark: e.wm, Config: testConfig,
+	if _, err := New(Deps{Engine: engine, Database: "x", Auth: testAuth, Watermark: e.wm, Options: testConfig,
 		CursorKeys: testCursorKeys, Registry: e.reg}); err == nil {
 		t.Error("registering twice on one registry must fail")
 	}
-	if _, err := New(Deps{Config: testConfig}); err == nil {
+	if _, err := New(Deps{Options: testConfig}); err == nil {
 		t.Error("missing dependencies accepted")
 	}
 }

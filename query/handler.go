@@ -36,7 +36,7 @@ func (s *Service) getStatements(w http.ResponseWriter, r *http.Request) {
 		xapihttp.Unavailable(w, r, retryAfter, xapihttp.ErrNoWatermark)
 		return
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), s.d.Config.Timeout)
+	ctx, cancel := context.WithTimeout(r.Context(), s.d.Options.Timeout)
 	defer cancel()
 	v := viewer(p)
 	switch req.Kind {

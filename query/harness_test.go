@@ -15,7 +15,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/gorilla/mux"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/tributary-lrs/tributary/schemas/config"
 	"github.com/tributary-lrs/tributary/schemas/store"
 	"github.com/tributary-lrs/tributary/schemas/store/chdb"
 	"github.com/tributary-lrs/tributary/schemas/store/chdb/chdbtest"
@@ -57,7 +56,7 @@ var testAuth = fakeAuth{
 
 var testCursorKeys = [][]byte{[]byte("a test key of at least 32 bytes.")}
 
-var testConfig = config.Query{MaxLimit: 50, DefaultLimit: 20, Timeout: 10 * time.Second, WatermarkRefresh: time.Nanosecond}
+var testConfig = Options{MaxLimit: 50, DefaultLimit: 20, Timeout: 10 * time.Second, WatermarkRefresh: time.Nanosecond}
 
 type env struct {
 	// rows are the fixtures inserted so far, by id (StatementRef targets).
@@ -83,10 +82,10 @@ func newEnvOn(t *testing.T, eng store.Engine, db string, wm time.Time) *env {
 	return newEnvConfig(t, eng, db, wm, testConfig)
 }
 
-func newEnvConfig(t *testing.T, eng store.Engine, db string, wm time.Time, cfg config.Query) *env {
+func newEnvConfig(t *testing.T, eng store.Engine, db string, wm time.Time, cfg Options) *env {
 	t.Helper()
 	e := &env{t: t, db: db, wm: &fakeWatermark{t: wm}, reg: prometheus.NewRegistry()}
-	svc, err := New(Deps{Engine: eng, Database: db, Auth: testAuth, Watermark: e.wm, Config: cfg,
+	svc, err := New(Deps{Engine: eng, Database: db, Auth: testAuth, Watermark: e.wm, Options: cfg,
 		CursorKeys: testCursorKeys, Log: discardLog, Registry: e.reg})
 	if err != nil {
 		t.Fatal(err)

@@ -16,7 +16,6 @@ import (
 	"github.com/gorilla/mux"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/tributary-lrs/tributary/query/statements"
-	"github.com/tributary-lrs/tributary/schemas/config"
 	"github.com/tributary-lrs/tributary/schemas/store"
 	"github.com/tributary-lrs/tributary/schemas/xapi"
 	"github.com/tributary-lrs/tributary/schemas/xapihttp"
@@ -37,10 +36,22 @@ type Deps struct {
 	// CursorKeys sign the more cursors (statements.NewCursors): the same on
 	// every query instance of an installation (see CursorKeys).
 	CursorKeys [][]byte
-	Config     config.Query
+	Options    Options
 	Log        *slog.Logger
 	// Registry receives the service's metrics; nil registers nothing.
 	Registry prometheus.Registerer
+}
+
+// Options tune the read API.
+type Options struct {
+	// DefaultLimit statements make a page when the request names no
+	// limit; MaxLimit is the most a page holds.
+	DefaultLimit int
+	MaxLimit     int
+	// Timeout bounds a request's reads.
+	Timeout time.Duration
+	// WatermarkRefresh is how often the consistency watermark is re-read.
+	WatermarkRefresh time.Duration
 }
 
 // Local is what the all-in-one process knows without asking the store,
@@ -90,19 +101,19 @@ func New(d Deps) (*Service, error) {
 	if err != nil {
 		errs = append(errs, fmt.Errorf("query: CursorKeys: %w", err))
 	}
-	c := d.Config
+	c := d.Options
 	if c.MaxLimit < 1 || c.DefaultLimit < 1 || c.DefaultLimit > c.MaxLimit {
-		errs = append(errs, errors.New("query: Config.DefaultLimit must be between 1 and Config.MaxLimit"))
+		errs = append(errs, errors.New("query: Options.DefaultLimit must be between 1 and Options.MaxLimit"))
 	}
 	if c.Timeout <= 0 || c.WatermarkRefresh <= 0 {
-		errs = append(errs, errors.New("query: Config.Timeout and Config.WatermarkRefresh must be positive"))
+		errs = append(errs, errors.New("query: Options.Timeout and Options.WatermarkRefresh must be positive"))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
 	log := d.Log
 	if log == nil {
-		log = slog.Default()
+		log = slog.New(slog.DiscardHandler)
 	}
 	s := &Service{
 		d: d, log: log,

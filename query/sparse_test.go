@@ -8,7 +8,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/tributary-lrs/tributary/schemas/config"
 	"github.com/tributary-lrs/tributary/schemas/store"
 	"github.com/tributary-lrs/tributary/schemas/store/chdb/chdbtest"
 )
@@ -34,7 +33,7 @@ func (s *sqlSizes) Query(ctx context.Context, sql string) (store.Rows, error) {
 func (s *sqlSizes) max() int { s.mu.Lock(); defer s.mu.Unlock(); return s.longest }
 
 // bigConfig is testConfig with the default page maximum of 1000.
-var bigConfig = config.Query{MaxLimit: 1000, DefaultLimit: 100, Timeout: 60 * time.Second, WatermarkRefresh: time.Nanosecond}
+var bigConfig = Options{MaxLimit: 1000, DefaultLimit: 100, Timeout: 60 * time.Second, WatermarkRefresh: time.Nanosecond}
 
 // insertMany inserts fs in chunks.
 func (e *env) insertMany(fs []fx) {

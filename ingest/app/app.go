@@ -9,32 +9,31 @@ import (
 	"github.com/tributary-lrs/tributary/ingest/publish"
 	"github.com/tributary-lrs/tributary/ingest/server"
 	"github.com/tributary-lrs/tributary/schemas/auth"
-	"github.com/tributary-lrs/tributary/schemas/kafkatopic"
 	"github.com/tributary-lrs/tributary/schemas/store"
-	"github.com/tributary-lrs/tributary/schemas/store/clickhouse"
 	"github.com/tributary-lrs/tributary/schemas/svc"
+	"github.com/tributary-lrs/tributary/schemas/svc/svcauth"
 	"github.com/tributary-lrs/tributary/schemas/xapihttp"
 )
 
 // Setup implements svc.Setup for the ingest role.
 func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	cfg := env.Config
-	eng, err := clickhouse.OpenService(ctx, cfg.ClickHouse, env.Lifecycle)
+	eng, err := svc.OpenClickHouse(ctx, cfg.ClickHouse, env.Lifecycle)
 	if err != nil {
 		return nil, err
 	}
-	if err := kafkatopic.EnsureConfigured(ctx, cfg.Kafka); err != nil {
+	if err := svc.EnsureTopics(ctx, cfg.Kafka); err != nil {
 		return nil, err
 	}
 	tracker := inflight.New(nil)
-	pub, err := publish.NewKafka(cfg.Kafka, cfg.Ingest, tracker, env.Log, env.Registry)
+	pub, err := publish.NewKafka(PublishOptions(cfg.Kafka, cfg.Ingest), tracker, env.Log, env.Registry)
 	if err != nil {
 		return nil, err
 	}
 	// Kafka closes after HTTP drained, so every accepted request is answered.
 	env.Lifecycle.OnStop(svc.PhaseClients, "kafka writer", pub.Close)
 	env.Lifecycle.Readiness().Add("kafka", readiness(pub))
-	_, authn, err := auth.FromConfig(cfg.Auth, eng, cfg.ClickHouse.Database, "urn:tributary")
+	_, authn, err := svcauth.New(cfg.Auth, eng, cfg.ClickHouse.Database, "urn:tributary")
 	if err != nil {
 		return nil, err
 	}
@@ -44,8 +43,8 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	srv, err := server.New(server.Deps{
 		Publisher: pub, Tracker: tracker,
 		Lookup: st, Attachments: st, Voiding: st,
-		Auth:   authn,
-		Config: cfg.Ingest, Log: env.Log, Registry: env.Registry, Watermark: wm,
+		Auth:    authn,
+		Options: ServerOptions(cfg.Ingest), Log: env.Log, Registry: env.Registry, Watermark: wm,
 	})
 	if err != nil {
 		return nil, err
@@ -55,7 +54,7 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	// CORS outermost: a preflight is answered before authentication. Every
 	// Statement resource response carries the watermark, also those given
 	// before a route is reached (405, 429).
-	return xapihttp.CORS(cfg.HTTP.CORS.AllowedOrigins, cfg.HTTP.CORS.MaxAge)(srv.ConsistentThrough(auth.Limit(cfg.Auth, authn, r))), nil
+	return xapihttp.CORS(cfg.HTTP.CORS.AllowedOrigins, cfg.HTTP.CORS.MaxAge)(srv.ConsistentThrough(auth.Limit(svcauth.RequestLimit(cfg.Auth), authn, r))), nil
 }
 
 func readiness(p *publish.Kafka) func(context.Context) error {

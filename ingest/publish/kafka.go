@@ -14,7 +14,6 @@ import (
 	"github.com/segmentio/kafka-go"
 
 	"github.com/tributary-lrs/tributary/ingest/inflight"
-	"github.com/tributary-lrs/tributary/schemas/config"
 	"github.com/tributary-lrs/tributary/schemas/envelope"
 )
 
@@ -41,16 +40,34 @@ type Kafka struct {
 
 var _ Publisher = (*Kafka)(nil)
 
-// NewKafka returns a publisher for cfg.Topic and starts its heartbeat loop.
+// KafkaOptions say where a Kafka publisher writes and how long it waits.
+type KafkaOptions struct {
+	Brokers []string
+	Topic   string
+	// ClientID names the client to the brokers and prefixes the instance
+	// name of the heartbeats ("ingest" when empty).
+	ClientID string
+	// PublishTimeout bounds a publish (and every broker call); a publish
+	// not acknowledged by then fails with ErrUnavailable.
+	PublishTimeout time.Duration
+	// HeartbeatInterval is how often a heartbeat goes to every partition.
+	HeartbeatInterval time.Duration
+	// BatchTimeout and BatchSize bound the writer's batches (BatchSize
+	// below 1: 100).
+	BatchTimeout time.Duration
+	BatchSize    int
+}
+
+// NewKafka returns a publisher for o.Topic and starts its heartbeat loop.
 // The instance is Ready once one heartbeat reached every partition; Publish
 // refuses (ErrUnavailable) before that. Stop it with Close.
-func NewKafka(cfg config.Kafka, icfg config.Ingest, tr *inflight.Tracker, log *slog.Logger, reg prometheus.Registerer) (*Kafka, error) {
+func NewKafka(o KafkaOptions, tr *inflight.Tracker, log *slog.Logger, reg prometheus.Registerer) (*Kafka, error) {
 	switch {
-	case len(cfg.Brokers) == 0 || cfg.Topic == "":
+	case len(o.Brokers) == 0 || o.Topic == "":
 		return nil, errors.New("publish: kafka brokers and topic must be set")
 	case tr == nil:
 		return nil, errors.New("publish: tracker is nil")
-	case icfg.PublishTimeout <= 0 || icfg.HeartbeatInterval <= 0 || icfg.BatchTimeout <= 0:
+	case o.PublishTimeout <= 0 || o.HeartbeatInterval <= 0 || o.BatchTimeout <= 0:
 		return nil, errors.New("publish: publish_timeout, heartbeat_interval and batch_timeout must be positive")
 	}
 	if log == nil {
@@ -62,32 +79,32 @@ func NewKafka(cfg config.Kafka, icfg config.Ingest, tr *inflight.Tracker, log *s
 	}
 	bal := &balancer{}
 	k := &Kafka{
-		bal: bal, tr: tr, m: m, brokers: cfg.Brokers, topic: cfg.Topic,
-		instance: instanceName(cfg.ClientID), timeout: icfg.PublishTimeout, interval: icfg.HeartbeatInterval,
+		bal: bal, tr: tr, m: m, brokers: o.Brokers, topic: o.Topic,
+		instance: instanceName(o.ClientID), timeout: o.PublishTimeout, interval: o.HeartbeatInterval,
 		stop: make(chan struct{}), stopped: make(chan struct{}),
 	}
-	k.log = log.With("instance", k.instance, "topic", cfg.Topic)
-	batch := icfg.BatchSize
+	k.log = log.With("instance", k.instance, "topic", o.Topic)
+	batch := o.BatchSize
 	if batch < 1 {
 		batch = 100
 	}
 	k.w = &kafka.Writer{
-		Addr:            kafka.TCP(cfg.Brokers...),
-		Topic:           cfg.Topic,
+		Addr:            kafka.TCP(o.Brokers...),
+		Topic:           o.Topic,
 		Balancer:        bal,
 		RequiredAcks:    kafka.RequireAll, // durable before acknowledged
 		Async:           false,
-		BatchTimeout:    icfg.BatchTimeout, // never kafka-go's 1 s default
+		BatchTimeout:    o.BatchTimeout, // never kafka-go's 1 s default
 		BatchSize:       batch,
 		MaxAttempts:     5,
 		WriteBackoffMin: 10 * time.Millisecond,
 		WriteBackoffMax: 250 * time.Millisecond,
-		WriteTimeout:    icfg.PublishTimeout,
-		ReadTimeout:     icfg.PublishTimeout,
+		WriteTimeout:    o.PublishTimeout,
+		ReadTimeout:     o.PublishTimeout,
 		Compression:     kafka.Lz4,
 		Transport: &kafka.Transport{
-			ClientID:    cfg.ClientID,
-			DialTimeout: min(icfg.PublishTimeout, 5*time.Second),
+			ClientID:    o.ClientID,
+			DialTimeout: min(o.PublishTimeout, 5*time.Second),
 			MetadataTTL: 10 * time.Second,
 		},
 	}
@@ -189,7 +206,13 @@ func (k *Kafka) Close(ctx context.Context) error {
 			err = fmt.Errorf("final heartbeat: %w", herr)
 		}
 		done := make(chan error, 1)
-		go func() { done <- k.w.Close() }()
+		go func() {
+			werr := k.w.Close()
+			// The writer leaves the transport it was given open: close its
+			// connections, and the goroutines serving them.
+			k.w.Transport.(*kafka.Transport).CloseIdleConnections()
+			done <- werr
+		}()
 		select {
 		case cerr := <-done:
 			err = errors.Join(err, cerr)

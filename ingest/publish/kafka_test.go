@@ -14,7 +14,6 @@ import (
 	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/tributary-lrs/tributary/ingest/inflight"
-	"github.com/tributary-lrs/tributary/schemas/config"
 	"github.com/tributary-lrs/tributary/schemas/envelope"
 )
 
@@ -30,21 +29,17 @@ func cluster(t *testing.T, topic string) *kfake.Cluster {
 	return c
 }
 
-func cfgs(brokers []string, topic string) (config.Kafka, config.Ingest) {
-	d := config.Default()
-	k := d.Kafka
-	k.Brokers, k.Topic = brokers, topic
-	i := d.Ingest
-	i.PublishTimeout = 2 * time.Second
-	i.HeartbeatInterval = 50 * time.Millisecond
-	return k, i
+func options(brokers []string, topic string) KafkaOptions {
+	return KafkaOptions{Brokers: brokers, Topic: topic, ClientID: "tributary",
+		PublishTimeout: 2 * time.Second, HeartbeatInterval: 50 * time.Millisecond,
+		BatchTimeout: 2 * time.Millisecond, BatchSize: 1000}
 }
 
 func newPublisher(t *testing.T, brokers []string, topic string, reg prometheus.Registerer) (*Kafka, *inflight.Tracker) {
 	t.Helper()
-	k, i := cfgs(brokers, topic)
+	o := options(brokers, topic)
 	tr := inflight.New(nil)
-	p, err := NewKafka(k, i, tr, nil, reg)
+	p, err := NewKafka(o, tr, nil, reg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,9 +183,9 @@ func TestCloseWritesFinalHeartbeat(t *testing.T) {
 }
 
 func TestNotReadyWithoutBroker(t *testing.T) {
-	k, i := cfgs([]string{"127.0.0.1:1"}, "nowhere")
-	i.PublishTimeout = 200 * time.Millisecond
-	p, err := NewKafka(k, i, inflight.New(nil), nil, prometheus.NewRegistry())
+	o := options([]string{"127.0.0.1:1"}, "nowhere")
+	o.PublishTimeout = 200 * time.Millisecond
+	p, err := NewKafka(o, inflight.New(nil), nil, prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,11 +208,11 @@ func TestNotReadyWithoutBroker(t *testing.T) {
 func TestBrokerDownIsUnavailable(t *testing.T) {
 	topic := "down-" + uuid.NewString()
 	c := cluster(t, topic)
-	k, i := cfgs(c.ListenAddrs(), topic)
-	i.PublishTimeout = 500 * time.Millisecond
+	o := options(c.ListenAddrs(), topic)
+	o.PublishTimeout = 500 * time.Millisecond
 	tr := inflight.New(nil)
 	reg := prometheus.NewRegistry()
-	p, err := NewKafka(k, i, tr, nil, reg)
+	p, err := NewKafka(o, tr, nil, reg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,8 +232,8 @@ func TestBrokerDownIsUnavailable(t *testing.T) {
 	if !errors.Is(err, ErrUnavailable) {
 		t.Fatalf("err = %v, want ErrUnavailable", err)
 	}
-	if took > i.PublishTimeout+500*time.Millisecond {
-		t.Fatalf("Publish took %v, publish timeout is %v", took, i.PublishTimeout)
+	if took > o.PublishTimeout+500*time.Millisecond {
+		t.Fatalf("Publish took %v, publish timeout is %v", took, o.PublishTimeout)
 	}
 	if n := testutil.ToFloat64(p.m.produceErrors); n != 1 {
 		t.Fatalf("produce errors = %v", n)
@@ -250,13 +245,13 @@ func TestBrokerDownIsUnavailable(t *testing.T) {
 
 func TestMetricsOnInjectedRegistry(t *testing.T) {
 	reg := prometheus.NewRegistry()
-	k, i := cfgs([]string{"127.0.0.1:1"}, "x")
-	p, err := NewKafka(k, i, inflight.New(nil), nil, reg)
+	o := options([]string{"127.0.0.1:1"}, "x")
+	p, err := NewKafka(o, inflight.New(nil), nil, reg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer p.Close(context.Background())
-	if _, err := NewKafka(k, i, inflight.New(nil), nil, reg); err == nil || !strings.Contains(err.Error(), "register") {
+	if _, err := NewKafka(o, inflight.New(nil), nil, reg); err == nil || !strings.Contains(err.Error(), "register") {
 		t.Fatalf("second registration on one registry: %v", err)
 	}
 }

@@ -64,7 +64,7 @@ func (s *Server) readStatementsBody(w http.ResponseWriter, r *http.Request) (*st
 }
 
 func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
-	return xapihttp.ReadBody(w, r, s.d.Config.MaxBodyBytes)
+	return xapihttp.ReadBody(w, r, s.d.Options.MaxBodyBytes)
 }
 
 // parseMultipart splits a multipart/mixed body (RFC 2046, Communication

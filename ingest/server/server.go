@@ -18,7 +18,6 @@ import (
 
 	"github.com/tributary-lrs/tributary/ingest/inflight"
 	"github.com/tributary-lrs/tributary/ingest/publish"
-	"github.com/tributary-lrs/tributary/schemas/config"
 	"github.com/tributary-lrs/tributary/schemas/store"
 	"github.com/tributary-lrs/tributary/schemas/xapi"
 	"github.com/tributary-lrs/tributary/schemas/xapihttp"
@@ -59,7 +58,7 @@ type Deps struct {
 	// (Communication 2.1.3), the same the read side caps lists at.
 	Watermark xapihttp.Watermark
 	Auth      xapihttp.Authenticator
-	Config    config.Ingest
+	Options   Options
 	Log       *slog.Logger
 	Registry  prometheus.Registerer
 
@@ -67,6 +66,23 @@ type Deps struct {
 	// finalized statement and its encoding raw (the all-in-one sink's row
 	// facts, handed over in process). Nil: envelopes carry none (Kafka).
 	Facts func(st xapi.Statement, raw []byte, noDefine bool) []byte
+}
+
+// Options tune the write API.
+type Options struct {
+	// MaxBodyBytes bounds a request body (413 past it).
+	MaxBodyBytes int64
+	// PublishTimeout bounds a publish; a statement's stored time stops
+	// holding the watermark back this long after a failed publish.
+	PublishTimeout time.Duration
+	// RetryAfter is the Retry-After of a 503.
+	RetryAfter time.Duration
+	// RecentIDs is how many recently published statement ids are remembered
+	// to answer 409 or "no change" before the store has them.
+	RecentIDs int
+	// WatermarkRefresh is how often the watermark the responses carry is
+	// re-read; a write waits at most this long for it.
+	WatermarkRefresh time.Duration
 }
 
 // Server serves the write side of the Statement resource.
@@ -84,8 +100,8 @@ func New(d Deps) (*Server, error) {
 		d.Log == nil || d.Registry == nil {
 		return nil, fmt.Errorf("ingest server: missing dependency")
 	}
-	if d.Config.WatermarkRefresh <= 0 {
-		return nil, fmt.Errorf("ingest server: Config.WatermarkRefresh must be positive")
+	if d.Options.WatermarkRefresh <= 0 {
+		return nil, fmt.Errorf("ingest server: Options.WatermarkRefresh must be positive")
 	}
 	m, err := newMetrics(d.Registry)
 	if err != nil {
@@ -94,9 +110,9 @@ func New(d Deps) (*Server, error) {
 	// A write waits at most one refresh interval for the watermark: a slow
 	// store must not hold writes back (the last value only understates). A
 	// read may take as long as a publish.
-	wm := xapihttp.NewWatermarkCache(d.Watermark, xapihttp.WatermarkOptions{Refresh: d.Config.WatermarkRefresh,
-		Wait: d.Config.WatermarkRefresh, Timeout: d.Config.PublishTimeout}, d.Log)
-	return &Server{d: d, recent: newRecentIDs(d.Config.RecentIDs), metrics: m, wm: wm}, nil
+	wm := xapihttp.NewWatermarkCache(d.Watermark, xapihttp.WatermarkOptions{Refresh: d.Options.WatermarkRefresh,
+		Wait: d.Options.WatermarkRefresh, Timeout: d.Options.PublishTimeout}, d.Log)
+	return &Server{d: d, recent: newRecentIDs(d.Options.RecentIDs), metrics: m, wm: wm}, nil
 }
 
 // Routes registers PUT and POST /xapi/statements on r, and POST
@@ -105,7 +121,7 @@ func New(d Deps) (*Server, error) {
 func (s *Server) Routes(r *mux.Router) {
 	auth := xapihttp.RequireAuth(s.d.Auth, "statements/write")
 	path := xapihttp.StatementsPath
-	r.Handle(path, s.ConsistentThrough(xapihttp.Alternate(r, s.d.Config.MaxBodyBytes))).Methods(http.MethodPost).Queries("method", "{method}")
+	r.Handle(path, s.ConsistentThrough(xapihttp.Alternate(r, s.d.Options.MaxBodyBytes))).Methods(http.MethodPost).Queries("method", "{method}")
 	r.Handle(path, s.ConsistentThrough(xapihttp.Negotiate(auth(http.HandlerFunc(s.put))))).Methods(http.MethodPut)
 	r.Handle(path, s.ConsistentThrough(xapihttp.Negotiate(auth(http.HandlerFunc(s.post))))).Methods(http.MethodPost)
 }

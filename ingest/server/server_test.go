@@ -20,7 +20,6 @@ import (
 
 	"github.com/tributary-lrs/tributary/ingest/inflight"
 	"github.com/tributary-lrs/tributary/ingest/publish"
-	"github.com/tributary-lrs/tributary/schemas/config"
 	"github.com/tributary-lrs/tributary/schemas/envelope"
 	"github.com/tributary-lrs/tributary/schemas/store"
 	"github.com/tributary-lrs/tributary/schemas/xapihttp"
@@ -74,11 +73,11 @@ func newFixtureDeps(t *testing.T, more func(*mux.Router), edit func(*Deps)) *fix
 	t.Helper()
 	f := &fixture{pub: &fakePublisher{}, lookup: fakeLookup{}, atts: &fakeAttachments{pub: nil}, voids: fakeVoiding{}}
 	f.atts.pub = f.pub
-	cfg := config.Default().Ingest
-	cfg.MaxBodyBytes = 64 << 10
+	opts := Options{MaxBodyBytes: 64 << 10, PublishTimeout: 10 * time.Second, RetryAfter: 5 * time.Second,
+		RecentIDs: 100000, WatermarkRefresh: 50 * time.Millisecond}
 	d := Deps{Publisher: f.pub, Tracker: inflight.New(nil), Lookup: f.lookup,
 		Attachments: f.atts, Voiding: f.voids, Watermark: fixedWatermark(fixtureWatermark),
-		Auth: xapihttp.NewStatic("key", "secret123", "t1", "http://lrs.example"), Config: cfg,
+		Auth: xapihttp.NewStatic("key", "secret123", "t1", "http://lrs.example"), Options: opts,
 		Log: slog.New(slog.DiscardHandler), Registry: prometheus.NewRegistry()}
 	if edit != nil {
 		edit(&d)

@@ -117,7 +117,7 @@ func (s *Server) ingest(w http.ResponseWriter, r *http.Request, body *statements
 			// A publish that failed or timed out may still reach Kafka: keep
 			// the statements in flight a while so the watermark never passes
 			// them.
-			time.AfterFunc(s.d.Config.PublishTimeout, flight.Done)
+			time.AfterFunc(s.d.Options.PublishTimeout, flight.Done)
 			return
 		}
 		flight.Done()
@@ -255,9 +255,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, n int, err error) 
 	case errors.Is(err, publish.ErrUnavailable), store.IsTransient(err),
 		errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		s.metrics.statements.WithLabelValues("unavailable").Add(float64(n))
-		xapihttp.Unavailable(w, r, s.d.Config.RetryAfter, err)
+		xapihttp.Unavailable(w, r, s.d.Options.RetryAfter, err)
 	default:
 		s.metrics.statements.WithLabelValues("unavailable").Add(float64(n))
-		xapihttp.Unavailable(w, r, s.d.Config.RetryAfter, fmt.Errorf("store statements: %w", err))
+		xapihttp.Unavailable(w, r, s.d.Options.RetryAfter, fmt.Errorf("store statements: %w", err))
 	}
 }

@@ -13,12 +13,15 @@ import (
 	"net/http"
 	"path/filepath"
 
+	ingestapp "github.com/tributary-lrs/tributary/ingest/app"
 	"github.com/tributary-lrs/tributary/ingest/inflight"
 	"github.com/tributary-lrs/tributary/ingest/server"
 	"github.com/tributary-lrs/tributary/internal/engine"
 	"github.com/tributary-lrs/tributary/processor/sink"
 	"github.com/tributary-lrs/tributary/processor/walqueue"
+	"github.com/tributary-lrs/tributary/processor/watermark"
 	"github.com/tributary-lrs/tributary/query"
+	queryapp "github.com/tributary-lrs/tributary/query/app"
 	"github.com/tributary-lrs/tributary/query/documents"
 	"github.com/tributary-lrs/tributary/query/resources"
 	"github.com/tributary-lrs/tributary/schemas/auth"
@@ -26,6 +29,7 @@ import (
 	"github.com/tributary-lrs/tributary/schemas/config"
 	"github.com/tributary-lrs/tributary/schemas/store"
 	"github.com/tributary-lrs/tributary/schemas/svc"
+	"github.com/tributary-lrs/tributary/schemas/svc/svcauth"
 	"github.com/tributary-lrs/tributary/schemas/xapihttp"
 )
 
@@ -60,7 +64,7 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	}
 	ac := cfg.Auth
 	ac.Bootstrap.Key, ac.Bootstrap.Secret = cred.Key, cred.Secret
-	basic, authn, err := auth.FromConfig(ac, eng, db, "http://"+cfg.HTTP.Addr)
+	basic, authn, err := svcauth.New(ac, eng, db, "http://"+cfg.HTTP.Addr)
 	if err != nil {
 		return nil, err
 	}
@@ -92,10 +96,10 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	env.Lifecycle.OnStop(svc.PhaseWorkers, "write-ahead log", queue.Close)
 
 	tracker := inflight.New(nil)
-	wm := watermark{tracker: tracker, queue: queue}
+	wm := watermark.InProcess{InFlight: tracker, Pending: queue}
 	ing, err := server.New(server.Deps{Publisher: queue, Tracker: tracker, Auth: authn,
 		Attachments: st, Voiding: walqueue.Voiding{Queue: queue, Store: st}, Watermark: wm, Facts: sink.Facts,
-		Config: cfg.Ingest, Log: env.Log, Registry: env.Registry})
+		Options: ingestapp.ServerOptions(cfg.Ingest), Log: env.Log, Registry: env.Registry})
 	if err != nil {
 		return nil, err
 	}
@@ -104,7 +108,7 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 		return nil, err
 	}
 	q, err := query.New(query.Deps{Engine: eng, Database: db, Auth: authn, Watermark: wm, Local: queue,
-		CursorKeys: keys, Config: cfg.Query, Log: env.Log, Registry: env.Registry})
+		CursorKeys: keys, Options: queryapp.Options(cfg.Query), Log: env.Log, Registry: env.Registry})
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +134,7 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	// CORS outermost: a preflight is answered before authentication. Every
 	// Statement resource response carries the watermark, also those given
 	// before a route is reached (405, 429).
-	return xapihttp.CORS(cfg.HTTP.CORS.AllowedOrigins, cfg.HTTP.CORS.MaxAge)(q.ConsistentThrough(auth.Limit(cfg.Auth, authn, r))), nil
+	return xapihttp.CORS(cfg.HTTP.CORS.AllowedOrigins, cfg.HTTP.CORS.MaxAge)(q.ConsistentThrough(auth.Limit(svcauth.RequestLimit(cfg.Auth), authn, r))), nil
 }
 
 func banner(env svc.Env, cfg config.Config, c credential, generated, created bool) {

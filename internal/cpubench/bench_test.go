@@ -11,6 +11,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	ingestapp "github.com/tributary-lrs/tributary/ingest/app"
 	"github.com/tributary-lrs/tributary/ingest/inflight"
 	"github.com/tributary-lrs/tributary/ingest/server"
 	"github.com/tributary-lrs/tributary/processor/sink"
@@ -19,6 +20,7 @@ import (
 	"github.com/tributary-lrs/tributary/schemas/envelope"
 	"github.com/tributary-lrs/tributary/schemas/store"
 	"github.com/tributary-lrs/tributary/schemas/svc"
+	"github.com/tributary-lrs/tributary/schemas/svc/svcauth"
 	"github.com/tributary-lrs/tributary/schemas/xapi"
 	"github.com/tributary-lrs/tributary/schemas/xapihttp"
 )
@@ -162,21 +164,21 @@ const (
 // envelopes that carry the sink's facts.
 func chain(b testing.TB, cfg config.Config, pub *MemoryPublisher) http.Handler {
 	cfg.Auth.Bootstrap.Key, cfg.Auth.Bootstrap.Secret = benchKey, benchSecret
-	_, authn, err := auth.FromConfig(cfg.Auth, nil, cfg.ClickHouse.Database, "http://"+cfg.HTTP.Addr)
+	_, authn, err := svcauth.New(cfg.Auth, nil, cfg.ClickHouse.Database, "http://"+cfg.HTTP.Addr)
 	if err != nil {
 		b.Fatal(err)
 	}
 	reg := prometheus.NewRegistry()
 	log := slog.New(slog.DiscardHandler)
 	ing, err := server.New(server.Deps{Publisher: pub, Tracker: inflight.New(nil), Auth: authn,
-		Attachments: noAttachments{}, Watermark: nowWatermark{}, Facts: sink.Facts, Config: cfg.Ingest, Log: log,
+		Attachments: noAttachments{}, Watermark: nowWatermark{}, Facts: sink.Facts, Options: ingestapp.ServerOptions(cfg.Ingest), Log: log,
 		Registry: reg})
 	if err != nil {
 		b.Fatal(err)
 	}
 	r := xapihttp.NewRouter()
 	ing.Routes(r)
-	app := xapihttp.CORS(cfg.HTTP.CORS.AllowedOrigins, cfg.HTTP.CORS.MaxAge)(ing.ConsistentThrough(auth.Limit(cfg.Auth, authn, r)))
+	app := xapihttp.CORS(cfg.HTTP.CORS.AllowedOrigins, cfg.HTTP.CORS.MaxAge)(ing.ConsistentThrough(auth.Limit(svcauth.RequestLimit(cfg.Auth), authn, r)))
 	return svc.NewServer(cfg.HTTP, svc.InstrumentHandler(reg, app, nil),
 		svc.ServerOptions{Registry: reg, Log: log, MaxBodyBytes: cfg.Ingest.MaxBodyBytes}).Handler()
 }

@@ -19,16 +19,18 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/twmb/franz-go/pkg/kfake"
 
+	ingestapp "github.com/tributary-lrs/tributary/ingest/app"
 	"github.com/tributary-lrs/tributary/ingest/inflight"
 	"github.com/tributary-lrs/tributary/ingest/publish"
 	"github.com/tributary-lrs/tributary/ingest/server"
+	processorapp "github.com/tributary-lrs/tributary/processor/app"
 	"github.com/tributary-lrs/tributary/processor/consumer"
 	"github.com/tributary-lrs/tributary/processor/progress"
 	"github.com/tributary-lrs/tributary/processor/sink"
 	"github.com/tributary-lrs/tributary/query"
+	queryapp "github.com/tributary-lrs/tributary/query/app"
 	"github.com/tributary-lrs/tributary/query/resources"
 	"github.com/tributary-lrs/tributary/schemas/config"
-	"github.com/tributary-lrs/tributary/schemas/envelope"
 	"github.com/tributary-lrs/tributary/schemas/store"
 	"github.com/tributary-lrs/tributary/schemas/store/chdb"
 	"github.com/tributary-lrs/tributary/schemas/store/chdb/chdbtest"
@@ -86,7 +88,7 @@ func newStack(t testing.TB) *stack {
 	log := slog.New(slog.DiscardHandler)
 
 	tracker := inflight.New(nil)
-	s.pub, err = publish.NewKafka(cfg.Kafka, cfg.Ingest, tracker, log, prometheus.NewRegistry())
+	s.pub, err = publish.NewKafka(ingestapp.PublishOptions(cfg.Kafka, cfg.Ingest), tracker, log, prometheus.NewRegistry())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +96,7 @@ func newStack(t testing.TB) *stack {
 	st := server.StoreLookup{Engine: engine, Database: s.db}
 	wm := store.ProgressWatermark{Engine: engine, Database: s.db, Topic: cfg.Kafka.Topic}
 	ing, err := server.New(server.Deps{Publisher: recordingPublisher{s.pub, s.acked}, Tracker: tracker,
-		Lookup: st, Attachments: st, Voiding: st, Auth: auth, Config: cfg.Ingest,
+		Lookup: st, Attachments: st, Voiding: st, Auth: auth, Options: ingestapp.ServerOptions(cfg.Ingest),
 		Log: log, Registry: prometheus.NewRegistry(), Watermark: wm})
 	if err != nil {
 		t.Fatal(err)
@@ -110,7 +112,7 @@ func newStack(t testing.TB) *stack {
 	}
 	q, err := query.New(query.Deps{Engine: engine, Database: s.db, Auth: auth, CursorKeys: keys,
 		Watermark: wm,
-		Config:    cfg.Query, Log: log, Registry: prometheus.NewRegistry()})
+		Options:   queryapp.Options(cfg.Query), Log: log, Registry: prometheus.NewRegistry()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +204,7 @@ func (s *stack) start(m member) *runningProcessor {
 	if m.crashAfter > 0 {
 		prog = &crashingProgress{Progress: prog, after: m.crashAfter}
 	}
-	c, err := consumer.New(s.cfg.Kafka, pcfg, consumer.Deps{
+	c, err := consumer.New(processorapp.ConsumerOptions(s.cfg.Kafka, pcfg), consumer.Deps{
 		Sink: cs, Progress: prog, Log: slog.New(slog.DiscardHandler),
 		Registerer: m.registry, ShutdownTimeout: m.shutdown, SessionTimeout: 6 * time.Second})
 	if err != nil {
@@ -345,92 +347,3 @@ func waitFor(t testing.TB, d time.Duration, what string, cond func() bool) {
 func timeParam(t time.Time) string {
 	return url.QueryEscape(t.UTC().Format("2006-01-02T15:04:05.000Z"))
 }
-
-// recordingPublisher records the stored time of every acknowledged statement.
-type recordingPublisher struct {
-	publish.Publisher
-	log *ackLog
-}
-
-func (p recordingPublisher) Publish(ctx context.Context, envs []*envelope.Envelope) error {
-	err := p.Publisher.Publish(ctx, envs)
-	if err == nil {
-		p.log.add(envs)
-	}
-	return err
-}
-
-type ackLog struct {
-	mu     sync.Mutex
-	stored map[string]time.Time
-	envs   map[string]*envelope.Envelope
-}
-
-func newAckLog() *ackLog {
-	return &ackLog{stored: map[string]time.Time{}, envs: map[string]*envelope.Envelope{}}
-}
-
-func (a *ackLog) add(envs []*envelope.Envelope) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	for _, e := range envs {
-		a.stored[e.ID.String()] = e.Stored
-		a.envs[e.ID.String()] = e
-	}
-}
-
-// envelopes returns every acknowledged envelope by id.
-func (a *ackLog) envelopes() map[string]*envelope.Envelope {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	out := make(map[string]*envelope.Envelope, len(a.envs))
-	for k, v := range a.envs {
-		out[k] = v
-	}
-	return out
-}
-
-func (a *ackLog) snapshot() map[string]time.Time {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	out := make(map[string]time.Time, len(a.stored))
-	for k, v := range a.stored {
-		out[k] = v
-	}
-	return out
-}
-
-func (a *ackLog) newest() time.Time {
-	var n time.Time
-	for _, st := range a.snapshot() {
-		if st.After(n) {
-			n = st
-		}
-	}
-	return n
-}
-
-// recordingSink counts inserted batches.
-type recordingSink struct {
-	consumer.Sink
-	log *insertLog
-}
-
-func (r *recordingSink) Write(ctx context.Context, token string, batch []*envelope.Envelope) ([]consumer.Rejected, error) {
-	rej, err := r.Sink.Write(ctx, token, batch)
-	if err == nil {
-		r.log.add(len(batch))
-	}
-	return rej, err
-}
-
-type insertLog struct {
-	mu      sync.Mutex
-	batches int
-}
-
-func newInsertLog() *insertLog { return &insertLog{} }
-
-func (l *insertLog) add(int) { l.mu.Lock(); l.batches++; l.mu.Unlock() }
-
-func (l *insertLog) count() int { l.mu.Lock(); defer l.mu.Unlock(); return l.batches }

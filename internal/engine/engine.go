@@ -11,6 +11,7 @@ import (
 	"github.com/tributary-lrs/tributary/schemas/config"
 	"github.com/tributary-lrs/tributary/schemas/store"
 	"github.com/tributary-lrs/tributary/schemas/store/clickhouse"
+	"github.com/tributary-lrs/tributary/schemas/svc"
 )
 
 // Open returns the configured engine.
@@ -23,7 +24,7 @@ func Open(ctx context.Context, cfg config.Config) (store.Engine, error) {
 		}
 		return eng, nil
 	case config.EngineClickHouse:
-		eng, err := clickhouse.Open(ctx, clickhouse.FromConfig(cfg.ClickHouse))
+		eng, err := clickhouse.Open(ctx, svc.ClickHouseOptions(cfg.ClickHouse))
 		if err != nil {
 			return nil, fmt.Errorf("open clickhouse: %w", err)
 		}

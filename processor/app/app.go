@@ -9,8 +9,6 @@ import (
 	"github.com/tributary-lrs/tributary/processor/consumer"
 	"github.com/tributary-lrs/tributary/processor/progress"
 	"github.com/tributary-lrs/tributary/processor/sink"
-	"github.com/tributary-lrs/tributary/schemas/kafkatopic"
-	"github.com/tributary-lrs/tributary/schemas/store/clickhouse"
 	"github.com/tributary-lrs/tributary/schemas/svc"
 )
 
@@ -18,18 +16,18 @@ import (
 // nothing beyond /metrics, /healthz and /readyz.
 func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	cfg := env.Config
-	eng, err := clickhouse.OpenService(ctx, cfg.ClickHouse, env.Lifecycle)
+	eng, err := svc.OpenClickHouse(ctx, cfg.ClickHouse, env.Lifecycle)
 	if err != nil {
 		return nil, err
 	}
-	if err := kafkatopic.EnsureConfigured(ctx, cfg.Kafka); err != nil {
+	if err := svc.EnsureTopics(ctx, cfg.Kafka); err != nil {
 		return nil, err
 	}
 	snk, err := sink.New(eng, cfg.ClickHouse.Database, env.Log, env.Registry)
 	if err != nil {
 		return nil, err
 	}
-	c, err := consumer.New(cfg.Kafka, cfg.Processor, consumer.Deps{
+	c, err := consumer.New(ConsumerOptions(cfg.Kafka, cfg.Processor), consumer.Deps{
 		Sink: snk, Progress: progress.New(eng, cfg.ClickHouse.Database), Log: env.Log,
 		Registerer: env.Registry, ShutdownTimeout: cfg.Shutdown.StepTimeout,
 	})

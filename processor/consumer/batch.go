@@ -2,6 +2,7 @@ package consumer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -21,6 +22,9 @@ const (
 	HeaderPartition = "tributary-dlq-partition"
 	HeaderOffset    = "tributary-dlq-offset"
 )
+
+// errRejected is the reason of a refusal the sink gave no error for.
+var errRejected = errors.New("rejected by the store")
 
 type deadLetter struct {
 	msg    *kafka.Message // nil when the sink rejected an envelope not of this batch
@@ -59,13 +63,13 @@ func (c *Consumer) process(ctx context.Context, fetched []kafka.Message) error {
 			}
 		}
 		for _, r := range refused {
-			dead = append(dead, deadLetter{msg: origin[r.Envelope], env: r.Envelope, cause: "rejected", reason: r.Reason})
+			dead = append(dead, deadLetter{msg: origin[r.Envelope], env: r.Envelope, cause: "rejected", reason: r.Err.Error()})
 		}
 	}
 	if err := c.deadLetter(ctx, dead); err != nil {
 		return err
 	}
-	next := advance(prior, msgs, envs, c.pcfg.InstanceTTL)
+	next := advance(prior, msgs, envs, c.opts.InstanceTTL)
 	if err := c.writeProgress(ctx, "write progress", next, nil); err != nil {
 		return err
 	}
@@ -125,7 +129,7 @@ func (c *Consumer) writeProgress(ctx context.Context, what string, states map[in
 // attempt wrote to statement_ids would look stored, so the part would skip
 // them.) Statements the sink rejected are returned.
 func (c *Consumer) store(ctx context.Context, token string, stmts []*envelope.Envelope) ([]Rejected, error) {
-	wait := c.pcfg.RetryMin
+	wait := c.opts.RetryMin
 	for {
 		start := time.Now()
 		rejected, err := c.sink.Write(ctx, token, stmts)
@@ -134,11 +138,11 @@ func (c *Consumer) store(ctx context.Context, token string, stmts []*envelope.En
 			out := make([]Rejected, 0, len(rejected))
 			for _, r := range rejected {
 				if r.Envelope == nil {
-					c.log.Error("sink rejected a nil envelope; ignoring the rejection", "reason", r.Reason)
+					c.log.Error("sink rejected a nil envelope; ignoring the rejection", "err", r.Err)
 					continue
 				}
-				if r.Reason == "" {
-					r.Reason = "rejected by the store"
+				if r.Err == nil {
+					r.Err = errRejected
 				}
 				out = append(out, r)
 			}
@@ -152,7 +156,7 @@ func (c *Consumer) store(ctx context.Context, token string, stmts []*envelope.En
 		if !sleep(ctx, wait) {
 			return nil, fmt.Errorf("store %d statements: %w", len(stmts), err)
 		}
-		wait = min(2*wait, c.pcfg.RetryMax)
+		wait = min(2*wait, c.opts.RetryMax)
 	}
 }
 
@@ -217,7 +221,7 @@ func advance(prior map[int]*watermark.Partition, msgs []kafka.Message, envs []*e
 
 // retry runs fn until it succeeds, with capped exponential backoff, until ctx ends.
 func (c *Consumer) retry(ctx context.Context, what string, fn func() error) error {
-	wait := c.pcfg.RetryMin
+	wait := c.opts.RetryMin
 	for {
 		err := fn()
 		if err == nil {
@@ -230,7 +234,7 @@ func (c *Consumer) retry(ctx context.Context, what string, fn func() error) erro
 		if !sleep(ctx, wait) {
 			return fmt.Errorf("%s: %w", what, err)
 		}
-		wait = min(2*wait, c.pcfg.RetryMax)
+		wait = min(2*wait, c.opts.RetryMax)
 	}
 }
 

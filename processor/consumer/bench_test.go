@@ -27,13 +27,13 @@ func BenchmarkBatchFill(b *testing.B) {
 	for i := 0; i < n; i += 5000 {
 		e.produce(stmts[i:min(i+5000, n)]...)
 	}
-	p, d := e.pcfg, config.Default().Processor
+	p, d := e.opts, config.Default().Processor
 	p.BatchRows, p.BatchBytes, p.BatchAge = d.BatchRows, d.BatchBytes, d.BatchAge
-	group := e.kcfg.GroupID
+	group := p.GroupID
 	var batches, messages float64
 	b.ResetTimer()
 	for i := range b.N {
-		e.kcfg.GroupID = fmt.Sprintf("%s-%d", group, i)
+		p.GroupID = fmt.Sprintf("%s-%d", group, i)
 		sink, reg := newSink(), prometheus.NewRegistry()
 		stop := e.startWith(p, sink, newProgress(), reg, 2*time.Second)
 		waitFor(b, "the backlog stored", func() bool { return sink.has(ids) })

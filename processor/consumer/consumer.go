@@ -18,7 +18,6 @@ import (
 	"github.com/segmentio/kafka-go"
 
 	"github.com/tributary-lrs/tributary/processor/watermark"
-	"github.com/tributary-lrs/tributary/schemas/config"
 	"github.com/tributary-lrs/tributary/schemas/envelope"
 	"github.com/tributary-lrs/tributary/schemas/kafkatopic"
 )
@@ -28,19 +27,23 @@ import (
 // Write returns nil only after every statement of batch is durably stored or
 // returned as Rejected (invalid, or conflicting with a stored statement of the
 // same id). Rejected statements go to the dead-letter topic. Any error means
-// the batch may be stored in part: it is retried with the same statements and
-// the same token until it succeeds, and never dead-lettered (a statement the
-// store cannot take must come back as Rejected, not as an error). Writing the
-// same batch again under its token completes it and repeats nothing; a
-// statement already stored by another batch is skipped.
+// the batch may be stored in part: it is retried whole, with the same
+// statements and the same token, until it succeeds, and never split or
+// dead-lettered (a statement the store cannot take must come back as
+// Rejected, not as an error). Writing the same batch again under its token
+// completes it and repeats nothing; a statement already stored by another
+// batch is skipped.
 type Sink interface {
 	Write(ctx context.Context, token string, batch []*envelope.Envelope) ([]Rejected, error)
 }
 
-// Rejected is a statement the sink refused, with the reason.
+// Rejected is a statement the sink refused, and why: Err matches
+// store.ErrConflict (errors.Is) when another statement is stored under its
+// id; otherwise it says what is wrong with the statement. Its text is the
+// reason the dead-letter message carries.
 type Rejected struct {
 	Envelope *envelope.Envelope
-	Reason   string
+	Err      error
 }
 
 // Progress persists, per partition, the watermark state and the intent of
@@ -68,6 +71,29 @@ type Deps struct {
 	SessionTimeout time.Duration
 }
 
+// Options say which topics and group a Consumer reads and writes, and how it
+// batches and retries.
+type Options struct {
+	Brokers []string
+	// Topic is the statement topic read in consumer group GroupID;
+	// DeadLetterTopic receives what cannot be stored.
+	Topic           string
+	DeadLetterTopic string
+	GroupID         string
+	ClientID        string
+	// A batch is stored when it reaches BatchRows statements, BatchBytes
+	// bytes of messages (0: no bound) or BatchAge since its first message.
+	BatchRows  int
+	BatchBytes int
+	BatchAge   time.Duration
+	// A failed store is retried after RetryMin, doubling up to RetryMax.
+	RetryMin time.Duration
+	RetryMax time.Duration
+	// InstanceTTL is how long (in log time) a silent ingest instance holds
+	// the watermark back (watermark.Partition.Apply).
+	InstanceTTL time.Duration
+}
+
 // Consumer is one member of the processor consumer group.
 type Consumer struct {
 	r        *kafka.Reader
@@ -81,7 +107,7 @@ type Consumer struct {
 	topic    string
 	dialer   *kafka.Dialer
 	maxBytes int
-	pcfg     config.Processor
+	opts     Options
 	shutdown time.Duration
 
 	states     map[int]*watermark.Partition
@@ -93,17 +119,17 @@ type Consumer struct {
 	redone map[string]bool
 }
 
-// New returns a consumer of kcfg.Topic in group kcfg.GroupID, dead-lettering
-// to kcfg.DeadLetterTopic. Nothing is read before Run.
-func New(kcfg config.Kafka, pcfg config.Processor, d Deps) (*Consumer, error) {
+// New returns a consumer of o.Topic in group o.GroupID, dead-lettering to
+// o.DeadLetterTopic. Nothing is read before Run.
+func New(o Options, d Deps) (*Consumer, error) {
 	switch {
-	case len(kcfg.Brokers) == 0 || kcfg.Topic == "" || kcfg.GroupID == "":
+	case len(o.Brokers) == 0 || o.Topic == "" || o.GroupID == "":
 		return nil, errors.New("consumer: kafka brokers, topic and group_id must be set")
-	case kcfg.DeadLetterTopic == "" || kcfg.DeadLetterTopic == kcfg.Topic:
+	case o.DeadLetterTopic == "" || o.DeadLetterTopic == o.Topic:
 		return nil, errors.New("consumer: dead_letter_topic must be set and differ from the topic")
 	case d.Sink == nil || d.Progress == nil:
 		return nil, errors.New("consumer: sink and progress are required")
-	case pcfg.BatchRows < 1 || pcfg.BatchAge <= 0 || pcfg.RetryMin <= 0 || pcfg.RetryMax < pcfg.RetryMin || pcfg.InstanceTTL <= 0:
+	case o.BatchRows < 1 || o.BatchAge <= 0 || o.RetryMin <= 0 || o.RetryMax < o.RetryMin || o.InstanceTTL <= 0:
 		return nil, errors.New("consumer: invalid processor settings (batch_rows, batch_age, retry_min/max, instance_ttl)")
 	}
 	if d.Log == nil {
@@ -116,23 +142,23 @@ func New(kcfg config.Kafka, pcfg config.Processor, d Deps) (*Consumer, error) {
 	if err != nil {
 		return nil, err
 	}
-	log := d.Log.With("topic", kcfg.Topic, "group", kcfg.GroupID)
-	dialer := &kafka.Dialer{ClientID: kcfg.ClientID, Timeout: 10 * time.Second}
+	log := d.Log.With("topic", o.Topic, "group", o.GroupID)
+	dialer := &kafka.Dialer{ClientID: o.ClientID, Timeout: 10 * time.Second}
 	// A fetch response may hold a whole batch (MaxBytes = batch_bytes), so
 	// a batch fills within batch_age: BenchmarkBatchFill gets tens of
 	// thousands of 1.5 KB messages into one from a backlog (kafka-go's
 	// queue of 100 fetched messages is no bottleneck). MinBytes 1: a lone
 	// statement is not held back by the broker; batch_age alone decides how
 	// long a batch waits.
-	maxBytes := max(pcfg.BatchBytes, 1<<20)
+	maxBytes := max(o.BatchBytes, 1<<20)
 	r := kafka.NewReader(kafka.ReaderConfig{
-		Brokers:        kcfg.Brokers,
-		GroupID:        kcfg.GroupID,
-		Topic:          kcfg.Topic,
+		Brokers:        o.Brokers,
+		GroupID:        o.GroupID,
+		Topic:          o.Topic,
 		Dialer:         dialer,
 		MinBytes:       1,
 		MaxBytes:       maxBytes,
-		MaxWait:        min(pcfg.BatchAge, 250*time.Millisecond),
+		MaxWait:        min(o.BatchAge, 250*time.Millisecond),
 		CommitInterval: 0, // synchronous commits: errors are returned, never swallowed
 		StartOffset:    kafka.FirstOffset,
 		SessionTimeout: d.SessionTimeout,
@@ -146,17 +172,17 @@ func New(kcfg config.Kafka, pcfg config.Processor, d Deps) (*Consumer, error) {
 		ErrorLogger:           kafka.LoggerFunc(func(msg string, args ...any) { log.Warn("kafka reader", "detail", fmt.Sprintf(msg, args...)) }),
 	})
 	dlq := &kafka.Writer{
-		Addr:         kafka.TCP(kcfg.Brokers...),
-		Topic:        kcfg.DeadLetterTopic,
+		Addr:         kafka.TCP(o.Brokers...),
+		Topic:        o.DeadLetterTopic,
 		Balancer:     &kafka.Hash{},
 		RequiredAcks: kafka.RequireAll,
 		BatchTimeout: 5 * time.Millisecond,
 		WriteTimeout: 10 * time.Second,
-		Transport:    &kafka.Transport{ClientID: kcfg.ClientID},
+		Transport:    &kafka.Transport{ClientID: o.ClientID},
 	}
 	return &Consumer{
 		r: r, dlq: dlq, sink: d.Sink, progress: d.Progress, log: log, m: m,
-		brokers: kcfg.Brokers, topic: kcfg.Topic, dialer: dialer, maxBytes: maxBytes, pcfg: pcfg, shutdown: d.ShutdownTimeout,
+		brokers: o.Brokers, topic: o.Topic, dialer: dialer, maxBytes: maxBytes, opts: o, shutdown: d.ShutdownTimeout,
 		states: map[int]*watermark.Partition{}, redone: map[string]bool{},
 	}, nil
 }
@@ -196,9 +222,9 @@ func (c *Consumer) fetch(ctx context.Context) ([]kafka.Message, error) {
 	}
 	batch := []kafka.Message{first}
 	size := len(first.Value)
-	actx, cancel := context.WithTimeout(ctx, c.pcfg.BatchAge)
+	actx, cancel := context.WithTimeout(ctx, c.opts.BatchAge)
 	defer cancel()
-	for len(batch) < c.pcfg.BatchRows && (c.pcfg.BatchBytes <= 0 || size < c.pcfg.BatchBytes) {
+	for len(batch) < c.opts.BatchRows && (c.opts.BatchBytes <= 0 || size < c.opts.BatchBytes) {
 		m, err := c.r.FetchMessage(actx)
 		if err != nil {
 			if ctx.Err() == nil && actx.Err() != nil {
@@ -232,6 +258,9 @@ func (c *Consumer) close() error {
 	if err := closeWithin(c.dlq.Close, c.shutdown); err != nil {
 		errs = append(errs, fmt.Errorf("close dead-letter writer: %w", err))
 	}
+	// The writer leaves the transport it was given open: close its
+	// connections, and the goroutines serving them.
+	c.dlq.Transport.(*kafka.Transport).CloseIdleConnections()
 	return errors.Join(errs...)
 }
 

@@ -37,7 +37,7 @@ func TestRoundTripAndWatermark(t *testing.T) {
 	waitFor(t, "every statement stored", func() bool { return sink.has(ids) })
 	want := t0.Add(time.Second - time.Millisecond)
 	waitFor(t, "consistent-through of the last heartbeat", func() bool {
-		w, ok := prog.consistentThrough(e.kcfg.Topic)
+		w, ok := prog.consistentThrough(e.opts.Topic)
 		return ok && w.Equal(want)
 	})
 	waitFor(t, "offsets committed", e.allCommitted)
@@ -56,7 +56,7 @@ func TestRoundTripAndWatermark(t *testing.T) {
 	e.produce(heartbeats("ingest-a", t0.Add(3*time.Second), true)...)
 	want = t0.Add(1500*time.Millisecond - time.Millisecond)
 	waitFor(t, "watermark held by ingest-b", func() bool {
-		w, ok := prog.consistentThrough(e.kcfg.Topic)
+		w, ok := prog.consistentThrough(e.opts.Topic)
 		return ok && w.Equal(want)
 	})
 }
@@ -92,13 +92,13 @@ func TestDeadLetters(t *testing.T) {
 	}
 	mal := byCause["malformed"]
 	if string(mal.Value) != "not an envelope" || string(mal.Key) != "junk" || header(mal, HeaderPartition) != "2" ||
-		header(mal, HeaderOffset) != "0" || header(mal, HeaderTopic) != e.kcfg.Topic || header(mal, "origin") != "test" ||
+		header(mal, HeaderOffset) != "0" || header(mal, HeaderTopic) != e.opts.Topic || header(mal, "origin") != "test" ||
 		!strings.Contains(header(mal, HeaderReason), "malformed") {
 		t.Fatalf("malformed dead letter: key %q value %q headers %v", mal.Key, mal.Value, mal.Headers)
 	}
 	m := byCause["rejected"]
 	if string(m.Key) != rejected.String() || header(m, HeaderReason) != "conflicts with the stored statement" ||
-		header(m, HeaderTopic) != e.kcfg.Topic || header(m, HeaderOffset) == "" {
+		header(m, HeaderTopic) != e.opts.Topic || header(m, HeaderOffset) == "" {
 		t.Fatalf("rejected dead letter: %q %v", m.Key, m.Headers)
 	}
 	if sink.stored(rejected) != 0 {

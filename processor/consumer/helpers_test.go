@@ -2,7 +2,6 @@ package consumer
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -15,8 +14,6 @@ import (
 	"github.com/segmentio/kafka-go"
 	"github.com/twmb/franz-go/pkg/kfake"
 
-	"github.com/tributary-lrs/tributary/processor/watermark"
-	"github.com/tributary-lrs/tributary/schemas/config"
 	"github.com/tributary-lrs/tributary/schemas/envelope"
 )
 
@@ -25,8 +22,10 @@ const partitions = 4
 type env struct {
 	t       testing.TB
 	brokers []string
-	kcfg    config.Kafka
-	pcfg    config.Processor
+	opts    Options
+	// tr carries the test's own clients; its connections close with the
+	// test (kafka-go's DefaultTransport would keep them for the process).
+	tr *kafka.Transport
 }
 
 // newEnv starts a broker with a unique statement topic (4 partitions) and
@@ -40,12 +39,12 @@ func newEnv(t testing.TB) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(c.Close)
-	d := config.Default()
-	k := d.Kafka
-	k.Brokers, k.Topic, k.DeadLetterTopic, k.GroupID = c.ListenAddrs(), topic, dlq, "group-"+id
-	p := d.Processor
-	p.BatchRows, p.BatchAge, p.RetryMin, p.RetryMax, p.InstanceTTL = 100, 20*time.Millisecond, 10*time.Millisecond, 50*time.Millisecond, 10*time.Second
-	return &env{t: t, brokers: c.ListenAddrs(), kcfg: k, pcfg: p}
+	tr := &kafka.Transport{}
+	t.Cleanup(tr.CloseIdleConnections)
+	o := Options{Brokers: c.ListenAddrs(), Topic: topic, DeadLetterTopic: dlq, GroupID: "group-" + id, ClientID: "tributary",
+		BatchRows: 100, BatchBytes: 64 << 20, BatchAge: 20 * time.Millisecond,
+		RetryMin: 10 * time.Millisecond, RetryMax: 50 * time.Millisecond, InstanceTTL: 10 * time.Second}
+	return &env{t: t, brokers: c.ListenAddrs(), opts: o, tr: tr}
 }
 
 type explicitPartition struct{}
@@ -55,7 +54,7 @@ type explicitPartition struct{}
 func (e *env) produce(msgs ...kafka.Message) {
 	e.t.Helper()
 	hash := &kafka.Hash{}
-	w := &kafka.Writer{Addr: kafka.TCP(e.brokers...), Topic: e.kcfg.Topic, RequiredAcks: kafka.RequireAll,
+	w := &kafka.Writer{Addr: kafka.TCP(e.brokers...), Topic: e.opts.Topic, RequiredAcks: kafka.RequireAll, Transport: e.tr,
 		BatchTimeout: time.Millisecond, BatchSize: len(msgs),
 		Balancer: kafka.BalancerFunc(func(m kafka.Message, parts ...int) int {
 			if _, ok := m.WriterData.(explicitPartition); ok {
@@ -153,7 +152,7 @@ func (s *memSink) Write(_ context.Context, token string, batch []*envelope.Envel
 	seen := map[uuid.UUID]bool{}
 	for _, e := range batch {
 		if r, ok := s.reject[e.ID]; ok {
-			rej = append(rej, Rejected{Envelope: e, Reason: r})
+			rej = append(rej, Rejected{Envelope: e, Err: errors.New(r)})
 			continue
 		}
 		if string(e.Statement) != `{"id":"`+e.ID.String()+`"}` {
@@ -214,115 +213,16 @@ func (s *memSink) log() []write {
 	return slices.Clone(s.writes)
 }
 
-// memProgress keeps progress rows in memory, serialized as progress.Store
-// keeps them. onWrite, when set, runs before each write (a crash point).
-type memProgress struct {
-	mu      sync.Mutex
-	rows    map[string]map[int]savedRow
-	parts   int
-	onWrite func(states map[int]*watermark.Partition, intent *Intent)
-}
-
-type savedRow struct {
-	state, intent []byte
-}
-
-func newProgress() *memProgress { return &memProgress{rows: map[string]map[int]savedRow{}} }
-
-func (p *memProgress) Write(_ context.Context, topic string, n int, states map[int]*watermark.Partition, intent *Intent) error {
-	if p.onWrite != nil {
-		p.onWrite(states, intent)
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.rows[topic] == nil {
-		p.rows[topic] = map[int]savedRow{}
-	}
-	var in []byte
-	if intent != nil {
-		var err error
-		if in, err = json.Marshal(intent); err != nil {
-			return err
-		}
-	}
-	for part, st := range states {
-		b, err := st.Marshal()
-		if err != nil {
-			return err
-		}
-		p.rows[topic][part] = savedRow{state: b, intent: in}
-	}
-	p.parts = n
-	return nil
-}
-
-func (p *memProgress) Load(_ context.Context, topic string) (map[int]Saved, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	out := map[int]Saved{}
-	for part, r := range p.rows[topic] {
-		st, err := watermark.Restore(r.state)
-		if err != nil {
-			return nil, err
-		}
-		s := Saved{State: st}
-		if r.intent != nil {
-			s.Intent = &Intent{}
-			if err := json.Unmarshal(r.intent, s.Intent); err != nil {
-				return nil, err
-			}
-		}
-		out[part] = s
-	}
-	return out, nil
-}
-
-// intents returns the intent of every partition row that holds one.
-func (p *memProgress) intents(topic string) map[int]Intent {
-	saved, _ := p.Load(context.Background(), topic)
-	out := map[int]Intent{}
-	for part, s := range saved {
-		if s.Intent != nil {
-			out[part] = *s.Intent
-		}
-	}
-	return out
-}
-
-// consistentThrough mirrors store.ConsistentThrough on the in-memory rows: a
-// partition without a heartbeat counts as the Unix epoch.
-func (p *memProgress) consistentThrough(topic string) (time.Time, bool) {
-	saved, _ := p.Load(context.Background(), topic)
-	p.mu.Lock()
-	n := p.parts
-	p.mu.Unlock()
-	var low time.Time
-	for part := range n {
-		s, ok := saved[part]
-		if !ok {
-			return time.Time{}, false
-		}
-		w, ok := s.State.Watermark()
-		if !ok {
-			w = time.Unix(0, 0).UTC()
-		}
-		if low.IsZero() || w.Before(low) {
-			low = w
-		}
-	}
-	return low, n > 0
-}
-
 // start runs a consumer until the returned stop is called.
 func (e *env) start(sink Sink, prog Progress, reg prometheus.Registerer, shutdown time.Duration) (stop func() error) {
 	e.t.Helper()
-	return e.startWith(e.pcfg, sink, prog, reg, shutdown)
+	return e.startWith(e.opts, sink, prog, reg, shutdown)
 }
 
 // startWith is start with other processor settings.
-func (e *env) startWith(pcfg config.Processor, sink Sink, prog Progress, reg prometheus.Registerer, shutdown time.Duration) (stop func() error) {
+func (e *env) startWith(o Options, sink Sink, prog Progress, reg prometheus.Registerer, shutdown time.Duration) (stop func() error) {
 	e.t.Helper()
-	c, err := New(e.kcfg, pcfg, Deps{Sink: sink, Progress: prog, Registerer: reg, ShutdownTimeout: shutdown, SessionTimeout: 6 * time.Second})
+	c, err := New(o, Deps{Sink: sink, Progress: prog, Registerer: reg, ShutdownTimeout: shutdown, SessionTimeout: 6 * time.Second})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -349,13 +249,13 @@ func (e *env) startWith(pcfg config.Processor, sink Sink, prog Progress, reg pro
 // committed returns the group's committed offset of every partition (-1: none).
 func (e *env) committed() []int64 {
 	e.t.Helper()
-	cl := &kafka.Client{Addr: kafka.TCP(e.brokers...), Timeout: 5 * time.Second}
+	cl := &kafka.Client{Addr: kafka.TCP(e.brokers...), Timeout: 5 * time.Second, Transport: e.tr}
 	parts := make([]int, partitions)
 	for i := range parts {
 		parts[i] = i
 	}
-	res, err := cl.OffsetFetch(context.Background(), &kafka.OffsetFetchRequest{GroupID: e.kcfg.GroupID,
-		Topics: map[string][]int{e.kcfg.Topic: parts}})
+	res, err := cl.OffsetFetch(context.Background(), &kafka.OffsetFetchRequest{GroupID: e.opts.GroupID,
+		Topics: map[string][]int{e.opts.Topic: parts}})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -363,7 +263,7 @@ func (e *env) committed() []int64 {
 	for i := range out {
 		out[i] = -1
 	}
-	for _, p := range res.Topics[e.kcfg.Topic] {
+	for _, p := range res.Topics[e.opts.Topic] {
 		if p.Error == nil {
 			out[p.Partition] = p.CommittedOffset
 		}
@@ -374,17 +274,17 @@ func (e *env) committed() []int64 {
 // ends returns the end offset (next offset to write) of every partition.
 func (e *env) ends() []int64 {
 	e.t.Helper()
-	cl := &kafka.Client{Addr: kafka.TCP(e.brokers...), Timeout: 5 * time.Second}
+	cl := &kafka.Client{Addr: kafka.TCP(e.brokers...), Timeout: 5 * time.Second, Transport: e.tr}
 	req := &kafka.ListOffsetsRequest{Topics: map[string][]kafka.OffsetRequest{}}
 	for p := range partitions {
-		req.Topics[e.kcfg.Topic] = append(req.Topics[e.kcfg.Topic], kafka.LastOffsetOf(p))
+		req.Topics[e.opts.Topic] = append(req.Topics[e.opts.Topic], kafka.LastOffsetOf(p))
 	}
 	res, err := cl.ListOffsets(context.Background(), req)
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	out := make([]int64, partitions)
-	for _, p := range res.Topics[e.kcfg.Topic] {
+	for _, p := range res.Topics[e.opts.Topic] {
 		out[p.Partition] = p.LastOffset
 	}
 	return out
@@ -404,19 +304,19 @@ func (e *env) allCommitted() bool {
 // dead letters written.
 func (e *env) dlqEnd() int64 {
 	e.t.Helper()
-	cl := &kafka.Client{Addr: kafka.TCP(e.brokers...), Timeout: 5 * time.Second}
+	cl := &kafka.Client{Addr: kafka.TCP(e.brokers...), Timeout: 5 * time.Second, Transport: e.tr}
 	res, err := cl.ListOffsets(context.Background(), &kafka.ListOffsetsRequest{
-		Topics: map[string][]kafka.OffsetRequest{e.kcfg.DeadLetterTopic: {kafka.LastOffsetOf(0)}}})
+		Topics: map[string][]kafka.OffsetRequest{e.opts.DeadLetterTopic: {kafka.LastOffsetOf(0)}}})
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	return res.Topics[e.kcfg.DeadLetterTopic][0].LastOffset
+	return res.Topics[e.opts.DeadLetterTopic][0].LastOffset
 }
 
 // readDLQ reads n messages from the dead-letter topic.
 func (e *env) readDLQ(n int) []kafka.Message {
 	e.t.Helper()
-	r := kafka.NewReader(kafka.ReaderConfig{Brokers: e.brokers, Topic: e.kcfg.DeadLetterTopic, Partition: 0, MaxWait: 20 * time.Millisecond})
+	r := kafka.NewReader(kafka.ReaderConfig{Brokers: e.brokers, Topic: e.opts.DeadLetterTopic, Partition: 0, MaxWait: 20 * time.Millisecond})
 	defer r.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

@@ -76,7 +76,7 @@ func TestIssue8_IntentRecordedBeforeTheInsertWithoutMovingTheWatermark(t *testin
 		mu.Lock()
 		defer mu.Unlock()
 		checked++
-		saved, _ := prog.Load(t.Context(), e.kcfg.Topic)
+		saved, _ := prog.Load(t.Context(), e.opts.Topic)
 		var in *Intent
 		for _, s := range saved {
 			if s.Intent != nil && s.Intent.Token == token {
@@ -108,14 +108,14 @@ func TestIssue8_IntentRecordedBeforeTheInsertWithoutMovingTheWatermark(t *testin
 	}
 	e.start(sink, prog, nil, 2*time.Second)
 	waitFor(t, "the watermark of the first heartbeats", func() bool {
-		w, ok := prog.consistentThrough(e.kcfg.Topic)
+		w, ok := prog.consistentThrough(e.opts.Topic)
 		return ok && w.Equal(t0.Add(-time.Millisecond))
 	})
 	e.produce(stmts...)
 	e.produce(heartbeats("ingest-a", t0.Add(time.Second), false)...)
 	waitFor(t, "every statement stored", func() bool { return sink.has(ids) })
 	waitFor(t, "the watermark of the second heartbeats", func() bool {
-		w, ok := prog.consistentThrough(e.kcfg.Topic)
+		w, ok := prog.consistentThrough(e.opts.Topic)
 		return ok && w.Equal(t0.Add(time.Second-time.Millisecond))
 	})
 	waitFor(t, "offsets committed", e.allCommitted)
@@ -124,7 +124,7 @@ func TestIssue8_IntentRecordedBeforeTheInsertWithoutMovingTheWatermark(t *testin
 	if checked == 0 || len(problems) > 0 {
 		t.Fatalf("%d inserts checked: %v", checked, problems)
 	}
-	if in := prog.intents(e.kcfg.Topic); len(in) != 0 {
+	if in := prog.intents(e.opts.Topic); len(in) != 0 {
 		t.Fatalf("intents left after every batch was stored: %v", in)
 	}
 }
@@ -143,7 +143,7 @@ func cutShort(t *testing.T, e *env, sink *memSink, prog *memProgress, failing *a
 		}
 		return nil
 	}
-	first := e.pcfg
+	first := e.opts
 	first.BatchAge = 500 * time.Millisecond // one batch holds every statement produced
 	stop := e.startWith(first, sink, prog, nil, time.Second)
 	waitFor(t, "the first member's insert to fail part-way", func() bool { return len(sink.log()) >= 2 })
@@ -176,7 +176,7 @@ func TestIssue8_BatchCutShortIsCompletedAsTheSameBatchByTheNextMember(t *testing
 	cut := cutShort(t, e, sink, prog, &failing)
 	before := len(sink.log())
 
-	next := e.pcfg
+	next := e.opts
 	next.BatchRows = 7
 	reg := prometheus.NewRegistry()
 	e.startWith(next, sink, prog, reg, 2*time.Second)
@@ -198,7 +198,7 @@ func TestIssue8_BatchCutShortIsCompletedAsTheSameBatchByTheNextMember(t *testing
 	if n := counterValue(t, reg, "lrs_processor_batches_redone_total"); n != 1 {
 		t.Fatalf("batches redone = %v, want 1", n)
 	}
-	if in := prog.intents(e.kcfg.Topic); len(in) != 0 {
+	if in := prog.intents(e.opts.Topic); len(in) != 0 {
 		t.Fatalf("intents left: %v", in)
 	}
 	if end := e.dlqEnd(); end != 0 {
@@ -231,13 +231,13 @@ func TestIssue8_BatchCutShortOverTwoPartitionsIsCompletedByTheirTwoOwners(t *tes
 	sink, prog := newSink(), newProgress()
 	var failing atomic.Bool
 	cut := cutShort(t, e, sink, prog, &failing)
-	if in := prog.intents(e.kcfg.Topic); len(in) != partitions {
+	if in := prog.intents(e.opts.Topic); len(in) != partitions {
 		t.Fatalf("the batch cut short spans %d partitions, want %d", len(in), partitions)
 	}
 
 	a, b := &tokenCounter{memSink: sink, token: cut.token}, &tokenCounter{memSink: sink, token: cut.token}
 	regA, regB := prometheus.NewRegistry(), prometheus.NewRegistry()
-	pa, pb := e.pcfg, e.pcfg
+	pa, pb := e.opts, e.opts
 	pa.BatchRows, pb.BatchRows = 7, 11
 	e.startWith(pa, a, prog, regA, 2*time.Second)
 	e.startWith(pb, b, prog, regB, 2*time.Second)
@@ -255,7 +255,7 @@ func TestIssue8_BatchCutShortOverTwoPartitionsIsCompletedByTheirTwoOwners(t *tes
 			t.Fatalf("member %s redid %v batches, want 1", name, n)
 		}
 	}
-	waitFor(t, "every intent cleared by its partition's owner", func() bool { return len(prog.intents(e.kcfg.Topic)) == 0 })
+	waitFor(t, "every intent cleared by its partition's owner", func() bool { return len(prog.intents(e.opts.Topic)) == 0 })
 	if end := e.dlqEnd(); end != 0 {
 		t.Fatalf("%d dead letters, want none", end)
 	}

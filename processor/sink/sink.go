@@ -1,7 +1,9 @@
 // Package sink stores statement envelopes in ClickHouse: it validates them
 // again (anything can write to a topic), drops copies of statements already
 // stored, refuses a different statement under a stored id, and writes the rest
-// with one insert.
+// with one insert into statements_in, whose materialized views fill every
+// other table (definition parts and agent names included); a second insert
+// adds only the StatementRef inheritances still missing (CompleteRefs).
 package sink
 
 import (
@@ -18,12 +20,6 @@ import (
 	"github.com/tributary-lrs/tributary/schemas/envelope"
 	"github.com/tributary-lrs/tributary/schemas/store"
 	"github.com/tributary-lrs/tributary/schemas/xapi"
-)
-
-// Reasons a statement is refused (sent to the dead-letter topic).
-const (
-	ReasonInvalid  = "invalid statement"
-	ReasonConflict = "conflict: id already stored with different content"
 )
 
 // Sink writes batches of statements to the store.
@@ -80,12 +76,12 @@ func (s *Sink) write(ctx context.Context, token string, batch []*envelope.Envelo
 		key := store.StatementKey{Tenant: env.Tenant, ID: env.ID}
 		if h, dup := seen[key]; dup {
 			if h != env.ContentHash {
-				rejected = append(rejected, consumer.Rejected{Envelope: env, Reason: ReasonConflict})
+				rejected = append(rejected, consumer.Rejected{Envelope: env, Err: conflict(env)})
 			}
 			continue
 		}
 		if built[i].err != nil {
-			rejected = append(rejected, consumer.Rejected{Envelope: env, Reason: ReasonInvalid + ": " + built[i].err.Error()})
+			rejected = append(rejected, consumer.Rejected{Envelope: env, Err: built[i].err})
 			continue
 		}
 		seen[key] = env.ContentHash
@@ -105,13 +101,13 @@ func (s *Sink) write(ctx context.Context, token string, batch []*envelope.Envelo
 	}
 	for _, env := range batch {
 		if conflicts[store.StatementKey{Tenant: env.Tenant, ID: env.ID}] == env.ContentHash && env.ContentHash != "" {
-			rejected = append(rejected, consumer.Rejected{Envelope: env, Reason: ReasonConflict})
+			rejected = append(rejected, consumer.Rejected{Envelope: env, Err: conflict(env)})
 		}
 	}
 	if len(rows) > 0 {
 		start := time.Now()
 		// One insert: the statements and, through materialized views, their
-		// lookup rows, activity definitions and agent names.
+		// lookup rows, activity definition parts and agent names.
 		b := store.StatementBatch(s.db, rows)
 		b.DedupToken = token
 		if err := s.eng.Insert(ctx, b); err != nil {
@@ -162,6 +158,12 @@ func (s *Sink) dropStored(ctx context.Context, token string, rows []store.Statem
 		}
 	}
 	return kept, stored, conflicts, nil
+}
+
+// conflict is the refusal of env: another statement is stored (or earlier in
+// the batch) under its id.
+func conflict(env *envelope.Envelope) error {
+	return fmt.Errorf("statement %s: %w", env.ID, store.ErrConflict)
 }
 
 // storeFailure marks a store error as transient. Every row was validated and

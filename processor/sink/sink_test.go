@@ -21,7 +21,7 @@ import (
 
 var eng store.Engine
 
-func TestMain(m *testing.M) { chdbtest.Main(m, func(e *chdb.Engine) { eng = e }) }
+func TestMain(m *testing.M) { chdbtest.MainNoLeaks(m, func(e *chdb.Engine) { eng = e }) }
 
 // recorder records the tables inserted into, in order, and can fail inserts
 // into one table.

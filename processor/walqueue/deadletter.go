@@ -16,7 +16,11 @@ import (
 const deadLetterFile = "rejected.ndjson"
 
 // deadLetter appends env and the reason to the dead-letter file (fsync'd).
-func (q *Queue) deadLetter(env *envelope.Envelope, reason string) error {
+func (q *Queue) deadLetter(env *envelope.Envelope, refusal error) error {
+	reason := "rejected by the store"
+	if refusal != nil {
+		reason = refusal.Error()
+	}
 	line, err := json.Marshal(struct {
 		At        time.Time       `json:"at"`
 		Reason    string          `json:"reason"`

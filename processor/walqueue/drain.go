@@ -152,8 +152,8 @@ func (q *Queue) insertOnce(entries []*entry, in intent) error {
 		// and keep the statement in the dead-letter file.
 		q.m.rejected.Inc()
 		q.log.Error("store refused an acknowledged statement; kept in the dead-letter file",
-			"id", r.Envelope.ID, "reason", r.Reason)
-		if err := q.deadLetter(r.Envelope, r.Reason); err != nil {
+			"id", r.Envelope.ID, "err", r.Err)
+		if err := q.deadLetter(r.Envelope, r.Err); err != nil {
 			return err
 		}
 	}

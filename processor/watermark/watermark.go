@@ -1,7 +1,21 @@
-// Package watermark computes, per topic partition, the time up to which every
-// statement in that partition is stored. It is pure: the consumer feeds it the
-// partition's messages in offset order after the batch holding them was
-// written to the store.
+// Package watermark owns the consistency watermark (Communication 2.1.3,
+// X-Experience-API-Consistent-Through): a time W such that every statement
+// stored at or before W is visible in the store. Its one rule: a source that
+// knows an exclusive bound LW — every statement it stored strictly before LW
+// is stored — gives W = LW − 1 ms (Below); several sources give the earliest.
+//
+// The sources:
+//
+//   - all-in-one (InProcess): the earliest stored time still on its way to
+//     the store, in a request not answered yet (ingest/inflight) or in the
+//     write-ahead log (processor/walqueue's oldest pending);
+//   - distributed (Partition): per topic partition, from the ingest
+//     instances' heartbeats, below; the query and ingest roles read the
+//     minimum over every partition's recorded W (store.ProgressWatermark);
+//   - both: xapihttp.WatermarkCache serves the last W read to the responses.
+//
+// Partition is pure: the consumer feeds it the partition's messages in offset
+// order after the batch holding them was written to the store.
 //
 // Each ingest instance writes heartbeats (Instance, LowWatermark LW) to every
 // partition: every statement the instance stored strictly before LW was
@@ -82,7 +96,7 @@ func (p *Partition) Watermark() (w time.Time, ok bool) {
 			low = t
 		}
 	}
-	return low.Add(-time.Millisecond).UTC(), true
+	return Below(low), true
 }
 
 // Clone returns an independent copy.

@@ -12,19 +12,19 @@ import (
 	"github.com/tributary-lrs/tributary/schemas/auth"
 	"github.com/tributary-lrs/tributary/schemas/auth/admin"
 	"github.com/tributary-lrs/tributary/schemas/store"
-	"github.com/tributary-lrs/tributary/schemas/store/clickhouse"
 	"github.com/tributary-lrs/tributary/schemas/svc"
+	"github.com/tributary-lrs/tributary/schemas/svc/svcauth"
 	"github.com/tributary-lrs/tributary/schemas/xapihttp"
 )
 
 // Setup implements svc.Setup for the query role.
 func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	cfg := env.Config
-	eng, err := clickhouse.OpenService(ctx, cfg.ClickHouse, env.Lifecycle)
+	eng, err := svc.OpenClickHouse(ctx, cfg.ClickHouse, env.Lifecycle)
 	if err != nil {
 		return nil, err
 	}
-	basic, authn, err := auth.FromConfig(cfg.Auth, eng, cfg.ClickHouse.Database, "urn:tributary")
+	basic, authn, err := svcauth.New(cfg.Auth, eng, cfg.ClickHouse.Database, "urn:tributary")
 	if err != nil {
 		return nil, err
 	}
@@ -36,7 +36,7 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 		Engine: eng, Database: cfg.ClickHouse.Database, CursorKeys: keys,
 		Auth:      authn,
 		Watermark: store.ProgressWatermark{Engine: eng, Database: cfg.ClickHouse.Database, Topic: cfg.Kafka.Topic},
-		Config:    cfg.Query, Log: env.Log, Registry: env.Registry,
+		Options:   Options(cfg.Query), Log: env.Log, Registry: env.Registry,
 	})
 	if err != nil {
 		return nil, err
@@ -62,5 +62,5 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	// CORS outermost: a preflight is answered before authentication. Every
 	// Statement resource response carries the watermark, also those given
 	// before a route is reached (405, 429).
-	return xapihttp.CORS(cfg.HTTP.CORS.AllowedOrigins, cfg.HTTP.CORS.MaxAge)(svcQ.ConsistentThrough(auth.Limit(cfg.Auth, authn, r))), nil
+	return xapihttp.CORS(cfg.HTTP.CORS.AllowedOrigins, cfg.HTTP.CORS.MaxAge)(svcQ.ConsistentThrough(auth.Limit(svcauth.RequestLimit(cfg.Auth), authn, r))), nil
 }

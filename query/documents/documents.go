@@ -74,7 +74,7 @@ func New(d Deps) (*Service, error) {
 	}
 	log := d.Log
 	if log == nil {
-		log = slog.Default()
+		log = slog.New(slog.DiscardHandler)
 	}
 	s := &Service{d: d, log: log, now: time.Now}
 	s.locks.seed = maphash.MakeSeed()

@@ -68,7 +68,7 @@ func New(d Deps) (*Service, error) {
 	}
 	log := d.Log
 	if log == nil {
-		log = slog.Default()
+		log = slog.New(slog.DiscardHandler)
 	}
 	return &Service{d: d, log: log}, nil
 }

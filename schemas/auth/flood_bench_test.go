@@ -18,7 +18,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tributary-lrs/tributary/schemas/config"
 	"github.com/tributary-lrs/tributary/schemas/xapihttp"
 )
 
@@ -51,10 +50,9 @@ func BenchmarkIssue19_FiftyConcurrentGuessers(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defaults, err := Configured(config.Default().Auth)
-	if err != nil {
-		b.Fatal(err)
-	}
+	// The auth.* defaults (config.Default().Auth).
+	defaults := Options{TTL: 30 * time.Second, CacheSize: 10000, HashWait: 2 * time.Second,
+		PerKey: FailureLimit{Rate: 0.1, Burst: 10}, PerAddress: FailureLimit{Rate: 0.5, Burst: 30}, Tracked: 10000}
 	noLimits := defaults
 	noLimits.PerKey, noLimits.PerAddress = FailureLimit{}, FailureLimit{}
 	for _, sc := range []struct {

@@ -235,9 +235,7 @@ func TestIssue19_RequireAuthAnswers429WithRetryAfter(t *testing.T) {
 	mux := http.NewServeMux()
 	mux.Handle("/xapi/statements", xapihttp.RequireAuth(a, "all")(ok))
 	mux.Handle("/admin/", http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { adminSeen.Add(1) }))
-	c := config.Default().Auth
-	c.RateLimit, c.RateBurst = 100, 100
-	h := Limit(c, a, mux)
+	h := Limit(RequestLimit{PerSecond: 100, Burst: 100}, a, mux)
 	codes := []int{}
 	var last *httptest.ResponseRecorder
 	for range 3 {

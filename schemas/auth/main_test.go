@@ -11,7 +11,7 @@ import (
 
 var engine *chdb.Engine
 
-func TestMain(m *testing.M) { chdbtest.Main(m, func(e *chdb.Engine) { engine = e }) }
+func TestMain(m *testing.M) { chdbtest.MainNoLeaks(m, func(e *chdb.Engine) { engine = e }) }
 
 // testHash keeps argon2id cheap in tests.
 var testHash = HashParams{Time: 1, Memory: 64, Threads: 1}

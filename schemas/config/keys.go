@@ -28,16 +28,25 @@ func walk(t reflect.Type, prefix string, leaf func(key string, index []int)) {
 	walkIndex(t, prefix, nil, leaf)
 }
 
+// fieldKey returns the mapstructure name of f and its dotted key under
+// prefix; ok is false for a field that is no configuration key.
+func fieldKey(f reflect.StructField, prefix string) (name, key string, ok bool) {
+	name, _, _ = strings.Cut(f.Tag.Get("mapstructure"), ",")
+	if name == "" || name == "-" || !f.IsExported() {
+		return "", "", false
+	}
+	if prefix == "" {
+		return name, name, true
+	}
+	return name, prefix + "." + name, true
+}
+
 func walkIndex(t reflect.Type, prefix string, index []int, leaf func(string, []int)) {
 	for i := range t.NumField() {
 		f := t.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("mapstructure"), ",")
-		if name == "" || name == "-" || !f.IsExported() {
+		_, key, ok := fieldKey(f, prefix)
+		if !ok {
 			continue
-		}
-		key := name
-		if prefix != "" {
-			key = prefix + "." + name
 		}
 		idx := append(append([]int(nil), index...), i)
 		if f.Type.Kind() == reflect.Struct {

@@ -43,13 +43,9 @@ func redactNode(v reflect.Value, prefix string) *yaml.Node {
 	m := &yaml.Node{Kind: yaml.MappingNode}
 	for i := range v.NumField() {
 		f := v.Type().Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("mapstructure"), ",")
-		if name == "" || name == "-" || !f.IsExported() {
+		name, key, ok := fieldKey(f, prefix)
+		if !ok {
 			continue
-		}
-		key := name
-		if prefix != "" {
-			key = prefix + "." + name
 		}
 		var val *yaml.Node
 		fv := v.Field(i)

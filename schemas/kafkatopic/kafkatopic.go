@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/segmentio/kafka-go"
-
-	"github.com/tributary-lrs/tributary/schemas/config"
 )
 
 // Topic describes a topic to create when it is missing.
@@ -20,22 +18,26 @@ type Topic struct {
 	ReplicationFactor int
 }
 
-// Statements returns the topics of cfg: the statement topic with its
-// partitions and the dead-letter topic (one partition: it is rarely written and
-// read in order).
-func Statements(cfg config.Kafka) []Topic {
+// Statements returns the statement topic with its partitions and the
+// dead-letter topic (one partition: it is rarely written and read in order),
+// both with replicationFactor.
+func Statements(topic, deadLetter string, partitions, replicationFactor int) []Topic {
 	return []Topic{
-		{Name: cfg.Topic, Partitions: cfg.Partitions, ReplicationFactor: cfg.ReplicationFactor},
-		{Name: cfg.DeadLetterTopic, Partitions: 1, ReplicationFactor: cfg.ReplicationFactor},
+		{Name: topic, Partitions: partitions, ReplicationFactor: replicationFactor},
+		{Name: deadLetter, Partitions: 1, ReplicationFactor: replicationFactor},
 	}
 }
 
 // ErrNoTopic means the topic does not exist (or has no partitions yet).
 var ErrNoTopic = errors.New("kafka topic does not exist")
 
-// client returns a kafka-go client for brokers; the context bounds every call.
-func client(brokers []string) *kafka.Client {
-	return &kafka.Client{Addr: kafka.TCP(brokers...), Timeout: 10 * time.Second}
+// client returns a kafka-go client for brokers (the context bounds every
+// call) on a transport of its own, and closes the transport's connections:
+// call it when done. kafka-go's shared DefaultTransport would keep a
+// connection pool, and its goroutines, for every cluster ever asked.
+func client(brokers []string) (c *kafka.Client, closeConns func()) {
+	tr := &kafka.Transport{}
+	return &kafka.Client{Addr: kafka.TCP(brokers...), Timeout: 10 * time.Second, Transport: tr}, tr.CloseIdleConnections
 }
 
 // Ensure creates every topic that does not exist yet. Existing topics are left
@@ -57,7 +59,9 @@ func Ensure(ctx context.Context, brokers []string, topics ...Topic) error {
 			Topic: t.Name, NumPartitions: t.Partitions, ReplicationFactor: t.ReplicationFactor,
 		})
 	}
-	res, err := client(brokers).CreateTopics(ctx, req)
+	c, closeConns := client(brokers)
+	defer closeConns()
+	res, err := c.CreateTopics(ctx, req)
 	if err != nil {
 		return fmt.Errorf("create topics: %w", err)
 	}
@@ -76,7 +80,9 @@ func Partitions(ctx context.Context, brokers []string, topic string) (int, error
 	if len(brokers) == 0 {
 		return 0, errors.New("kafkatopic: no brokers")
 	}
-	res, err := client(brokers).Metadata(ctx, &kafka.MetadataRequest{Topics: []string{topic}})
+	c, closeConns := client(brokers)
+	defer closeConns()
+	res, err := c.Metadata(ctx, &kafka.MetadataRequest{Topics: []string{topic}})
 	if err != nil {
 		return 0, fmt.Errorf("metadata of topic %s: %w", topic, err)
 	}
@@ -96,13 +102,4 @@ func Partitions(ctx context.Context, brokers []string, topic string) (int, error
 		return len(t.Partitions), nil
 	}
 	return 0, fmt.Errorf("topic %s: %w", topic, ErrNoTopic)
-}
-
-// EnsureConfigured creates the statement and dead-letter topics of cfg when
-// cfg.CreateTopics is set, and does nothing otherwise.
-func EnsureConfigured(ctx context.Context, cfg config.Kafka) error {
-	if !cfg.CreateTopics {
-		return nil
-	}
-	return Ensure(ctx, cfg.Brokers, Statements(cfg)...)
 }

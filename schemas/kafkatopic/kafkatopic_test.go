@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
-
-	"github.com/tributary-lrs/tributary/schemas/config"
 )
 
 func TestEnsureAndPartitions(t *testing.T) {
@@ -42,10 +40,9 @@ func TestEnsureAndPartitions(t *testing.T) {
 }
 
 func TestStatements(t *testing.T) {
-	cfg := config.Default().Kafka
-	got := Statements(cfg)
-	if len(got) != 2 || got[0].Name != cfg.Topic || got[0].Partitions != cfg.Partitions ||
-		got[1].Name != cfg.DeadLetterTopic || got[1].ReplicationFactor != cfg.ReplicationFactor {
+	got := Statements("stmts", "stmts.dlq", 12, 3)
+	if len(got) != 2 || got[0].Name != "stmts" || got[0].Partitions != 12 || got[0].ReplicationFactor != 3 ||
+		got[1].Name != "stmts.dlq" || got[1].Partitions != 1 || got[1].ReplicationFactor != 3 {
 		t.Fatalf("Statements = %+v", got)
 	}
 }

@@ -117,6 +117,8 @@ func newHTTPServer(cfg config.HTTP, addr string, h http.Handler, log *slog.Logge
 		IdleTimeout:       cfg.IdleTimeout,
 		MaxHeaderBytes:    cfg.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		// Every request carries the logger: xapihttp.Error reports a 5xx to it.
+		BaseContext: func(net.Listener) context.Context { return xapihttp.WithLogger(context.Background(), log) },
 	}
 }
 

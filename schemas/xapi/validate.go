@@ -1,6 +1,7 @@
 package xapi
 
 import (
+	"iter"
 	"math"
 	"strconv"
 )
@@ -77,12 +78,8 @@ func (v *validator) statement(s map[string]any, p *path, sub bool) {
 		t, has := o["objectType"]
 		objIsActivity = !has || t == "Activity"
 	}
-	for key, val := range s {
+	for key, val := range v.properties(s, p) {
 		c := p.k(key)
-		if val == nil {
-			v.add(&c, ruleFormat, "null is not allowed outside extensions")
-			continue
-		}
 		switch key {
 		case "actor":
 			v.actor(val, &c, ruleActor)
@@ -120,7 +117,7 @@ func (v *validator) statement(s map[string]any, p *path, sub bool) {
 				v.version(val, &c)
 			}
 		default:
-			v.add(&c, ruleFormat, "additional property \""+key+"\" is not allowed")
+			v.additional(&c, key, "")
 		}
 	}
 	for _, req := range [...]string{"actor", "verb", "object"} {
@@ -241,12 +238,8 @@ func (v *validator) attachments(val any, p *path) {
 			v.add(&c, ruleAttachments, "must be an Attachment object")
 			continue
 		}
-		for key, x := range m {
+		for key, x := range v.properties(m, &c) {
 			f := c.k(key)
-			if x == nil {
-				v.add(&f, ruleFormat, "null is not allowed outside extensions")
-				continue
-			}
 			switch key {
 			case "usageType":
 				v.iri(x, &f, ruleAttachments)
@@ -267,7 +260,7 @@ func (v *validator) attachments(val any, p *path) {
 					v.add(&f, ruleAttachments, "sha2 must be a hex SHA-2 digest")
 				}
 			default:
-				v.add(&f, ruleFormat, "additional property \""+key+"\" is not allowed in an Attachment")
+				v.additional(&f, key, "an Attachment")
 			}
 		}
 		v.required(m, &c, ruleAttachments, "usageType", "display", "contentType", "length", "sha2")
@@ -283,6 +276,36 @@ func (v *validator) attachments(val any, p *path) {
 // UsageTypeSignature is the usageType of the JWS attachment of a signed
 // statement (Data 2.6).
 const UsageTypeSignature = "http://adlnet.gov/expapi/attachments/signature"
+
+// properties is how every object of a statement is walked: it yields the
+// properties of m, the object at p, but refuses those whose value is null
+// (Data 2.2: null is allowed only inside extensions, which are not walked).
+// The caller checks each property it yields and refuses the ones the object
+// does not have with additional.
+func (v *validator) properties(m map[string]any, p *path) iter.Seq2[string, any] {
+	return func(yield func(string, any) bool) {
+		for key, x := range m {
+			if x == nil {
+				c := p.k(key)
+				v.add(&c, ruleFormat, "null is not allowed outside extensions")
+				continue
+			}
+			if !yield(key, x) {
+				return
+			}
+		}
+	}
+}
+
+// additional refuses the property key, at p, of an object that does not have
+// it; in names the object ("an Agent"), "" for a Statement.
+func (v *validator) additional(p *path, key, in string) {
+	msg := "additional property \"" + key + "\" is not allowed"
+	if in != "" {
+		msg += " in " + in
+	}
+	v.add(p, ruleFormat, msg)
+}
 
 // required reports each missing key of m.
 func (v *validator) required(m map[string]any, p *path, rule string, keys ...string) {

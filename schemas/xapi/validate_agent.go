@@ -51,22 +51,10 @@ func (v *validator) groupOnly(val any, p *path, rule string) {
 
 func (v *validator) agent(m map[string]any, p *path) {
 	ifis := 0
-	for key, val := range m {
+	for key, val := range v.properties(m, p) {
 		c := p.k(key)
-		if val == nil {
-			v.add(&c, ruleFormat, "null is not allowed outside extensions")
-			continue
-		}
-		switch key {
-		case "objectType":
-			// checked by the caller
-		case "name":
-			v.str(val, &c, ruleAgent)
-		case "mbox", "mbox_sha1sum", "openid", "account":
-			ifis++
-			v.ifi(key, val, &c)
-		default:
-			v.add(&c, ruleFormat, "additional property \""+key+"\" is not allowed in an Agent")
+		if !v.actorProperty(key, val, &c, ruleAgent, &ifis) {
+			v.additional(&c, key, "an Agent")
 		}
 	}
 	if ifis != 1 {
@@ -76,23 +64,13 @@ func (v *validator) agent(m map[string]any, p *path) {
 
 func (v *validator) group(m map[string]any, p *path) {
 	ifis := 0
-	for key, val := range m {
+	for key, val := range v.properties(m, p) {
 		c := p.k(key)
-		if val == nil {
-			v.add(&c, ruleFormat, "null is not allowed outside extensions")
-			continue
-		}
-		switch key {
-		case "objectType":
-		case "name":
-			v.str(val, &c, ruleGroup)
-		case "mbox", "mbox_sha1sum", "openid", "account":
-			ifis++
-			v.ifi(key, val, &c)
-		case "member":
+		switch {
+		case key == "member":
 			v.members(val, &c)
-		default:
-			v.add(&c, ruleFormat, "additional property \""+key+"\" is not allowed in a Group")
+		case !v.actorProperty(key, val, &c, ruleGroup, &ifis):
+			v.additional(&c, key, "a Group")
 		}
 	}
 	switch {
@@ -104,6 +82,23 @@ func (v *validator) group(m map[string]any, p *path) {
 			v.add(p, ruleGroup, "an Anonymous Group must list its members in \"member\"")
 		}
 	}
+}
+
+// actorProperty checks a property Agents and Groups share: objectType
+// (checked by the caller), name, and the Inverse Functional Identifiers,
+// which it counts in ifis. It returns false for any other property.
+func (v *validator) actorProperty(key string, val any, p *path, rule string, ifis *int) bool {
+	switch key {
+	case "objectType":
+	case "name":
+		v.str(val, p, rule)
+	case "mbox", "mbox_sha1sum", "openid", "account":
+		*ifis++
+		v.ifi(key, val, p)
+	default:
+		return false
+	}
+	return true
 }
 
 func (v *validator) members(val any, p *path) {
@@ -147,19 +142,15 @@ func (v *validator) account(val any, p *path) {
 		v.add(p, ruleAccount, "account must be an object with homePage and name")
 		return
 	}
-	for key, x := range m {
+	for key, x := range v.properties(m, p) {
 		c := p.k(key)
-		if x == nil {
-			v.add(&c, ruleFormat, "null is not allowed outside extensions")
-			continue
-		}
 		switch key {
 		case "homePage":
 			v.iri(x, &c, ruleAccount)
 		case "name":
 			v.str(x, &c, ruleAccount)
 		default:
-			v.add(&c, ruleFormat, "additional property \""+key+"\" is not allowed in an Account")
+			v.additional(&c, key, "an Account")
 		}
 	}
 	v.required(m, p, ruleAccount, "homePage", "name")

@@ -6,12 +6,8 @@ func (v *validator) result(val any, p *path) {
 		v.add(p, ruleResult, "result must be an object")
 		return
 	}
-	for key, x := range m {
+	for key, x := range v.properties(m, p) {
 		c := p.k(key)
-		if x == nil {
-			v.add(&c, ruleFormat, "null is not allowed outside extensions")
-			continue
-		}
 		switch key {
 		case "score":
 			v.score(x, &c)
@@ -28,7 +24,7 @@ func (v *validator) result(val any, p *path) {
 		case "extensions":
 			v.extensions(x, &c)
 		default:
-			v.add(&c, ruleFormat, "additional property \""+key+"\" is not allowed in a Result")
+			v.additional(&c, key, "a Result")
 		}
 	}
 }
@@ -42,12 +38,8 @@ func (v *validator) score(val any, p *path) {
 	}
 	var nums [4]float64 // scaled, raw, min, max
 	var have [4]bool
-	for key, x := range m {
+	for key, x := range v.properties(m, p) {
 		c := p.k(key)
-		if x == nil {
-			v.add(&c, ruleFormat, "null is not allowed outside extensions")
-			continue
-		}
 		i := -1
 		switch key {
 		case "scaled":
@@ -59,7 +51,7 @@ func (v *validator) score(val any, p *path) {
 		case "max":
 			i = 3
 		default:
-			v.add(&c, ruleFormat, "additional property \""+key+"\" is not allowed in a Score")
+			v.additional(&c, key, "a Score")
 			continue
 		}
 		n, ok := number(x)
@@ -89,12 +81,8 @@ func (v *validator) context(val any, p *path, objIsActivity bool) {
 		v.add(p, ruleContext, "context must be an object")
 		return
 	}
-	for key, x := range m {
+	for key, x := range v.properties(m, p) {
 		c := p.k(key)
-		if x == nil {
-			v.add(&c, ruleFormat, "null is not allowed outside extensions")
-			continue
-		}
 		switch key {
 		case "registration":
 			v.uuid(x, &c, ruleContext)
@@ -129,7 +117,7 @@ func (v *validator) context(val any, p *path, objIsActivity bool) {
 			}
 			v.contextAgents(key, x, &c)
 		default:
-			v.add(&c, ruleFormat, "additional property \""+key+"\" is not allowed in a Context")
+			v.additional(&c, key, "a Context")
 		}
 	}
 }
@@ -140,12 +128,8 @@ func (v *validator) contextActivities(val any, p *path) {
 		v.add(p, ruleCtxActs, "contextActivities must be an object")
 		return
 	}
-	for key, x := range m {
+	for key, x := range v.properties(m, p) {
 		c := p.k(key)
-		if x == nil {
-			v.add(&c, ruleFormat, "null is not allowed outside extensions")
-			continue
-		}
 		switch key {
 		case "parent", "grouping", "category", "other":
 		default:
@@ -183,12 +167,8 @@ func (v *validator) contextAgents(key string, val any, p *path) {
 			v.add(&c, rule, "must be a "+wantType+" object")
 			continue
 		}
-		for k, x := range m {
+		for k, x := range v.properties(m, &c) {
 			f := c.k(k)
-			if x == nil {
-				v.add(&f, ruleFormat, "null is not allowed outside extensions")
-				continue
-			}
 			switch k {
 			case "objectType":
 				if x != wantType {
@@ -196,7 +176,7 @@ func (v *validator) contextAgents(key string, val any, p *path) {
 				}
 			case "agent", "group":
 				if k != member {
-					v.add(&f, ruleFormat, "additional property \""+k+"\" is not allowed in a "+wantType)
+					v.additional(&f, k, "a "+wantType)
 				} else if k == "agent" {
 					v.agentOnly(x, &f, rule)
 				} else {
@@ -213,7 +193,7 @@ func (v *validator) contextAgents(key string, val any, p *path) {
 					v.iri(t, &fj, rule)
 				}
 			default:
-				v.add(&f, ruleFormat, "additional property \""+k+"\" is not allowed in a "+wantType)
+				v.additional(&f, k, "a "+wantType)
 			}
 		}
 		v.required(m, &c, rule, "objectType", member)

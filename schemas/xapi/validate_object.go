@@ -6,19 +6,15 @@ func (v *validator) verb(val any, p *path) {
 		v.add(p, ruleVerb, "verb must be an object")
 		return
 	}
-	for key, x := range m {
+	for key, x := range v.properties(m, p) {
 		c := p.k(key)
-		if x == nil {
-			v.add(&c, ruleFormat, "null is not allowed outside extensions")
-			continue
-		}
 		switch key {
 		case "id":
 			v.iri(x, &c, ruleVerb)
 		case "display":
 			v.langMap(x, &c)
 		default:
-			v.add(&c, ruleFormat, "additional property \""+key+"\" is not allowed in a Verb")
+			v.additional(&c, key, "a Verb")
 		}
 	}
 	v.required(m, p, ruleVerb, "id")
@@ -74,12 +70,8 @@ func (v *validator) activityValue(val any, p *path, rule string) {
 }
 
 func (v *validator) activity(m map[string]any, p *path) {
-	for key, x := range m {
+	for key, x := range v.properties(m, p) {
 		c := p.k(key)
-		if x == nil {
-			v.add(&c, ruleFormat, "null is not allowed outside extensions")
-			continue
-		}
 		switch key {
 		case "objectType":
 		case "id":
@@ -87,7 +79,7 @@ func (v *validator) activity(m map[string]any, p *path) {
 		case "definition":
 			v.definition(x, &c)
 		default:
-			v.add(&c, ruleFormat, "additional property \""+key+"\" is not allowed in an Activity")
+			v.additional(&c, key, "an Activity")
 		}
 	}
 	v.required(m, p, ruleActivity, "id")
@@ -111,12 +103,8 @@ func (v *validator) definition(val any, p *path) {
 	}
 	it, hasIT := m["interactionType"].(string)
 	lists, knownIT := interactionLists[it]
-	for key, x := range m {
+	for key, x := range v.properties(m, p) {
 		c := p.k(key)
-		if x == nil {
-			v.add(&c, ruleFormat, "null is not allowed outside extensions")
-			continue
-		}
 		switch key {
 		case "name", "description":
 			v.langMap(x, &c)
@@ -153,7 +141,7 @@ func (v *validator) definition(val any, p *path) {
 			}
 			v.components(x, &c)
 		default:
-			v.add(&c, ruleFormat, "additional property \""+key+"\" is not allowed in an Activity Definition")
+			v.additional(&c, key, "an Activity Definition")
 		}
 	}
 }
@@ -186,12 +174,8 @@ func (v *validator) components(val any, p *path) {
 			v.add(&c, ruleComponents, "must be an interaction component object")
 			continue
 		}
-		for key, x := range m {
+		for key, x := range v.properties(m, &c) {
 			f := c.k(key)
-			if x == nil {
-				v.add(&f, ruleFormat, "null is not allowed outside extensions")
-				continue
-			}
 			switch key {
 			case "id":
 				id, ok := x.(string)
@@ -205,7 +189,7 @@ func (v *validator) components(val any, p *path) {
 			case "description":
 				v.langMap(x, &f)
 			default:
-				v.add(&f, ruleFormat, "additional property \""+key+"\" is not allowed in an interaction component")
+				v.additional(&f, key, "an interaction component")
 			}
 		}
 		v.required(m, &c, ruleComponents, "id")
@@ -213,12 +197,8 @@ func (v *validator) components(val any, p *path) {
 }
 
 func (v *validator) statementRef(m map[string]any, p *path) {
-	for key, x := range m {
+	for key, x := range v.properties(m, p) {
 		c := p.k(key)
-		if x == nil {
-			v.add(&c, ruleFormat, "null is not allowed outside extensions")
-			continue
-		}
 		switch key {
 		case "objectType":
 			if x != "StatementRef" {
@@ -227,7 +207,7 @@ func (v *validator) statementRef(m map[string]any, p *path) {
 		case "id":
 			v.uuid(x, &c, ruleStmtRef)
 		default:
-			v.add(&c, ruleFormat, "additional property \""+key+"\" is not allowed in a StatementRef")
+			v.additional(&c, key, "a StatementRef")
 		}
 	}
 	v.required(m, p, ruleStmtRef, "objectType", "id")

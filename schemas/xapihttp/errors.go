@@ -3,7 +3,6 @@ package xapihttp
 import (
 	"encoding/json"
 	"errors"
-	"log/slog"
 	"math"
 	"net/http"
 	"strconv"
@@ -26,7 +25,8 @@ type ErrorDetail struct {
 }
 
 // Error writes an xAPI error response. Validation problems are listed with
-// their JSON paths. A 5xx never echoes internal details: they are logged.
+// their JSON paths. A 5xx never echoes internal details: they are logged to
+// the logger of the request's context (WithLogger).
 func Error(w http.ResponseWriter, r *http.Request, status int, err error) {
 	body := ErrorBody{Error: ErrorDetail{Code: status, Status: http.StatusText(status), Message: err.Error()}}
 	var ve *xapi.ValidationError
@@ -34,7 +34,7 @@ func Error(w http.ResponseWriter, r *http.Request, status int, err error) {
 		body.Problems = ve.Problems
 	}
 	if status >= 500 {
-		slog.Default().ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path,
+		loggerFrom(r.Context()).ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path,
 			"status", status, "err", err)
 		body.Error.Message = http.StatusText(status)
 		if status == http.StatusServiceUnavailable {

@@ -17,8 +17,10 @@ type memoryReturn struct {
 	threshold int64
 	quiet     time.Duration
 	free      func()
-	// afterFunc runs f after d (time.AfterFunc when nil).
+	// afterFunc runs f after d (time.AfterFunc when nil); now is the clock
+	// (time.Now when nil).
 	afterFunc func(d time.Duration, f func())
+	now       func() time.Time
 
 	mu       sync.Mutex
 	inFlight int64     // bytes of bodies admitted and not released
@@ -55,7 +57,7 @@ func (m *memoryReturn) release(n int64) {
 	if m.inFlight > 0 || m.since < m.threshold {
 		return
 	}
-	m.idleFrom = time.Now()
+	m.idleFrom = m.clock()
 	if !m.pending {
 		m.pending = true
 		m.after(m.quiet)
@@ -70,6 +72,13 @@ func (m *memoryReturn) after(d time.Duration) {
 	time.AfterFunc(d, m.check)
 }
 
+func (m *memoryReturn) clock() time.Time {
+	if m.now != nil {
+		return m.now()
+	}
+	return time.Now()
+}
+
 // check returns the memory when nothing has been in flight for quiet, or
 // looks again when the quiet time is not over yet; a body in flight
 // schedules the next check on its release.
@@ -80,7 +89,7 @@ func (m *memoryReturn) check() {
 		m.mu.Unlock()
 		return
 	}
-	if left := m.quiet - time.Since(m.idleFrom); left > 0 {
+	if left := m.quiet - m.clock().Sub(m.idleFrom); left > 0 {
 		m.after(left)
 		m.mu.Unlock()
 		return

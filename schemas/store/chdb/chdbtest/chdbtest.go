@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"go.uber.org/goleak"
+
 	"github.com/tributary-lrs/tributary/schemas/store"
 	"github.com/tributary-lrs/tributary/schemas/store/chdb"
 )
@@ -19,23 +21,35 @@ import (
 // the tests and exits with their code.
 //
 //	func TestMain(m *testing.M) { chdbtest.Main(m, func(e *chdb.Engine) { engine = e }) }
-func Main(m *testing.M, set func(*chdb.Engine)) {
+func Main(m *testing.M, set func(*chdb.Engine)) { os.Exit(run(m, set, false)) }
+
+// MainNoLeaks is Main for a package that starts goroutines: the run also
+// fails when a goroutine is still running once the tests are done and the
+// engine is closed (go.uber.org/goleak).
+func MainNoLeaks(m *testing.M, set func(*chdb.Engine)) { os.Exit(run(m, set, true)) }
+
+func run(m *testing.M, set func(*chdb.Engine), leaks bool) int {
 	dir, err := os.MkdirTemp("", "tributary-test-chdb-*")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "chdbtest:", err)
-		os.Exit(1)
+		return 1
 	}
+	defer func() { _ = os.RemoveAll(dir) }()
 	e, err := chdb.Open(dir)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "chdbtest:", err)
-		_ = os.RemoveAll(dir)
-		os.Exit(1)
+		return 1
 	}
 	set(e)
 	code := m.Run()
 	_ = e.Close()
-	_ = os.RemoveAll(dir)
-	os.Exit(code)
+	if leaks && code == 0 {
+		if err := goleak.Find(); err != nil {
+			fmt.Fprintln(os.Stderr, "goleak: goroutines still running after the tests:", err)
+			return 1
+		}
+	}
+	return code
 }
 
 var dbSeq atomic.Int64
