@@ -21,6 +21,7 @@ import (
 	"github.com/tributary-lrs/tributary/processor/sink"
 	"github.com/tributary-lrs/tributary/schemas/envelope"
 	"github.com/tributary-lrs/tributary/schemas/store"
+	"github.com/tributary-lrs/tributary/schemas/store/chdb"
 	"github.com/tributary-lrs/tributary/schemas/store/chdb/chdbtest"
 )
 
@@ -90,9 +91,9 @@ func (s *stack) failStatementsTable() (on func(bool)) {
 	for _, q := range []string{
 		"CREATE TABLE " + flag + " (k UInt8, v UInt8) ENGINE = Join(ANY, LEFT, k)",
 		"ALTER TABLE " + store.Table(s.db, "statements") + " ADD CONSTRAINT injected_failure CHECK isNull(joinGetOrNull(" +
-			store.String(s.db+".failflag") + ", 'v', toUInt8(0)))",
+			chdb.Literal(s.db+".failflag") + ", 'v', toUInt8(0)))",
 	} {
-		if err := engine.Exec(ctx, q); err != nil {
+		if err := engine.Exec(ctx, store.SQL(q)); err != nil {
 			s.t.Fatal(err)
 		}
 	}
@@ -102,7 +103,7 @@ func (s *stack) failStatementsTable() (on func(bool)) {
 		if fail {
 			q = "INSERT INTO " + flag + " VALUES (0, 1)"
 		}
-		if err := engine.Exec(ctx, q); err != nil {
+		if err := engine.Exec(ctx, store.SQL(q)); err != nil {
 			s.t.Fatal(err)
 		}
 	}
@@ -120,7 +121,7 @@ func (s *stack) runStatementIDsFirst(flag string) {
 	if err != nil {
 		s.t.Fatal(err)
 	}
-	if err := engine.Exec(ctx, "INSERT INTO "+flag+" VALUES (0, 1)"); err != nil {
+	if err := engine.Exec(ctx, store.SQL("INSERT INTO "+flag+" VALUES (0, 1)")); err != nil {
 		s.t.Fatal(err)
 	}
 	const statement = `{"id":%q,"actor":{"mbox":"mailto:probe@example.com"},"verb":{"id":"http://example.com/probed"},` +
@@ -146,7 +147,7 @@ func (s *stack) runStatementIDsFirst(flag string) {
 		if table != flag {
 			table = store.Table(s.db, table)
 		}
-		if err := engine.Exec(ctx, "TRUNCATE TABLE "+table); err != nil {
+		if err := engine.Exec(ctx, store.SQL("TRUNCATE TABLE "+table)); err != nil {
 			s.t.Fatal(err)
 		}
 	}
@@ -172,9 +173,14 @@ func (s *stack) postGenerated(n int, seed uint64) []uuid.UUID {
 // count runs a query returning one number.
 func (s *stack) count(q string) uint64 {
 	s.t.Helper()
+	return s.countQ(store.SQL(q))
+}
+
+func (s *stack) countQ(q store.Query) uint64 {
+	s.t.Helper()
 	rows, err := engine.Query(context.Background(), q)
 	if err != nil {
-		s.t.Fatalf("%s: %v", q, err)
+		s.t.Fatalf("%s: %v", q.Text, err)
 	}
 	defer rows.Close()
 	var n uint64
@@ -188,7 +194,8 @@ func (s *stack) count(q string) uint64 {
 
 // storedIn returns how many of ids table holds.
 func (s *stack) storedIn(table string, ids []uuid.UUID) uint64 {
-	return s.count("SELECT uniqExact(id) FROM " + store.Table(s.db, table) + " WHERE id IN (" + store.UUIDs(ids) + ")")
+	return s.countQ(store.Query{Text: "SELECT uniqExact(id) FROM " + store.Table(s.db, table) + " WHERE has({ids:Array(UUID)}, id)",
+		Params: store.Params{{Name: "ids", Value: ids}}})
 }
 
 // waitAllVisible waits until Consistent-Through covers every acknowledged
@@ -298,8 +305,8 @@ func (s *stack) deadLetters() int64 {
 // intents returns the intent recorded in each partition's progress row.
 func (s *stack) intents() map[uint32]string {
 	s.t.Helper()
-	rows, err := engine.Query(context.Background(), "SELECT partition, intent FROM "+
-		store.Table(s.db, store.ProgressTable)+" FINAL WHERE intent != ''")
+	rows, err := engine.Query(context.Background(), store.SQL("SELECT partition, intent FROM "+
+		store.Table(s.db, store.ProgressTable)+" FINAL WHERE intent != ''"))
 	if err != nil {
 		s.t.Fatal(err)
 	}

@@ -66,17 +66,17 @@ func (fixedWatermark) ConsistentThrough(context.Context) (time.Time, error) {
 type recorder struct {
 	store.Engine
 	mu  sync.Mutex
-	sql []string
+	sql []store.Query
 }
 
-func (r *recorder) Query(ctx context.Context, sql string) (store.Rows, error) {
+func (r *recorder) Query(ctx context.Context, q store.Query) (store.Rows, error) {
 	r.mu.Lock()
-	r.sql = append(r.sql, sql)
+	r.sql = append(r.sql, q)
 	r.mu.Unlock()
-	return r.Engine.Query(ctx, sql)
+	return r.Engine.Query(ctx, q)
 }
 
-func (r *recorder) take() []string {
+func (r *recorder) take() []store.Query {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	s := r.sql
@@ -151,8 +151,12 @@ func doSetup(b *testing.B) (*benchEnv, error) {
 	}
 	fmt.Fprintf(os.Stderr, "getbench: %d statements (%d voiding) loaded in %s (%s inserting): %.0f rows/s\n",
 		st.Rows, st.Voiding, st.Elapsed.Round(time.Millisecond), st.Inserting.Round(time.Millisecond), st.Rate())
-	if out, err := eng.Raw(ctx, "SELECT table, count(), sum(rows), formatReadableSize(sum(bytes_on_disk)) FROM system.parts WHERE active AND database = "+
-		store.String(st.Database)+" GROUP BY table ORDER BY table", "PrettyCompactMonoBlock"); err == nil {
+	parts, err := chdb.Render(store.Query{Text: "SELECT table, count(), sum(rows), formatReadableSize(sum(bytes_on_disk)) FROM system.parts " +
+		"WHERE active AND database = {db:String} GROUP BY table ORDER BY table", Params: store.Params{{Name: "db", Value: st.Database}}})
+	if err != nil {
+		return nil, err
+	}
+	if out, err := eng.Raw(ctx, parts, "PrettyCompactMonoBlock"); err == nil {
 		fmt.Fprintf(os.Stderr, "getbench: parts (table, parts, rows, size):\n%s", out)
 	}
 
@@ -190,10 +194,10 @@ type sample struct {
 	id, registration, agent, verb, object string
 }
 
-func (e *benchEnv) queryStrings(ctx context.Context, sql string, cols int) ([][]string, error) {
-	rows, err := e.eng.Query(ctx, sql)
+func (e *benchEnv) queryStrings(ctx context.Context, q store.Query, cols int) ([][]string, error) {
+	rows, err := e.eng.Query(ctx, q)
 	if err != nil {
-		return nil, fmt.Errorf("%w\n%s", err, sql)
+		return nil, fmt.Errorf("%w\n%s", err, q.Text)
 	}
 	defer rows.Close()
 	var out [][]string
@@ -235,18 +239,19 @@ func uri(kv ...string) string {
 }
 
 func (e *benchEnv) buildFilters(ctx context.Context) ([]filter, error) {
-	db, t := e.stats.Database, store.String(Tenant)
+	db, t := e.stats.Database, "{tenant:String}"
+	params := store.Params{{Name: "tenant", Value: Tenant}, {Name: "pool", Value: uint64(poolSize)}}
 	// Statements neither voiding nor voided, drawn by a hash of their id;
 	// their values come from the stored bytes (statements keeps no filter
 	// columns, migration 0017).
 	voids := "SELECT %s FROM " + store.Table(db, "statement_index") + " WHERE tenant = " + t + " AND kind = 'voids'"
 	sampled := "SELECT stored, id FROM " + store.Table(db, "statements") + " WHERE tenant = " + t +
 		" AND id NOT IN (" + fmt.Sprintf(voids, "toUUID(key)") + ") AND id NOT IN (" + fmt.Sprintf(voids, "id") + ")" +
-		" ORDER BY cityHash64(id) LIMIT " + strconv.Itoa(poolSize)
-	rows, err := e.queryStrings(ctx, "SELECT toString(id), JSONExtractString(raw, 'context', 'registration'), "+
-		"concat('mbox:', JSONExtractString(raw, 'actor', 'mbox')), JSONExtractString(raw, 'verb', 'id'), "+
-		"JSONExtractString(raw, 'object', 'id') FROM "+store.Table(db, "statements")+" WHERE tenant = "+t+
-		" AND (stored, id) IN ("+sampled+") ORDER BY cityHash64(id)", 5)
+		" ORDER BY cityHash64(id) LIMIT {pool:UInt64}"
+	rows, err := e.queryStrings(ctx, store.Query{Text: "SELECT toString(id), JSONExtractString(raw, 'context', 'registration'), " +
+		"concat('mbox:', JSONExtractString(raw, 'actor', 'mbox')), JSONExtractString(raw, 'verb', 'id'), " +
+		"JSONExtractString(raw, 'object', 'id') FROM " + store.Table(db, "statements") + " WHERE tenant = " + t +
+		" AND (stored, id) IN (" + sampled + ") ORDER BY cityHash64(id)", Params: params}, 5)
 	if err != nil {
 		return nil, err
 	}
@@ -254,8 +259,8 @@ func (e *benchEnv) buildFilters(ctx context.Context) ([]filter, error) {
 	for _, r := range rows {
 		ss = append(ss, sample{r[0], r[1], r[2], r[3], r[4]})
 	}
-	voided, err := e.queryStrings(ctx, "SELECT key FROM "+store.Table(db, "statement_index")+" WHERE tenant = "+t+
-		" AND kind = 'voids' ORDER BY cityHash64(key) LIMIT "+strconv.Itoa(poolSize), 1)
+	voided, err := e.queryStrings(ctx, store.Query{Text: "SELECT key FROM " + store.Table(db, "statement_index") + " WHERE tenant = " + t +
+		" AND kind = 'voids' ORDER BY cityHash64(key) LIMIT {pool:UInt64}", Params: params}, 1)
 	if err != nil {
 		return nil, err
 	}
@@ -409,7 +414,7 @@ func BenchmarkGET(b *testing.B) {
 			var (
 				empty    int
 				slowest  time.Duration
-				slowSQL  []string
+				slowSQL  []store.Query
 				slowURI  string
 				resultsN int
 			)
@@ -445,7 +450,11 @@ func BenchmarkGET(b *testing.B) {
 			b.ReportMetric(100*float64(empty)/float64(len(lat)), "empty-%")
 			b.ReportMetric(float64(len(lat)), "samples")
 			if explain && ms(p99) > slowMs && len(lat) >= 20 {
-				for _, q := range slowSQL {
+				for _, sq := range slowSQL {
+					q, err := chdb.Render(sq)
+					if err != nil {
+						b.Fatal(err)
+					}
 					out, err := e.eng.Raw(context.Background(), "EXPLAIN indexes = 1 "+q, "TabSeparatedRaw")
 					// stderr: benchmark logs are truncated to a few lines.
 					fmt.Fprintf(os.Stderr, "== %s: slowest %s (%s):\n%s\nEXPLAIN indexes = 1:\n%s%v\n",
