@@ -126,10 +126,10 @@ var ErrBind = errors.New("query parameters do not match the query")
 
 // Placeholders scans text once for the placeholders {name:Type} outside
 // quoted literals, identifiers and comments and returns text with each replaced by
-// render(name, typ). What render returns is never scanned again, so a
-// placeholder inside a value stays text. Engines that bind by rendering use
+// what render(b, name, typ) writes to b. What render writes is never
+// scanned again, so a placeholder inside a value stays text. Engines that bind by rendering use
 // it; the text is the query's own (constants), never user input.
-func Placeholders(text string, render func(name, typ string) (string, error)) (string, error) {
+func Placeholders(text string, render func(b *strings.Builder, name, typ string) error) (string, error) {
 	var b strings.Builder
 	b.Grow(len(text) + 64)
 	last := 0
@@ -165,12 +165,10 @@ func Placeholders(text string, render func(name, typ string) (string, error)) (s
 			if !ok || !isIdent(name) || !isTypeName(typ) {
 				return "", fmt.Errorf("%w: malformed placeholder %q", ErrBind, text[i:i+end+1])
 			}
-			lit, err := render(name, typ)
-			if err != nil {
+			b.WriteString(text[last:i])
+			if err := render(&b, name, typ); err != nil {
 				return "", err
 			}
-			b.WriteString(text[last:i])
-			b.WriteString(lit)
 			i += end
 			last = i + 1
 		}

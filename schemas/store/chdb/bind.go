@@ -25,16 +25,15 @@ func Render(q store.Query) (string, error) {
 	if len(q.Params) == 0 && strings.IndexByte(q.Text, '{') < 0 {
 		return q.Text, nil
 	}
-	return store.Placeholders(q.Text, func(name, typ string) (string, error) {
+	return store.Placeholders(q.Text, func(b *strings.Builder, name, typ string) error {
 		v, ok := q.Params.Value(name)
 		if !ok {
-			return "", fmt.Errorf("%w: no value for {%s:%s}", store.ErrBind, name, typ)
+			return fmt.Errorf("%w: no value for {%s:%s}", store.ErrBind, name, typ)
 		}
-		var b strings.Builder
-		if err := writeLiteral(&b, typ, v); err != nil {
-			return "", fmt.Errorf("%w: {%s:%s}: %w", store.ErrBind, name, typ, err)
+		if err := writeLiteral(b, typ, v); err != nil {
+			return fmt.Errorf("%w: {%s:%s}: %w", store.ErrBind, name, typ, err)
 		}
-		return b.String(), nil
+		return nil
 	})
 }
 

@@ -27,7 +27,7 @@ import (
 
 const (
 	pageSQL = "SELECT generateUUIDv4(number) AS id, toDateTime64('2024-01-01 00:00:00', 3, 'UTC') + number AS stored, " +
-		"repeat('x', 1000 + number % 100) AS raw FROM numbers(%d)"
+		"repeat('x', 1000 + number %% 100) AS raw FROM numbers(%d)"
 	idsSQL = "SELECT 'tenant' AS tenant, generateUUIDv4(number) AS id, hex(cityHash64(number)) AS h, " +
 		"toDateTime64('2024-01-01 00:00:00', 3, 'UTC') + number AS stored, 'kafka:t:0@1-2' AS batch FROM numbers(%d)"
 )

@@ -17,18 +17,22 @@ func bindParams(sql string, params url.Values) (string, error) {
 	if !hasParams(params) {
 		return sql, nil
 	}
-	return store.Placeholders(sql, func(name, typ string) (string, error) {
+	return store.Placeholders(sql, func(b *strings.Builder, name, typ string) error {
 		vs, ok := params["param_"+name]
 		if !ok || len(vs) == 0 {
-			return "", &store.ServerError{Code: 456, Name: "UNKNOWN_QUERY_PARAMETER",
+			return &store.ServerError{Code: 456, Name: "UNKNOWN_QUERY_PARAMETER",
 				Message: "Substitution `" + name + "` is not set"}
 		}
 		text := vs[len(vs)-1]
 		if typ == "String" {
-			return chdb.Literal(unescapeTSV(text)), nil
+			chdb.QuoteString(b, unescapeTSV(text))
+			return nil
 		}
 		// Other types read their own text form (an Array its [...] form).
-		return "CAST(" + chdb.Literal(text) + " AS " + typ + ")", nil
+		b.WriteString("CAST(")
+		chdb.QuoteString(b, text)
+		b.WriteString(" AS " + typ + ")")
+		return nil
 	})
 }
 
