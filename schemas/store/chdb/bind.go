@@ -72,8 +72,10 @@ func writeLiteral(b *strings.Builder, typ string, v any) error {
 	return fmt.Errorf("value of Go type %T", v)
 }
 
-// writeInteger writes an integer literal typed by a conversion function
-// (toInt64(…)): an untyped number literal would take the narrowest type.
+// writeInteger writes an integer literal: a signed one typed by a
+// conversion function (toInt64(…); fromUnixTimestamp64Milli needs an
+// Int64, and an untyped literal takes the narrowest type), an unsigned one
+// as a bare number (LIMIT n, x % n).
 func writeInteger(b *strings.Builder, typ string, v any) error {
 	var text string
 	switch n := v.(type) {
@@ -104,6 +106,10 @@ func writeInteger(b *strings.Builder, typ string, v any) error {
 	}
 	if text == "" {
 		return fmt.Errorf("value of Go type %T", v)
+	}
+	if typ[0] == 'U' { // unsigned: a bare number, as LIMIT n was always written
+		b.WriteString(text)
+		return nil
 	}
 	b.WriteString("to")
 	b.WriteString(typ)
