@@ -20,8 +20,8 @@ type gatedEngine struct {
 	queries atomic.Int64
 }
 
-func (g *gatedEngine) Query(ctx context.Context, q string) (store.Rows, error) {
-	if strings.HasPrefix(q, "SELECT id, stored, raw,") {
+func (g *gatedEngine) Query(ctx context.Context, q store.Query) (store.Rows, error) {
+	if strings.HasPrefix(q.Text, "SELECT id, stored, raw,") {
 		g.queries.Add(1)
 		<-g.open
 	}

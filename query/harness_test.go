@@ -227,10 +227,10 @@ func (e *env) listAs(user, target string) ([]uuid.UUID, string) {
 // errStore is an Engine whose every call fails with err.
 type errStore struct{ err error }
 
-func (s errStore) Exec(context.Context, string) error                { return s.err }
-func (s errStore) Query(context.Context, string) (store.Rows, error) { return nil, s.err }
-func (s errStore) Insert(context.Context, *store.Batch) error        { return s.err }
-func (s errStore) Ping(context.Context) error                        { return s.err }
-func (s errStore) Close() error                                      { return nil }
+func (s errStore) Exec(context.Context, store.Query) error                { return s.err }
+func (s errStore) Query(context.Context, store.Query) (store.Rows, error) { return nil, s.err }
+func (s errStore) Insert(context.Context, *store.Batch) error             { return s.err }
+func (s errStore) Ping(context.Context) error                             { return s.err }
+func (s errStore) Close() error                                           { return nil }
 
 var discardLog = slog.New(slog.NewTextHandler(io.Discard, nil))

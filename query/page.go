@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/tributary-lrs/tributary/query/statements"
+	"github.com/tributary-lrs/tributary/schemas/store"
 )
 
 // The candidate reads of one page are bounded by constants, never by the
@@ -71,8 +72,8 @@ func (s *Service) page(ctx context.Context, v statements.Viewer, c statements.Cu
 }
 
 // positions runs a CandidatesSQL query.
-func (s *Service) positions(ctx context.Context, sql string) ([]statements.Position, error) {
-	rows, err := s.d.Engine.Query(ctx, sql)
+func (s *Service) positions(ctx context.Context, q store.Query) ([]statements.Position, error) {
+	rows, err := s.d.Engine.Query(ctx, q)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/tributary-lrs/tributary/schemas/store"
+	"github.com/tributary-lrs/tributary/schemas/store/chdb"
 	"github.com/tributary-lrs/tributary/schemas/store/chdb/chdbtest"
 )
 
@@ -23,11 +24,15 @@ type sqlSizes struct {
 	longest int
 }
 
-func (s *sqlSizes) Query(ctx context.Context, sql string) (store.Rows, error) {
+func (s *sqlSizes) Query(ctx context.Context, q store.Query) (store.Rows, error) {
+	sql, err := chdb.Render(q) // the text chDB runs
+	if err != nil {
+		return nil, err
+	}
 	s.mu.Lock()
 	s.longest = max(s.longest, len(sql))
 	s.mu.Unlock()
-	return s.Engine.Query(ctx, sql)
+	return s.Engine.Query(ctx, q)
 }
 
 func (s *sqlSizes) max() int { s.mu.Lock(); defer s.mu.Unlock(); return s.longest }

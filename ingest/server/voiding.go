@@ -16,31 +16,10 @@ type VoidingLookup interface {
 	VoidingStatements(ctx context.Context, tenant string, ids []uuid.UUID) (map[uuid.UUID]bool, error)
 }
 
-// VoidingStatements implements VoidingLookup: the ids among ids that have a
-// "voids" row in statement_index (one per voiding statement).
+// VoidingStatements implements VoidingLookup with the store's
+// store.VoidingStatements.
 func (l StoreLookup) VoidingStatements(ctx context.Context, tenant string, ids []uuid.UUID) (map[uuid.UUID]bool, error) {
-	out := map[uuid.UUID]bool{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	q := fmt.Sprintf("SELECT DISTINCT id FROM %s WHERE tenant = %s AND kind = 'voids' AND id IN (%s)",
-		store.Table(l.Database, "statement_index"), store.String(tenant), store.UUIDs(ids))
-	rows, err := l.Engine.Query(ctx, q)
-	if err != nil {
-		return nil, fmt.Errorf("look up voiding statements: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id uuid.UUID
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("scan voiding statements: %w", err)
-		}
-		out[id] = true
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read voiding statements: %w", err)
-	}
-	return out, nil
+	return store.VoidingStatements(ctx, l.Engine, l.Database, tenant, ids)
 }
 
 // errVoidingVoiding: a voiding statement cannot be voided (Data 2.3.2).

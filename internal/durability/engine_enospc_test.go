@@ -9,6 +9,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/tributary-lrs/tributary/schemas/store"
 	"github.com/tributary-lrs/tributary/schemas/store/chdb"
 )
 
@@ -37,7 +38,7 @@ func TestChDB_AnInsertWhoseWritesRunOutOfSpaceFailsOrIsReadable(t *testing.T) {
 	ctx := context.Background()
 	for _, sql := range []string{"CREATE DATABASE IF NOT EXISTS enospc",
 		"CREATE TABLE enospc.t (id UInt64, s String) ENGINE = ReplacingMergeTree ORDER BY id"} {
-		if err := eng.Exec(ctx, sql); err != nil {
+		if err := eng.Exec(ctx, store.SQL(sql)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -64,7 +65,7 @@ func TestChDB_AnInsertWhoseWritesRunOutOfSpaceFailsOrIsReadable(t *testing.T) {
 	var stored, refused uint64
 	for i := range 200 {
 		sql := fmt.Sprintf("INSERT INTO enospc.t SELECT number + %d, randomPrintableASCII(500) FROM numbers(2000)", i*2000)
-		if err := eng.Exec(ctx, sql); err != nil {
+		if err := eng.Exec(ctx, store.SQL(sql)); err != nil {
 			refused++ // NOT_ENOUGH_SPACE: fine
 			continue
 		}

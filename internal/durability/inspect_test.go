@@ -83,8 +83,9 @@ func inspectStore(dataDir string) (inspection, error) {
 		if err := scanEach(ctx, eng, "SELECT toString(id) FROM ("+repeated+") LIMIT 20", func(s string) { t.Repeated = append(t.Repeated, s) }); err != nil {
 			return out, err
 		}
-		if err := scanOne(ctx, eng, "SELECT count() FROM system.parts WHERE active AND database = "+store.String(database)+
-			" AND table = "+store.String(table), &t.Parts); err != nil {
+		parts := store.Query{Text: "SELECT count() FROM system.parts WHERE active AND database = {db:String} AND table = {table:String}",
+			Params: store.Params{{Name: "db", Value: database}, {Name: "table", Value: table}}}
+		if err := scanOneQ(ctx, eng, parts, &t.Parts); err != nil {
 			return out, err
 		}
 		out.Tables = append(out.Tables, t)
@@ -95,19 +96,23 @@ func inspectStore(dataDir string) (inspection, error) {
 }
 
 func scanOne(ctx context.Context, eng store.Engine, sql string, dest ...any) error {
-	rows, err := eng.Query(ctx, sql)
+	return scanOneQ(ctx, eng, store.SQL(sql), dest...)
+}
+
+func scanOneQ(ctx context.Context, eng store.Engine, q store.Query, dest ...any) error {
+	rows, err := eng.Query(ctx, q)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	if !rows.Next() {
-		return fmt.Errorf("%s: no row: %v", sql, rows.Err())
+		return fmt.Errorf("%s: no row: %v", q.Text, rows.Err())
 	}
 	return rows.Scan(dest...)
 }
 
 func scanEach(ctx context.Context, eng store.Engine, sql string, fn func(string)) error {
-	rows, err := eng.Query(ctx, sql)
+	rows, err := eng.Query(ctx, store.SQL(sql))
 	if err != nil {
 		return err
 	}

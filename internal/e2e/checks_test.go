@@ -17,9 +17,14 @@ import (
 // count runs a query returning one number.
 func (s *stack) count(q string) uint64 {
 	s.t.Helper()
+	return s.countQ(store.SQL(q))
+}
+
+func (s *stack) countQ(q store.Query) uint64 {
+	s.t.Helper()
 	rows, err := engine.Query(context.Background(), q)
 	if err != nil {
-		s.t.Fatalf("%s: %v", q, err)
+		s.t.Fatalf("%s: %v", q.Text, err)
 	}
 	defer rows.Close()
 	var n uint64
@@ -33,7 +38,8 @@ func (s *stack) count(q string) uint64 {
 
 // storedIn returns how many of ids table holds.
 func (s *stack) storedIn(table string, ids []uuid.UUID) uint64 {
-	return s.count("SELECT uniqExact(id) FROM " + store.Table(s.db, table) + " WHERE id IN (" + store.UUIDs(ids) + ")")
+	return s.countQ(store.Query{Text: "SELECT uniqExact(id) FROM " + store.Table(s.db, table) + " WHERE has({ids:Array(UUID)}, id)",
+		Params: store.Params{{Name: "ids", Value: ids}}})
 }
 
 // waitAllVisible waits until Consistent-Through covers every acknowledged
@@ -143,8 +149,8 @@ func (s *stack) deadLetters() int64 {
 // intents returns the intent recorded in each partition's progress row.
 func (s *stack) intents() map[uint32]string {
 	s.t.Helper()
-	rows, err := engine.Query(context.Background(), "SELECT partition, intent FROM "+
-		store.Table(s.db, store.ProgressTable)+" FINAL WHERE intent != ''")
+	rows, err := engine.Query(context.Background(), store.SQL("SELECT partition, intent FROM "+
+		store.Table(s.db, store.ProgressTable)+" FINAL WHERE intent != ''"))
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -160,3 +166,4 @@ func (s *stack) intents() map[uint32]string {
 	}
 	return out
 }
+

@@ -116,7 +116,7 @@ func TestEndToEnd_ProcessorCrashAndRestart(t *testing.T) {
 		}
 	}
 	// The redelivered batch was skipped by the sink, not merely hidden at read time.
-	rows, err := engine.Query(context.Background(), "SELECT count(), uniqExact(id) FROM "+store.Table(s.db, "statements"))
+	rows, err := engine.Query(context.Background(), store.SQL("SELECT count(), uniqExact(id) FROM "+store.Table(s.db, "statements")))
 	if err != nil {
 		t.Fatal(err)
 	}

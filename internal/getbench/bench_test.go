@@ -63,17 +63,17 @@ func (fixedWatermark) ConsistentThrough(context.Context) (time.Time, error) {
 type recorder struct {
 	store.Engine
 	mu  sync.Mutex
-	sql []string
+	sql []store.Query
 }
 
-func (r *recorder) Query(ctx context.Context, sql string) (store.Rows, error) {
+func (r *recorder) Query(ctx context.Context, q store.Query) (store.Rows, error) {
 	r.mu.Lock()
-	r.sql = append(r.sql, sql)
+	r.sql = append(r.sql, q)
 	r.mu.Unlock()
-	return r.Engine.Query(ctx, sql)
+	return r.Engine.Query(ctx, q)
 }
 
-func (r *recorder) take() []string {
+func (r *recorder) take() []store.Query {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	s := r.sql
@@ -148,8 +148,12 @@ func doSetup(b *testing.B) (*benchEnv, error) {
 	}
 	fmt.Fprintf(os.Stderr, "getbench: %d statements (%d voiding) loaded in %s (%s inserting): %.0f rows/s\n",
 		st.Rows, st.Voiding, st.Elapsed.Round(time.Millisecond), st.Inserting.Round(time.Millisecond), st.Rate())
-	if out, err := eng.Raw(ctx, "SELECT table, count(), sum(rows), formatReadableSize(sum(bytes_on_disk)) FROM system.parts WHERE active AND database = "+
-		store.String(st.Database)+" GROUP BY table ORDER BY table", "PrettyCompactMonoBlock"); err == nil {
+	parts, err := chdb.Render(store.Query{Text: "SELECT table, count(), sum(rows), formatReadableSize(sum(bytes_on_disk)) FROM system.parts " +
+		"WHERE active AND database = {db:String} GROUP BY table ORDER BY table", Params: store.Params{{Name: "db", Value: st.Database}}})
+	if err != nil {
+		return nil, err
+	}
+	if out, err := eng.Raw(ctx, parts, "PrettyCompactMonoBlock"); err == nil {
 		fmt.Fprintf(os.Stderr, "getbench: parts (table, parts, rows, size):\n%s", out)
 	}
 
@@ -228,7 +232,7 @@ func BenchmarkGET(b *testing.B) {
 			var (
 				empty    int
 				slowest  time.Duration
-				slowSQL  []string
+				slowSQL  []store.Query
 				slowURI  string
 				resultsN int
 			)
@@ -264,7 +268,11 @@ func BenchmarkGET(b *testing.B) {
 			b.ReportMetric(100*float64(empty)/float64(len(lat)), "empty-%")
 			b.ReportMetric(float64(len(lat)), "samples")
 			if explain && ms(p99) > slowMs && len(lat) >= 20 {
-				for _, q := range slowSQL {
+				for _, sq := range slowSQL {
+					q, err := chdb.Render(sq)
+					if err != nil {
+						b.Fatal(err)
+					}
 					out, err := e.eng.Raw(context.Background(), "EXPLAIN indexes = 1 "+q, "TabSeparatedRaw")
 					// stderr: benchmark logs are truncated to a few lines.
 					fmt.Fprintf(os.Stderr, "== %s: slowest %s (%s):\n%s\nEXPLAIN indexes = 1:\n%s%v\n",

@@ -7,7 +7,6 @@ import (
 	"math"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -21,10 +20,10 @@ type sample struct {
 	id, registration, agent, verb, object string
 }
 
-func (e *benchEnv) queryStrings(ctx context.Context, sql string, cols int) ([][]string, error) {
-	rows, err := e.eng.Query(ctx, sql)
+func (e *benchEnv) queryStrings(ctx context.Context, q store.Query, cols int) ([][]string, error) {
+	rows, err := e.eng.Query(ctx, q)
 	if err != nil {
-		return nil, fmt.Errorf("%w\n%s", err, sql)
+		return nil, fmt.Errorf("%w\n%s", err, q.Text)
 	}
 	defer rows.Close()
 	var out [][]string
@@ -66,18 +65,19 @@ func uri(kv ...string) string {
 }
 
 func (e *benchEnv) buildFilters(ctx context.Context) ([]filter, error) {
-	db, t := e.stats.Database, store.String(Tenant)
+	db, t := e.stats.Database, "{tenant:String}"
+	params := store.Params{{Name: "tenant", Value: Tenant}, {Name: "pool", Value: uint64(poolSize)}}
 	// Statements neither voiding nor voided, drawn by a hash of their id;
 	// their values come from the stored bytes (statements keeps no filter
 	// columns, migration 0017).
 	voids := "SELECT %s FROM " + store.Table(db, "statement_index") + " WHERE tenant = " + t + " AND kind = 'voids'"
 	sampled := "SELECT stored, id FROM " + store.Table(db, "statements") + " WHERE tenant = " + t +
 		" AND id NOT IN (" + fmt.Sprintf(voids, "toUUID(key)") + ") AND id NOT IN (" + fmt.Sprintf(voids, "id") + ")" +
-		" ORDER BY cityHash64(id) LIMIT " + strconv.Itoa(poolSize)
-	rows, err := e.queryStrings(ctx, "SELECT toString(id), JSONExtractString(raw, 'context', 'registration'), "+
-		"concat('mbox:', JSONExtractString(raw, 'actor', 'mbox')), JSONExtractString(raw, 'verb', 'id'), "+
-		"JSONExtractString(raw, 'object', 'id') FROM "+store.Table(db, "statements")+" WHERE tenant = "+t+
-		" AND (stored, id) IN ("+sampled+") ORDER BY cityHash64(id)", 5)
+		" ORDER BY cityHash64(id) LIMIT {pool:UInt64}"
+	rows, err := e.queryStrings(ctx, store.Query{Text: "SELECT toString(id), JSONExtractString(raw, 'context', 'registration'), " +
+		"concat('mbox:', JSONExtractString(raw, 'actor', 'mbox')), JSONExtractString(raw, 'verb', 'id'), " +
+		"JSONExtractString(raw, 'object', 'id') FROM " + store.Table(db, "statements") + " WHERE tenant = " + t +
+		" AND (stored, id) IN (" + sampled + ") ORDER BY cityHash64(id)", Params: params}, 5)
 	if err != nil {
 		return nil, err
 	}
@@ -85,8 +85,8 @@ func (e *benchEnv) buildFilters(ctx context.Context) ([]filter, error) {
 	for _, r := range rows {
 		ss = append(ss, sample{r[0], r[1], r[2], r[3], r[4]})
 	}
-	voided, err := e.queryStrings(ctx, "SELECT key FROM "+store.Table(db, "statement_index")+" WHERE tenant = "+t+
-		" AND kind = 'voids' ORDER BY cityHash64(key) LIMIT "+strconv.Itoa(poolSize), 1)
+	voided, err := e.queryStrings(ctx, store.Query{Text: "SELECT key FROM " + store.Table(db, "statement_index") + " WHERE tenant = " + t +
+		" AND kind = 'voids' ORDER BY cityHash64(key) LIMIT {pool:UInt64}", Params: params}, 1)
 	if err != nil {
 		return nil, err
 	}
@@ -192,3 +192,4 @@ func percentile(d []time.Duration, p float64) time.Duration {
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+

@@ -38,7 +38,7 @@ func Prepare(ctx context.Context, eng store.Engine, dir string, n int, opts Opti
 		return st, false, err
 	}
 	// chDB 26.5: DROP ... SYNC never returns; plain DROP is enough here.
-	if err := eng.Exec(ctx, "DROP DATABASE IF EXISTS "+store.Ident(db)); err != nil {
+	if err := eng.Exec(ctx, store.SQL(store.InDB("DROP DATABASE IF EXISTS {db}", db))); err != nil {
 		return st, false, err
 	}
 	if _, err := store.Migrate(ctx, eng, db); err != nil {

@@ -112,7 +112,7 @@ func Run(ctx context.Context, eng Engine, db string, o Options) (Result, error) 
 		return res, err
 	}
 	for _, q := range o.Setup {
-		if err := eng.Exec(ctx, strings.ReplaceAll(q, "{db}", store.Ident(db))); err != nil {
+		if err := eng.Exec(ctx, store.SQL(store.InDB(q, db))); err != nil {
 			return res, fmt.Errorf("setup: %w", err)
 		}
 	}
@@ -206,8 +206,8 @@ func dropViews(ctx context.Context, eng Engine, db string, variant string) error
 	default:
 		return fmt.Errorf("variant %q: want all, none, without:TABLE or only:TABLE", variant)
 	}
-	rows, err := eng.Query(ctx, "SELECT name, create_table_query FROM system.tables WHERE database = "+store.String(db)+
-		" AND engine = 'MaterializedView'")
+	rows, err := eng.Query(ctx, store.Query{Text: "SELECT name, create_table_query FROM system.tables WHERE database = {db:String}" +
+		" AND engine = 'MaterializedView'", Params: store.Params{{Name: "db", Value: db}}})
 	if err != nil {
 		return err
 	}
@@ -236,7 +236,7 @@ func dropViews(ctx context.Context, eng Engine, db string, variant string) error
 	}
 	for _, name := range drop {
 		// No SYNC: DROP ... SYNC hangs chDB 26.5.
-		if err := eng.Exec(ctx, "DROP VIEW "+store.Table(db, name)); err != nil {
+		if err := eng.Exec(ctx, store.SQL("DROP VIEW "+store.Table(db, name))); err != nil {
 			return err
 		}
 	}
@@ -246,9 +246,9 @@ func dropViews(ctx context.Context, eng Engine, db string, variant string) error
 // settle waits until no merge runs in db and its active parts stayed the
 // same for d; it returns the CPU time and the time when they first were.
 func settle(ctx context.Context, eng Engine, db string, d time.Duration) (time.Duration, time.Time, error) {
-	q := "SELECT (SELECT count() FROM system.merges WHERE database = " + store.String(db) + "), " +
-		"(SELECT groupArray(name) FROM (SELECT name FROM system.parts WHERE active AND database = " + store.String(db) +
-		" ORDER BY table, name))"
+	q := store.Query{Text: "SELECT (SELECT count() FROM system.merges WHERE database = {db:String}), " +
+		"(SELECT groupArray(name) FROM (SELECT name FROM system.parts WHERE active AND database = {db:String}" +
+		" ORDER BY table, name))", Params: store.Params{{Name: "db", Value: db}}}
 	var (
 		lastParts string
 		stableCPU time.Duration
@@ -288,9 +288,9 @@ func settle(ctx context.Context, eng Engine, db string, d time.Duration) (time.D
 
 // tables reads what each table of Tables holds.
 func tables(ctx context.Context, eng Engine, db string) ([]Table, error) {
-	rows, err := eng.Query(ctx, "SELECT table, sum(rows), count(), sum(bytes_on_disk), sum(data_uncompressed_bytes), "+
-		"arrayStringConcat(arraySort(groupUniqArray(part_type)), '+') FROM system.parts WHERE active AND database = "+
-		store.String(db)+" GROUP BY table")
+	rows, err := eng.Query(ctx, store.Query{Text: "SELECT table, sum(rows), count(), sum(bytes_on_disk), sum(data_uncompressed_bytes), " +
+		"arrayStringConcat(arraySort(groupUniqArray(part_type)), '+') FROM system.parts WHERE active AND database = {db:String}" +
+		" GROUP BY table", Params: store.Params{{Name: "db", Value: db}}})
 	if err != nil {
 		return nil, err
 	}
@@ -317,7 +317,7 @@ func tables(ctx context.Context, eng Engine, db string) ([]Table, error) {
 
 // events reads the engine's ProfileEvents counters.
 func events(ctx context.Context, eng Engine) (map[string]uint64, error) {
-	rows, err := eng.Query(ctx, "SELECT event, value FROM system.events")
+	rows, err := eng.Query(ctx, store.SQL("SELECT event, value FROM system.events"))
 	if err != nil {
 		return nil, err
 	}

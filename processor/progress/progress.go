@@ -96,11 +96,13 @@ func (s *Store) version() time.Time {
 	return now
 }
 
+// loadSQL reads the progress rows of a topic.
+const loadSQL = "SELECT partition, state, intent FROM {db}.consumer_progress FINAL WHERE topic = {topic:String}"
+
 // Load returns the saved progress of every partition of topic that has a
 // row.
 func (s *Store) Load(ctx context.Context, topic string) (map[int]consumer.Saved, error) {
-	rows, err := s.eng.Query(ctx, "SELECT partition, state, intent FROM "+store.Table(s.db, store.ProgressTable)+
-		" FINAL WHERE topic = "+store.String(topic))
+	rows, err := s.eng.Query(ctx, store.Query{Text: store.InDB(loadSQL, s.db), Params: store.Params{{Name: "topic", Value: topic}}})
 	if err != nil {
 		return nil, fmt.Errorf("load progress of %s: %w", topic, err)
 	}

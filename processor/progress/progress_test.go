@@ -26,7 +26,7 @@ func database(t testing.TB) string {
 	// The real DDL of consumer_progress. (store.Migrate is not used: it is
 	// being worked on elsewhere and its record INSERT fails on chDB.)
 	ctx := context.Background()
-	if err := eng.Exec(ctx, "CREATE DATABASE "+store.Ident(db)); err != nil {
+	if err := eng.Exec(ctx, store.SQL("CREATE DATABASE "+store.Ident(db))); err != nil {
 		t.Fatal(err)
 	}
 	ms, err := store.Migrations(db)

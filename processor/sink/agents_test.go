@@ -69,7 +69,7 @@ func TestWrite_StoresAgentNames(t *testing.T) {
 		t.Fatalf("Write: %v, rejected %v", err, rej)
 	}
 	var total uint64
-	count, err := eng.Query(context.Background(), "SELECT count() FROM "+store.Table(db, "agent_names"))
+	count, err := eng.Query(context.Background(), store.SQL("SELECT count() FROM "+store.Table(db, "agent_names")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,8 +82,8 @@ func TestWrite_StoresAgentNames(t *testing.T) {
 	if total != 10 {
 		t.Fatalf("agent_names holds %d rows, want the 10 names of the first statement", total)
 	}
-	res, err := eng.Query(context.Background(), "SELECT tenant, name, stored FROM "+store.Table(db, "agent_names")+
-		" WHERE agent_key = 'mbox:mailto:ann@example.com'")
+	res, err := eng.Query(context.Background(), store.SQL("SELECT tenant, name, stored FROM "+store.Table(db, "agent_names")+
+		" WHERE agent_key = 'mbox:mailto:ann@example.com'"))
 	if err != nil {
 		t.Fatal(err)
 	}

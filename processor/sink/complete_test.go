@@ -196,8 +196,8 @@ func TestComm4_2_LateInheritedRowsCarryBothAuthorities(t *testing.T) {
 	mustWrite(t, s, c.r2)
 	mustWrite(t, s, c.r1)
 	mustWrite(t, s, c.t)
-	rows, err := eng.Query(context.Background(), "SELECT id, via, authority_key, via_authority_key FROM "+
-		store.Table(db, "statement_index")+" WHERE tenant = 'acme' AND kind = 'agent' AND key = 'mbox:mailto:ann@example.com'")
+	rows, err := eng.Query(context.Background(), store.SQL("SELECT id, via, authority_key, via_authority_key FROM "+
+		store.Table(db, "statement_index")+" WHERE tenant = 'acme' AND kind = 'agent' AND key = 'mbox:mailto:ann@example.com'"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,12 +11,13 @@ import (
 
 	"github.com/tributary-lrs/tributary/schemas/envelope"
 	"github.com/tributary-lrs/tributary/schemas/store"
+	"github.com/tributary-lrs/tributary/schemas/store/chdb"
 )
 
 func countIn(t *testing.T, db, table string, ids []uuid.UUID) uint64 {
 	t.Helper()
-	rows, err := eng.Query(context.Background(), "SELECT uniqExact(id) FROM "+store.Table(db, table)+
-		" WHERE id IN ("+store.UUIDs(ids)+")")
+	rows, err := eng.Query(context.Background(), store.Query{Text: "SELECT uniqExact(id) FROM " + store.Table(db, table) +
+		" WHERE has({ids:Array(UUID)}, id)", Params: store.Params{{Name: "ids", Value: ids}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,9 +49,9 @@ func partiallyFailingSink(t *testing.T, token string, batch []*envelope.Envelope
 			"CREATE TABLE " + flag + " (k UInt8, v UInt8) ENGINE = Join(ANY, LEFT, k)",
 			"INSERT INTO " + flag + " VALUES (0, 1)",
 			"ALTER TABLE " + store.Table(db, failing) + " ADD CONSTRAINT injected_failure CHECK isNull(joinGetOrNull(" +
-				store.String(db+".failflag") + ", 'v', toUInt8(0)))",
+				chdb.Literal(db+".failflag") + ", 'v', toUInt8(0))) OR sleep(0.5) != 0",
 		} {
-			if err := eng.Exec(ctx, q); err != nil {
+			if err := eng.Exec(ctx, store.SQL(q)); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -89,7 +90,7 @@ func TestIssue8_RetryOfAPartialInsertStoresEveryStatement(t *testing.T) {
 	if got := countIn(t, db, failing, ids); got != 0 {
 		t.Fatalf("the failed attempt wrote %d statements to %s", got, failing)
 	}
-	if err := eng.Exec(ctx, "TRUNCATE TABLE "+flag); err != nil {
+	if err := eng.Exec(ctx, store.SQL("TRUNCATE TABLE "+flag)); err != nil {
 		t.Fatal(err)
 	}
 	if rej, err := s.Write(ctx, token, batch); err != nil || len(rej) != 0 {
@@ -106,7 +107,8 @@ func TestIssue8_RetryOfAPartialInsertStoresEveryStatement(t *testing.T) {
 		t.Fatalf("redelivery: %v, rejected %v", err, rej)
 	}
 	var rows uint64
-	res, err := eng.Query(ctx, "SELECT count() FROM "+store.Table(db, "statements")+" WHERE id IN ("+store.UUIDs(ids)+")")
+	res, err := eng.Query(ctx, store.Query{Text: "SELECT count() FROM " + store.Table(db, "statements") + " WHERE has({ids:Array(UUID)}, id)",
+		Params: store.Params{{Name: "ids", Value: ids}}})
 	if err != nil {
 		t.Fatal(err)
 	}

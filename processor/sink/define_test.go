@@ -64,7 +64,7 @@ func TestComm2_5_DefinitionLanguagesMergedAcrossStatements(t *testing.T) {
 	if got := definitions(t, db)["http://example.com/colour"]; got != want {
 		t.Fatalf("before merge: %s, want %s", got, want)
 	}
-	if err := eng.Exec(context.Background(), "OPTIMIZE TABLE "+store.Table(db, "activity_definition_parts")+" FINAL"); err != nil {
+	if err := eng.Exec(context.Background(), store.SQL("OPTIMIZE TABLE "+store.Table(db, "activity_definition_parts")+" FINAL")); err != nil {
 		t.Fatal(err)
 	}
 	if got := definitions(t, db)["http://example.com/colour"]; got != want {

@@ -36,8 +36,9 @@ func refEnv(id uuid.UUID, body string, stored time.Time, args ...any) *envelope.
 // matching returns the ids statement_index finds for kind and key.
 func matching(t *testing.T, db, kind, key string) []uuid.UUID {
 	t.Helper()
-	rows, err := eng.Query(context.Background(), "SELECT DISTINCT id FROM "+store.Table(db, "statement_index")+
-		" WHERE tenant = 'acme' AND kind = "+store.String(kind)+" AND key = "+store.String(key)+"")
+	rows, err := eng.Query(context.Background(), store.Query{Text: "SELECT DISTINCT id FROM " + store.Table(db, "statement_index") +
+		" WHERE tenant = 'acme' AND kind = {kind:String} AND key = {key:String}",
+		Params: store.Params{{Name: "kind", Value: kind}, {Name: "key", Value: key}}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -105,8 +105,8 @@ func TestActivityDefinitionsCollected(t *testing.T) {
 // acme: the latest row of each part, merged.
 func definitions(t *testing.T, db string) map[string]string {
 	t.Helper()
-	rows, err := eng.Query(context.Background(), "SELECT activity_id, field, key, argMax(value, stored), max(stored) FROM "+
-		store.Table(db, "activity_definition_parts")+" WHERE tenant = 'acme' GROUP BY activity_id, field, key")
+	rows, err := eng.Query(context.Background(), store.SQL("SELECT activity_id, field, key, argMax(value, stored), max(stored) FROM "+
+		store.Table(db, "activity_definition_parts")+" WHERE tenant = 'acme' GROUP BY activity_id, field, key"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,18 +25,20 @@ type Canonical struct {
 
 // Querier runs a query (store.Engine does).
 type Querier interface {
-	Query(ctx context.Context, sql string) (store.Rows, error)
+	Query(ctx context.Context, q store.Query) (store.Rows, error)
 }
 
 // SQL reads the most recently stored value of every part of the definitions
 // of activityIDs: rows (activity_id, field, key, value, stored). argMax
 // picks it also before ReplacingMergeTree(stored) has merged older rows away.
-func SQL(db, tenant string, activityIDs []string) string {
-	return "SELECT activity_id, field, key, argMax(value, stored), max(stored)\nFROM " +
-		store.Table(db, "activity_definition_parts") +
-		"\nWHERE tenant = " + store.String(tenant) + "\n  AND activity_id IN (" + store.Strings(activityIDs) + ")" +
-		"\nGROUP BY activity_id, field, key"
+func SQL(db, tenant string, activityIDs []string) store.Query {
+	return store.Query{Text: store.InDB(definitionsSQL, db),
+		Params: store.Params{{Name: "tenant", Value: tenant}, {Name: "ids", Value: activityIDs}}}
 }
+
+const definitionsSQL = "SELECT activity_id, field, key, argMax(value, stored), max(stored)\nFROM {db}.activity_definition_parts" +
+	"\nWHERE tenant = {tenant:String}\n  AND activity_id IN {ids:Array(String)}" +
+	"\nGROUP BY activity_id, field, key"
 
 // Read returns the canonical definition of each of activityIDs that has
 // one in tenant; ids without a stored definition are not in the result.

@@ -22,7 +22,7 @@ func TestMain(m *testing.M) { chdbtest.Main(m, func(e *chdb.Engine) { engine = e
 var update = flag.Bool("update", false, "rewrite the golden SQL files")
 
 func TestSQLGolden(t *testing.T) {
-	got := SQL("lrs", "acme", []string{"http://example.com/act/1", "http://x/'quoted"}) + "\n"
+	got := SQL("lrs", "acme", []string{"http://example.com/act/1", "http://x/'quoted"}).String() + "\n"
 	path := filepath.Join("testdata", "definitions.sql")
 	if *update {
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
@@ -55,7 +55,7 @@ func TestComm2_5_UpgradedStoreKeepsDefinitions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := engine.Exec(ctx, "CREATE DATABASE IF NOT EXISTS "+store.Ident(db)); err != nil {
+	if err := engine.Exec(ctx, store.SQL("CREATE DATABASE IF NOT EXISTS "+store.Ident(db))); err != nil {
 		t.Fatal(err)
 	}
 	for _, m := range ms {
@@ -113,7 +113,7 @@ func TestComm2_5_UpgradedStoreKeepsDefinitions(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("merged with an older processor's", `{"name":{"en-GB":"Colour (new)","en-US":"Color","fr-FR":"Couleur"},"type":"http://t/newest"}`, t0.Add(time.Hour))
-	if err := engine.Exec(ctx, "OPTIMIZE TABLE "+store.Table(db, "activity_definition_parts")+" FINAL"); err != nil {
+	if err := engine.Exec(ctx, store.SQL("OPTIMIZE TABLE "+store.Table(db, "activity_definition_parts")+" FINAL")); err != nil {
 		t.Fatal(err)
 	}
 	check("after a merge", `{"name":{"en-GB":"Colour (new)","en-US":"Color","fr-FR":"Couleur"},"type":"http://t/newest"}`, t0.Add(time.Hour))

@@ -2,7 +2,6 @@ package documents
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/tributary-lrs/tributary/schemas/store"
@@ -29,21 +28,33 @@ type docKey struct {
 	tenant, resource, scope, id string
 }
 
-func (s *Service) where(k docKey) string {
-	return fmt.Sprintf("tenant = %s AND resource = %s AND scope_key = %s AND doc_id = %s",
-		store.String(k.tenant), store.String(k.resource), store.String(k.scope), store.String(k.id))
-}
+// The queries of the document store; {db} is the database (store.InDB).
+const (
+	latestSQL = "SELECT version, deleted, content, content_type, etag, updated FROM {db}.documents" +
+		" WHERE tenant = {tenant:String} AND resource = {resource:String} AND scope_key = {scope:String}" +
+		" AND doc_id = {id:String} ORDER BY version DESC LIMIT 1"
+	latestHeaderSQL = "SELECT version, deleted, '', content_type, etag, updated FROM {db}.documents" +
+		" WHERE tenant = {tenant:String} AND resource = {resource:String} AND scope_key = {scope:String}" +
+		" AND doc_id = {id:String} ORDER BY version DESC LIMIT 1"
+	listSQL = "SELECT scope_key, doc_id, max(version) AS v, argMax(deleted, version) AS d, " +
+		"argMax(updated, version) AS u FROM {db}.documents WHERE tenant = {tenant:String} AND resource = {resource:String} AND "
+	listScope  = "scope_key = {scope:String}"
+	listPrefix = "startsWith(scope_key, {scope:String})"
+	listGroup  = " GROUP BY scope_key, doc_id HAVING d = 0"
+	listSince  = " AND u > fromUnixTimestamp64Milli({since:Int64}, 'UTC')"
+	listOrder  = " ORDER BY doc_id, scope_key"
+)
 
 // latest reads the latest row of a document, tombstones included (nil when
 // the document was never written). withContent reads the bytes too.
 func (s *Service) latest(ctx context.Context, k docKey, withContent bool) (*doc, error) {
-	content := "''"
+	text := latestHeaderSQL
 	if withContent {
-		content = "content"
+		text = latestSQL
 	}
-	sql := "SELECT version, deleted, " + content + ", content_type, etag, updated FROM " +
-		store.Table(s.d.Database, table) + " WHERE " + s.where(k) + " ORDER BY version DESC LIMIT 1"
-	rows, err := s.d.Engine.Query(ctx, sql)
+	rows, err := s.d.Engine.Query(ctx, store.Query{Text: store.InDB(text, s.d.Database), Params: store.Params{
+		{Name: "tenant", Value: k.tenant}, {Name: "resource", Value: k.resource},
+		{Name: "scope", Value: k.scope}, {Name: "id", Value: k.id}}})
 	if err != nil {
 		return nil, err
 	}
@@ -70,19 +81,21 @@ type listed struct {
 // list returns the live documents of a scope (or, with prefix, of every scope
 // starting with it), optionally only those updated after since, by id.
 func (s *Service) list(ctx context.Context, tenant, resource, scope string, prefix bool, since *time.Time) ([]listed, error) {
-	cond := "scope_key = " + store.String(scope)
+	q := store.Query{Params: store.Params{{Name: "tenant", Value: tenant}, {Name: "resource", Value: resource},
+		{Name: "scope", Value: scope}}}
+	q.Text = listSQL + listScope
 	if prefix {
-		cond = "startsWith(scope_key, " + store.String(scope) + ")"
+		q.Text = listSQL + listPrefix
 	}
-	having := "d = 0"
+	q.Text += listGroup
 	if since != nil {
-		having += " AND u > " + timeLiteral(*since)
+		// u > trunc(since) holds exactly when u > since, u having millisecond
+		// precision.
+		q.Text += listSince
+		q.Params = append(q.Params, store.Param{Name: "since", Value: since.Truncate(time.Millisecond).UnixMilli()})
 	}
-	sql := fmt.Sprintf("SELECT scope_key, doc_id, max(version) AS v, argMax(deleted, version) AS d, "+
-		"argMax(updated, version) AS u FROM %s WHERE tenant = %s AND resource = %s AND %s "+
-		"GROUP BY scope_key, doc_id HAVING %s ORDER BY doc_id, scope_key",
-		store.Table(s.d.Database, table), store.String(tenant), store.String(resource), cond, having)
-	rows, err := s.d.Engine.Query(ctx, sql)
+	q.Text = store.InDB(q.Text+listOrder, s.d.Database)
+	rows, err := s.d.Engine.Query(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -98,10 +111,6 @@ func (s *Service) list(ctx context.Context, tenant, resource, scope string, pref
 	}
 	return out, rows.Err()
 }
-
-// timeLiteral renders t truncated to the column's millisecond precision:
-// for a millisecond column, u > trunc(t) holds exactly when u > t.
-func timeLiteral(t time.Time) string { return store.Time(t.Truncate(time.Millisecond)) }
 
 // row is one write: a new version of a document or a tombstone.
 type row struct {

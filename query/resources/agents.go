@@ -68,11 +68,14 @@ func parseAgent(v string) (string, Person, error) {
 // AgentNamesSQL reads the names stored for one agent of tenant: rows (name,
 // last stored), names in byte order. max(stored) and GROUP BY hold before
 // ReplacingMergeTree has merged repeated names.
-func AgentNamesSQL(db, tenant, agentKey string) string {
-	return "SELECT name, max(stored)\nFROM " + store.Table(db, "agent_names") +
-		"\nWHERE tenant = " + store.String(tenant) + " AND agent_key = " + store.String(agentKey) +
-		"\nGROUP BY name\nORDER BY name"
+func AgentNamesSQL(db, tenant, agentKey string) store.Query {
+	return store.Query{Text: store.InDB(agentNamesSQL, db),
+		Params: store.Params{{Name: "tenant", Value: tenant}, {Name: "agent", Value: agentKey}}}
 }
+
+const agentNamesSQL = "SELECT name, max(stored)\nFROM {db}.agent_names" +
+	"\nWHERE tenant = {tenant:String} AND agent_key = {agent:String}" +
+	"\nGROUP BY name\nORDER BY name"
 
 // getAgent serves GET and HEAD /xapi/agents?agent=… (Communication 2.4): the
 // Person object with the queried IFI and every name stored with it. One IFI

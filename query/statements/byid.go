@@ -13,25 +13,36 @@ import (
 // targets it, or false when askVoided is false (the caller knows it
 // otherwise). An unknown id, or one not the viewer's own (statements/read/
 // mine: a point read of its authority row), has no row.
-func ByIDSQL(db string, v Viewer, ids []uuid.UUID, askVoided bool) string {
-	t := store.String(v.Tenant)
-	list := store.UUIDs(ids)
-	storedOf := "SELECT stored FROM " + store.Table(db, "statement_ids") + " WHERE tenant = " + t + " AND id IN (" + list + ")"
-	voided := "false"
+func ByIDSQL(db string, v Viewer, ids []uuid.UUID, askVoided bool) store.Query {
+	keys := make([]string, len(ids))
+	for i, id := range ids {
+		keys[i] = id.String()
+	}
+	ps := store.Params{{Name: "tenant", Value: v.Tenant}, {Name: "ids", Value: ids}}
+	text := byIDHead
 	if askVoided {
-		voided = "id IN (SELECT toUUID(key) FROM " + store.Table(db, "statement_index") +
-			" WHERE tenant = " + t + " AND kind = 'voids' AND key IN (" + list + "))"
+		text = byIDHeadVoided
+		ps = append(ps, store.Param{Name: "keys", Value: keys})
 	}
-	own := ""
 	if v.Authority != "" {
-		own = "  AND id IN (SELECT id FROM " + store.Table(db, "statement_index") + " WHERE tenant = " + t +
-			" AND kind = 'authority' AND key = " + store.String(v.Authority) + " AND stored IN (" + storedOf + ")" +
-			" AND id IN (" + list + "))\n"
+		text += byIDMine
+		ps = append(ps, store.Param{Name: "authority", Value: v.Authority})
 	}
-	return "SELECT id, stored, raw, " + voided + " AS voided\n" +
-		"FROM " + store.Table(db, "statements") + "\n" +
-		"WHERE tenant = " + t + "\n" +
-		"  AND stored IN (" + storedOf + ")\n" +
-		"  AND id IN (" + list + ")\n" + own +
-		"LIMIT 1 BY id"
+	return store.Query{Text: store.InDB(text+byIDTail, db), Params: ps}
 }
+
+// The statements by id; {db} is the database (store.InDB).
+const (
+	byIDStoredOf = "SELECT stored FROM {db}.statement_ids WHERE tenant = {tenant:String} AND id IN {ids:Array(UUID)}"
+	byIDFrom     = "FROM {db}.statements\n" +
+		"WHERE tenant = {tenant:String}\n" +
+		"  AND stored IN (" + byIDStoredOf + ")\n" +
+		"  AND id IN {ids:Array(UUID)}\n"
+	byIDHead       = "SELECT id, stored, raw, false AS voided\n" + byIDFrom
+	byIDHeadVoided = "SELECT id, stored, raw, id IN (SELECT toUUID(key) FROM {db}.statement_index" +
+		" WHERE tenant = {tenant:String} AND kind = 'voids' AND key IN {keys:Array(String)}) AS voided\n" + byIDFrom
+	byIDMine = "  AND id IN (SELECT id FROM {db}.statement_index WHERE tenant = {tenant:String}" +
+		" AND kind = 'authority' AND key = {authority:String} AND stored IN (" + byIDStoredOf + ")" +
+		" AND id IN {ids:Array(UUID)})\n"
+	byIDTail = "LIMIT 1 BY id"
+)

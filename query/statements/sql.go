@@ -1,14 +1,14 @@
 package statements
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/google/uuid"
 	"github.com/tributary-lrs/tributary/schemas/store"
 )
 
-// Every value enters SQL through the store literal helpers.
+// Every value enters a query as a parameter (store.Params): the text holds
+// only its placeholder.
 
 // Viewer is whose statements a query may return: every statement of Tenant,
 // or, for a credential that may only read its own (statements/read/mine),
@@ -23,11 +23,11 @@ type Viewer struct {
 // statement is its own and so is the statement the row describes, which
 // for a row inherited through a StatementRef is the target (a reader must
 // not learn what matches a statement it cannot read, Communication 4.2).
-func (v Viewer) visible() []string {
+func (v Viewer) visible(ps *store.Params) []string {
 	if v.Authority == "" {
 		return nil
 	}
-	k := store.String(v.Authority)
+	k := ps.String(v.Authority)
 	return []string{"authority_key = " + k, "via_authority_key = " + k}
 }
 
@@ -63,7 +63,7 @@ type plan struct {
 	also     []driver // further statement_index ranges the same (id, via) must be in
 }
 
-func newPlan(f Filter) plan {
+func newPlan(f Filter, ps *store.Params) plan {
 	var p plan
 	agents, activities := driver{[]string{"agent"}, f.Agent}, driver{[]string{"activity"}, f.Activity}
 	if f.RelatedAgents {
@@ -88,18 +88,18 @@ func newPlan(f Filter) plan {
 		if f.RelatedAgents {
 			p.also = append(p.also, agents)
 		} else {
-			p.indexAnd = append(p.indexAnd, "has(agents, "+store.String(f.Agent)+")")
+			p.indexAnd = append(p.indexAnd, "has(agents, "+ps.String(f.Agent)+")")
 		}
 	}
 	if f.Activity != "" && p.drive != &activities {
 		if f.RelatedActivities {
 			p.also = append(p.also, activities)
 		} else {
-			p.indexAnd = append(p.indexAnd, "object_id = "+store.String(f.Activity))
+			p.indexAnd = append(p.indexAnd, "object_id = "+ps.String(f.Activity))
 		}
 	}
 	if f.Verb != "" && !p.drive.is("verb") {
-		p.indexAnd = append(p.indexAnd, "verb = "+store.String(f.Verb))
+		p.indexAnd = append(p.indexAnd, "verb = "+ps.String(f.Verb))
 	}
 	return p
 }
@@ -126,9 +126,10 @@ func newPlan(f Filter) plan {
 // Plain ORDER BY + LIMIT on a prefix of the sorting key: the engine reads in
 // order and stops after n rows (DISTINCT or LIMIT BY would read the range).
 // A driver of two kinds is one such read per kind, merged.
-func CandidatesSQL(db string, v Viewer, c Cursor, n int) string {
-	p := newPlan(c.Filter)
-	visible := v.visible()
+func CandidatesSQL(db string, v Viewer, c Cursor, n int) store.Query {
+	ps := store.Params{{Name: "tenant", Value: v.Tenant}}
+	p := newPlan(c.Filter, &ps)
+	visible := v.visible(&ps)
 	if v.Authority != "" && p.drive == nil {
 		p.drive = &driver{[]string{"authority"}, v.Authority}
 		visible = nil // the viewer's own rows
@@ -137,33 +138,35 @@ func CandidatesSQL(db string, v Viewer, c Cursor, n int) string {
 	if c.Filter.Ascending {
 		order = "stored ASC, id ASC"
 	}
-	tail := "ORDER BY " + order + "\nLIMIT " + strconv.Itoa(n)
+	tail := "ORDER BY " + order + "\nLIMIT " + ps.UInt64(uint64(max(n, 0)))
+	window := windowConds(c, &ps)
 	if p.drive == nil {
-		return rangeSQL(db, v.Tenant, "", nil, windowConds(c)) + "\n" + tail
+		return store.Query{Text: rangeSQL(db, "", nil, window, &ps) + "\n" + tail, Params: ps}
 	}
 	if len(p.drive.kinds) == 1 {
-		return rangeSQL(db, v.Tenant, "", p.drive, conds(db, v.Tenant, p, visible, windowConds(c), "  ")) + "\n" + tail
+		text := rangeSQL(db, "", p.drive, conds(db, p, visible, window, "  ", &ps), &ps) + "\n" + tail
+		return store.Query{Text: text, Params: ps}
 	}
 	parts := make([]string, len(p.drive.kinds))
 	for i, kind := range p.drive.kinds {
 		one := driver{[]string{kind}, p.drive.key}
-		parts[i] = "    (\n" + rangeSQL(db, v.Tenant, "        ", &one, conds(db, v.Tenant, p, visible, windowConds(c), "          ")) +
+		parts[i] = "    (\n" + rangeSQL(db, "        ", &one, conds(db, p, visible, window, "          ", &ps), &ps) +
 			"\n        " + strings.ReplaceAll(tail, "\n", "\n        ") + "\n    )"
 	}
-	return "SELECT stored, id\nFROM\n(\n" + strings.Join(parts, "\n    UNION ALL\n") + "\n)\n" + tail
+	return store.Query{Text: "SELECT stored, id\nFROM\n(\n" + strings.Join(parts, "\n    UNION ALL\n") + "\n)\n" + tail, Params: ps}
 }
 
 // rangeSQL selects (stored, id) of the range d (statements when d is nil),
 // with conds, each line indented by indent.
-func rangeSQL(db, tenant, indent string, d *driver, conds []string) string {
+func rangeSQL(db, indent string, d *driver, conds []string, ps *store.Params) string {
 	var b strings.Builder
 	source := store.Table(db, "statements")
 	if d != nil {
 		source = store.Table(db, "statement_index")
 	}
-	b.WriteString(indent + "SELECT stored, id\n" + indent + "FROM " + source + "\n" + indent + "WHERE tenant = " + store.String(tenant))
+	b.WriteString(indent + "SELECT stored, id\n" + indent + "FROM " + source + "\n" + indent + "WHERE " + tenantIs)
 	if d != nil {
-		b.WriteString("\n" + indent + "  AND " + kindCond(d.kinds) + "\n" + indent + "  AND key = " + store.String(d.key))
+		b.WriteString("\n" + indent + "  AND " + kindCond(d.kinds, ps) + "\n" + indent + "  AND key = " + ps.String(d.key))
 	}
 	for _, c := range conds {
 		b.WriteString("\n" + indent + "  AND " + c)
@@ -174,13 +177,13 @@ func rangeSQL(db, tenant, indent string, d *driver, conds []string) string {
 // conds are the conditions of a driving range besides its kind and key:
 // the viewer's, the window, the filters decided on the row and the further
 // ranges the same (id, via) must be in, their lines indented by indent.
-func conds(db, tenant string, p plan, visible, window []string, indent string) []string {
+func conds(db string, p plan, visible, window []string, indent string, ps *store.Params) []string {
 	out := append(append(append([]string{}, visible...), window...), p.indexAnd...)
 	for _, d := range p.also {
 		var b strings.Builder
 		b.WriteString("(id, via) IN (\n" + indent + "  SELECT id, via\n" + indent + "  FROM " + store.Table(db, "statement_index") +
-			"\n" + indent + "  WHERE tenant = " + store.String(tenant) +
-			"\n" + indent + "    AND " + kindCond(d.kinds) + "\n" + indent + "    AND key = " + store.String(d.key))
+			"\n" + indent + "  WHERE " + tenantIs +
+			"\n" + indent + "    AND " + kindCond(d.kinds, ps) + "\n" + indent + "    AND key = " + ps.String(d.key))
 		for _, c := range append(append([]string{}, visible...), window...) {
 			b.WriteString("\n" + indent + "    AND " + c)
 		}
@@ -190,44 +193,60 @@ func conds(db, tenant string, p plan, visible, window []string, indent string) [
 	return out
 }
 
+// tenantIs is the viewer's tenant condition of a list: every list query has
+// the parameter tenant.
+const tenantIs = "tenant = {tenant:String}"
+
 // kindCond selects the rows of kinds.
-func kindCond(kinds []string) string {
+func kindCond(kinds []string, ps *store.Params) string {
 	if len(kinds) == 1 {
-		return "kind = " + store.String(kinds[0])
+		return "kind = " + ps.String(kinds[0])
 	}
-	return "kind IN (" + store.Strings(kinds) + ")"
+	in := ""
+	for i, k := range kinds {
+		if i > 0 {
+			in += ", "
+		}
+		in += ps.String(k)
+	}
+	return "kind IN (" + in + ")"
 }
 
 // ExcludedSQL returns the ids among ps a list must leave out: voided
 // statements (Communication 2.1.4). Rows: (id). Point reads of
 // statement_index ranges; the caller bounds len(ps).
-func ExcludedSQL(db, tenant string, ps []Position) string {
+func ExcludedSQL(db, tenant string, ps []Position) store.Query {
 	ids := make([]uuid.UUID, len(ps))
 	for i, p := range ps {
 		ids[i] = p.ID
 	}
-	return "SELECT toUUID(key) AS id\nFROM " + store.Table(db, "statement_index") + "\nWHERE tenant = " + store.String(tenant) +
-		"\n  AND kind = 'voids'\n  AND has(" + store.UUIDStringArray(ids) + ", key)"
+	return store.Query{Text: store.InDB(excludedSQL, db), Params: store.Params{{Name: "tenant", Value: tenant}, {Name: "ids", Value: ids}}}
 }
+
+// excludedSQL reads the voided ids among {ids}.
+const excludedSQL = "SELECT toUUID(key) AS id\nFROM {db}.statement_index\nWHERE tenant = {tenant:String}" +
+	"\n  AND kind = 'voids'\n  AND key IN {ids:Array(String)}"
 
 // RawSQL reads the stored bytes of ps: rows (id, stored, raw), in no
 // particular order, a position possibly twice (a copy not merged yet).
-func RawSQL(db, tenant string, ps []Position) string {
+func RawSQL(db, tenant string, ps []Position) store.Query {
 	ids := make([]uuid.UUID, len(ps))
 	for i, p := range ps {
 		ids[i] = p.ID
 	}
-	return "SELECT id, stored, raw\nFROM " + store.Table(db, "statements") + "\nWHERE tenant = " + store.String(tenant) +
-		"\n  AND stored IN (" + times(ps) + ")\n  AND has(" + store.UUIDArray(ids) + ", id)"
+	var params store.Params
+	text := "SELECT id, stored, raw\nFROM " + store.Table(db, "statements") + "\nWHERE tenant = " + params.String(tenant) +
+		"\n  AND stored IN (" + times(ps, &params) + ")\n  AND id IN " + params.UUIDs(ids)
+	return store.Query{Text: text, Params: params}
 }
 
-func times(ps []Position) string {
+func times(ps []Position, params *store.Params) string {
 	seen := map[int64]bool{}
 	var parts []string
 	for _, p := range ps {
 		if ms := p.Stored.UnixMilli(); !seen[ms] {
 			seen[ms] = true
-			parts = append(parts, store.Time(p.Stored))
+			parts = append(parts, params.Time(p.Stored))
 		}
 	}
 	return strings.Join(parts, ", ")
@@ -236,14 +255,14 @@ func times(ps []Position) string {
 // windowConds bounds stored: since (exclusive), the fixed bound (inclusive)
 // and, past the first page, strictly after the last position in page order
 // (which then replaces since, or the bound when descending: it lies within).
-func windowConds(c Cursor) []string {
+func windowConds(c Cursor, ps *store.Params) []string {
 	var lower, upper []string
 	if s := c.Filter.Since; s != nil {
-		lower = append(lower, "stored > "+store.Time(*s))
+		lower = append(lower, "stored > "+ps.Time(*s))
 	}
-	upper = append(upper, "stored <= "+store.Time(c.Bound))
+	upper = append(upper, "stored <= "+ps.Time(c.Bound))
 	if a := c.After; a != nil {
-		st, id := store.Time(a.Stored), store.UUID(a.ID)
+		st, id := ps.Time(a.Stored), ps.UUID(a.ID)
 		if c.Filter.Ascending {
 			lower = []string{"stored >= " + st, "(stored > " + st + " OR id > " + id + ")"}
 		} else {

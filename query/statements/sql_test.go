@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/tributary-lrs/tributary/schemas/store"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden SQL files")
@@ -21,8 +23,9 @@ func ms(s string) *time.Time {
 	return &t
 }
 
-func golden(t *testing.T, name, got string) {
+func golden(t *testing.T, name string, q store.Query) {
 	t.Helper()
+	got := q.String()
 	path := filepath.Join("testdata", name+".sql")
 	if *update {
 		if err := os.WriteFile(path, []byte(got+"\n"), 0o644); err != nil {

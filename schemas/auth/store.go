@@ -121,7 +121,7 @@ func (s *Store) EnsureTenant(ctx context.Context, name string) error {
 
 // GetTenant returns the tenant name, and false if there is none.
 func (s *Store) GetTenant(ctx context.Context, name string) (Tenant, bool, error) {
-	ts, err := s.tenants(ctx, "WHERE name = "+store.String(name))
+	ts, err := s.tenants(ctx, store.Query{Text: tenantSQL, Params: store.Params{{Name: "name", Value: name}}})
 	if err != nil || len(ts) == 0 {
 		return Tenant{}, false, err
 	}
@@ -129,11 +129,24 @@ func (s *Store) GetTenant(ctx context.Context, name string) (Tenant, bool, error
 }
 
 // ListTenants returns every tenant, by name.
-func (s *Store) ListTenants(ctx context.Context) ([]Tenant, error) { return s.tenants(ctx, "") }
+func (s *Store) ListTenants(ctx context.Context) ([]Tenant, error) {
+	return s.tenants(ctx, store.SQL(tenantsSQL))
+}
 
-func (s *Store) tenants(ctx context.Context, where string) ([]Tenant, error) {
-	rows, err := s.Engine.Query(ctx, "SELECT name, created FROM "+store.Table(s.Database, "tenants")+" "+where+
-		" ORDER BY name, version DESC LIMIT 1 BY name")
+// The queries of tenants and credentials; {db} is the database (store.InDB).
+const (
+	tenantsSQL       = "SELECT name, created FROM {db}.tenants ORDER BY name, version DESC LIMIT 1 BY name"
+	tenantSQL        = "SELECT name, created FROM {db}.tenants WHERE name = {name:String} ORDER BY name, version DESC LIMIT 1 BY name"
+	credentialsOuter = "SELECT tenant, key, secret_hash, scopes, name, created, revoked, version FROM (SELECT * FROM {db}.credentials "
+	credentialsInner = " ORDER BY key, version DESC LIMIT 1 BY key) ORDER BY tenant, created, key"
+	credentialsSQL   = credentialsOuter + credentialsInner
+	credentialSQL    = credentialsOuter + "WHERE key = {key:String}" + credentialsInner
+	tenantCredsSQL   = credentialsOuter + "WHERE tenant = {tenant:String}" + credentialsInner
+)
+
+func (s *Store) tenants(ctx context.Context, q store.Query) ([]Tenant, error) {
+	q.Text = store.InDB(q.Text, s.Database)
+	rows, err := s.Engine.Query(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("read tenants: %w", err)
 	}
@@ -209,7 +222,7 @@ func (s *Store) insert(ctx context.Context, c Credential) error {
 // GetCredential returns the latest version of the credential key (revoked
 // or not), and false if there is none.
 func (s *Store) GetCredential(ctx context.Context, key string) (Credential, bool, error) {
-	cs, err := s.credentials(ctx, "WHERE key = "+store.String(key))
+	cs, err := s.credentials(ctx, store.Query{Text: credentialSQL, Params: store.Params{{Name: "key", Value: key}}})
 	if err != nil || len(cs) == 0 {
 		return Credential{}, false, err
 	}
@@ -219,11 +232,11 @@ func (s *Store) GetCredential(ctx context.Context, key string) (Credential, bool
 // ListCredentials returns the credentials of tenant (every tenant if empty),
 // revoked ones included, by tenant and creation time.
 func (s *Store) ListCredentials(ctx context.Context, tenant string) ([]Credential, error) {
-	where := ""
+	q := store.SQL(credentialsSQL)
 	if tenant != "" {
-		where = "WHERE tenant = " + store.String(tenant)
+		q = store.Query{Text: tenantCredsSQL, Params: store.Params{{Name: "tenant", Value: tenant}}}
 	}
-	cs, err := s.credentials(ctx, where)
+	cs, err := s.credentials(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -233,10 +246,8 @@ func (s *Store) ListCredentials(ctx context.Context, tenant string) ([]Credentia
 	return cs, nil
 }
 
-func (s *Store) credentials(ctx context.Context, where string) ([]Credential, error) {
-	q := "SELECT tenant, key, secret_hash, scopes, name, created, revoked, version FROM (SELECT * FROM " +
-		store.Table(s.Database, "credentials") + " " + where + " ORDER BY key, version DESC LIMIT 1 BY key)" +
-		" ORDER BY tenant, created, key"
+func (s *Store) credentials(ctx context.Context, q store.Query) ([]Credential, error) {
+	q.Text = store.InDB(q.Text, s.Database)
 	rows, err := s.Engine.Query(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("read credentials: %w", err)

@@ -50,8 +50,7 @@ func Attachments(ctx context.Context, e Engine, db, tenant string, sha2s []strin
 	out := make(map[string]Attachment, len(sha2s))
 	for start := 0; start < len(sha2s); start += maxLookup {
 		chunk := sha2s[start:min(start+maxLookup, len(sha2s))]
-		q := fmt.Sprintf("SELECT sha2, content_type, content FROM %s WHERE tenant = %s AND sha2 IN (%s) LIMIT 1 BY sha2",
-			Table(db, AttachmentsTable), String(tenant), Strings(chunk))
+		q := Query{Text: InDB(attachmentsBySHA2, db), Params: Params{{"tenant", tenant}, {"sha2s", chunk}}}
 		if err := scanAttachments(ctx, e, q, out); err != nil {
 			return nil, err
 		}
@@ -59,7 +58,11 @@ func Attachments(ctx context.Context, e Engine, db, tenant string, sha2s []strin
 	return out, nil
 }
 
-func scanAttachments(ctx context.Context, e Engine, q string, out map[string]Attachment) error {
+// attachmentsBySHA2 reads the attachments of a tenant among sha2s.
+const attachmentsBySHA2 = "SELECT sha2, content_type, content FROM {db}.attachments WHERE tenant = {tenant:String} " +
+	"AND sha2 IN {sha2s:Array(String)} LIMIT 1 BY sha2"
+
+func scanAttachments(ctx context.Context, e Engine, q Query, out map[string]Attachment) error {
 	rows, err := e.Query(ctx, q)
 	if err != nil {
 		return fmt.Errorf("look up attachments: %w", err)

@@ -90,8 +90,8 @@ func TestAttachmentsRoundTripExactBytes(t *testing.T) {
 	if err != nil || len(other) != 0 {
 		t.Fatalf("other tenant: %v, %v", other, err)
 	}
-	rows, err := e.Query(ctx, "SELECT length, stored FROM "+store.Table(db, store.AttachmentsTable)+
-		" FINAL WHERE sha2 = "+store.String(atts[1].SHA2))
+	rows, err := e.Query(ctx, store.Query{Text: "SELECT length, stored FROM " + store.Table(db, store.AttachmentsTable) +
+		" FINAL WHERE sha2 = {sha2:String}", Params: store.Params{{Name: "sha2", Value: atts[1].SHA2}}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,7 @@ var ErrNoCursorKey = errors.New("no cursor key in the store")
 // created, then the smallest. There is one unless two migrations raced;
 // every key returned is valid.
 func CursorKeys(ctx context.Context, e Engine, db string) ([][]byte, error) {
-	rows, err := e.Query(ctx, "SELECT key FROM "+Table(db, "cursor_keys")+" FINAL ORDER BY created, key")
+	rows, err := e.Query(ctx, SQL("SELECT key FROM "+Table(db, "cursor_keys")+" FINAL ORDER BY created, key"))
 	if err != nil {
 		return nil, fmt.Errorf("read cursor keys: %w", err)
 	}

@@ -1,9 +1,10 @@
 // Package store holds the ClickHouse contract shared by every service: the thin
 // Engine interface that each engine (a ClickHouse server through clickhouse-go,
-// or chDB embedded) implements, SQL literal helpers, error classification, and
+// or chDB embedded) implements, the Query type, error classification, and
 // the versioned migrations that create the tables.
 //
-// Everything above the Engine is plain SQL text, identical on both engines.
+// Everything above the Engine is a Query: SQL text identical on both engines,
+// with its values as typed parameters that each engine binds its own way.
 package store
 
 import (
@@ -19,9 +20,9 @@ import (
 // engine about the query itself is a *ServerError carrying ClickHouse's code.
 type Engine interface {
 	// Exec runs a statement that returns no rows (DDL, INSERT ... SELECT, SET).
-	Exec(ctx context.Context, sql string) error
+	Exec(ctx context.Context, q Query) error
 	// Query runs a SELECT. The caller must Close the Rows.
-	Query(ctx context.Context, sql string) (Rows, error)
+	Query(ctx context.Context, q Query) (Rows, error)
 	// Insert writes one columnar batch. It returns nil only after the engine
 	// has stored every row (synchronous insert, never async_insert).
 	Insert(ctx context.Context, b *Batch) error

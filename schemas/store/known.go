@@ -7,11 +7,46 @@ import (
 	"github.com/google/uuid"
 )
 
+// The queries of this file; {db} is the database (InDB).
+const (
+	voidedTargets     = "SELECT tenant, key FROM {db}.statement_index WHERE kind = 'voids'"
+	statementCount    = "SELECT count() FROM {db}.statement_ids"
+	statementIDsChunk = "SELECT tenant, id FROM {db}.statement_ids WHERE cityHash64(id) % {chunks:UInt64} = {chunk:UInt64}"
+	voidingStatements = "SELECT DISTINCT id FROM {db}.statement_index WHERE tenant = {tenant:String} AND kind = 'voids' " +
+		"AND id IN {ids:Array(UUID)}"
+)
+
+// VoidingStatements returns the ids among ids of tenant that are stored
+// voiding statements: those with a "voids" row in statement_index (one per
+// voiding statement).
+func VoidingStatements(ctx context.Context, e Engine, db, tenant string, ids []uuid.UUID) (map[uuid.UUID]bool, error) {
+	out := map[uuid.UUID]bool{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := e.Query(ctx, Query{Text: InDB(voidingStatements, db), Params: Params{{"tenant", tenant}, {"ids", ids}}})
+	if err != nil {
+		return nil, fmt.Errorf("look up voiding statements: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id uuid.UUID
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("scan voiding statements: %w", err)
+		}
+		out[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read voiding statements: %w", err)
+	}
+	return out, nil
+}
+
 // VoidedTargets calls fn with every statement a stored voiding statement
 // targets (the kind = 'voids' rows of statement_index), in any order, maybe
 // more than once.
 func VoidedTargets(ctx context.Context, e Engine, db string, fn func(StatementKey)) error {
-	rows, err := e.Query(ctx, "SELECT tenant, key FROM "+Table(db, "statement_index")+" WHERE kind = 'voids'")
+	rows, err := e.Query(ctx, SQL(InDB(voidedTargets, db)))
 	if err != nil {
 		return fmt.Errorf("read voided statements: %w", err)
 	}
@@ -35,7 +70,7 @@ func VoidedTargets(ctx context.Context, e Engine, db string, fn func(StatementKe
 // StatementCount returns how many rows statement_ids holds (a statement
 // redelivered before a merge counts twice).
 func StatementCount(ctx context.Context, e Engine, db string) (uint64, error) {
-	rows, err := e.Query(ctx, "SELECT count() FROM "+Table(db, "statement_ids"))
+	rows, err := e.Query(ctx, SQL(InDB(statementCount, db)))
 	if err != nil {
 		return 0, fmt.Errorf("count statements: %w", err)
 	}
@@ -59,7 +94,7 @@ func ForEachStatementID(ctx context.Context, e Engine, db string, chunkRows uint
 	}
 	chunks := max(n/max(chunkRows, 1)+1, 1)
 	for c := uint64(0); c < chunks; c++ {
-		q := fmt.Sprintf("SELECT tenant, id FROM %s WHERE cityHash64(id) %% %d = %d", Table(db, "statement_ids"), chunks, c)
+		q := Query{Text: InDB(statementIDsChunk, db), Params: Params{{"chunks", chunks}, {"chunk", c}}}
 		rows, err := e.Query(ctx, q)
 		if err != nil {
 			return fmt.Errorf("read statement ids: %w", err)

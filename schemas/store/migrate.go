@@ -22,7 +22,7 @@ var migrationFiles embed.FS
 type Migration struct {
 	Version    uint32
 	Name       string
-	Statements []string
+	Statements []Query
 }
 
 // ErrSchemaOutdated means the database has not been migrated to the version
@@ -30,8 +30,9 @@ type Migration struct {
 var ErrSchemaOutdated = errors.New("database schema is older than this build needs; run `tributary migrate`")
 
 // Migrations returns every migration in version order, with {db} replaced by
-// the quoted database name and {random_key} by a string literal of 32 random
-// bytes (crypto/rand, hex), new on every call.
+// the quoted database name; a statement with the placeholder
+// {random_key:String} has 32 random bytes (crypto/rand, hex), new on every
+// call, as that parameter.
 func Migrations(db string) ([]Migration, error) {
 	entries, err := fs.ReadDir(migrationFiles, "migrations")
 	if err != nil {
@@ -41,7 +42,7 @@ func Migrations(db string) ([]Migration, error) {
 	if _, err := rand.Read(key); err != nil {
 		return nil, fmt.Errorf("generate a key: %w", err)
 	}
-	vars := strings.NewReplacer("{db}", Ident(db), "{random_key}", String(hex.EncodeToString(key)))
+	random := Params{{"random_key", hex.EncodeToString(key)}}
 	var out []Migration
 	for _, e := range entries {
 		name := e.Name()
@@ -60,12 +61,22 @@ func Migrations(db string) ([]Migration, error) {
 		out = append(out, Migration{
 			Version:    uint32(v),
 			Name:       strings.TrimSuffix(name, ".sql"),
-			Statements: splitStatements(vars.Replace(string(body))),
+			Statements: migrationQueries(InDB(string(body), db), random),
 		})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
 	return out, nil
 }
+
+// The queries of the migration log; {db} is the database (InDB).
+const (
+	createDatabase   = "CREATE DATABASE IF NOT EXISTS {db}"
+	createMigrations = "CREATE TABLE IF NOT EXISTS {db}.schema_migrations" +
+		" (version UInt32, name String, applied DateTime64(3, 'UTC')) ENGINE = ReplacingMergeTree ORDER BY version"
+	recordMigration = "INSERT INTO {db}.schema_migrations (version, name, applied) SETTINGS async_insert = 0 " +
+		"SELECT {version:UInt32}, {name:String}, fromUnixTimestamp64Milli({applied:Int64}, 'UTC')"
+	appliedMigrations = "SELECT version FROM {db}.schema_migrations"
+)
 
 // LatestVersion is the schema version this build needs.
 func LatestVersion() uint32 {
@@ -86,11 +97,13 @@ func Migrate(ctx context.Context, e Engine, db string) (applied []uint32, err er
 // MigrateTo is Migrate stopping after version last: the schema an older
 // build left behind (tests of a migration on stored data).
 func MigrateTo(ctx context.Context, e Engine, db string, last uint32) (applied []uint32, err error) {
-	if err := e.Exec(ctx, "CREATE DATABASE IF NOT EXISTS "+Ident(db)); err != nil {
+	if err := CheckIdent(db); err != nil {
+		return nil, fmt.Errorf("migrate database: %w", err)
+	}
+	if err := e.Exec(ctx, SQL(InDB(createDatabase, db))); err != nil {
 		return nil, fmt.Errorf("create database %s: %w", db, err)
 	}
-	if err := e.Exec(ctx, "CREATE TABLE IF NOT EXISTS "+Table(db, "schema_migrations")+
-		" (version UInt32, name String, applied DateTime64(3, 'UTC')) ENGINE = ReplacingMergeTree ORDER BY version"); err != nil {
+	if err := e.Exec(ctx, SQL(InDB(createMigrations, db))); err != nil {
 		return nil, fmt.Errorf("create schema_migrations: %w", err)
 	}
 	done, err := appliedVersions(ctx, e, db)
@@ -110,8 +123,8 @@ func MigrateTo(ctx context.Context, e Engine, db string, last uint32) (applied [
 				return applied, fmt.Errorf("migration %s statement %d: %w", m.Name, i+1, err)
 			}
 		}
-		rec := fmt.Sprintf("INSERT INTO %s (version, name, applied) SETTINGS async_insert = 0 VALUES (%d, %s, %s)",
-			Table(db, "schema_migrations"), m.Version, String(m.Name), Time(time.Now()))
+		rec := Query{Text: InDB(recordMigration, db), Params: Params{
+			{"version", m.Version}, {"name", m.Name}, {"applied", time.Now().UnixMilli()}}}
 		if err := e.Exec(ctx, rec); err != nil {
 			return applied, fmt.Errorf("record migration %s: %w", m.Name, err)
 		}
@@ -123,6 +136,9 @@ func MigrateTo(ctx context.Context, e Engine, db string, last uint32) (applied [
 // CheckSchema returns ErrSchemaOutdated unless every migration of this build
 // has been applied to db. Services call it at start instead of creating tables.
 func CheckSchema(ctx context.Context, e Engine, db string) error {
+	if err := CheckIdent(db); err != nil {
+		return fmt.Errorf("check schema: database: %w", err)
+	}
 	done, err := appliedVersions(ctx, e, db)
 	if err != nil {
 		if ServerCode(err) == 81 || ServerCode(err) == 60 { // UNKNOWN_DATABASE, UNKNOWN_TABLE
@@ -143,7 +159,7 @@ func CheckSchema(ctx context.Context, e Engine, db string) error {
 }
 
 func appliedVersions(ctx context.Context, e Engine, db string) (map[uint32]bool, error) {
-	rows, err := e.Query(ctx, "SELECT version FROM "+Table(db, "schema_migrations"))
+	rows, err := e.Query(ctx, SQL(InDB(appliedMigrations, db)))
 	if err != nil {
 		return nil, fmt.Errorf("read schema_migrations: %w", err)
 	}
@@ -157,6 +173,20 @@ func appliedVersions(ctx context.Context, e Engine, db string) (map[uint32]bool,
 		done[v] = true
 	}
 	return done, rows.Err()
+}
+
+// migrationQueries are the statements of a migration file, those naming
+// {random_key:String} with random as their parameters.
+func migrationQueries(body string, random Params) []Query {
+	stmts := splitStatements(body)
+	out := make([]Query, len(stmts))
+	for i, s := range stmts {
+		out[i] = SQL(s)
+		if strings.Contains(s, "{random_key:String}") {
+			out[i].Params = random
+		}
+	}
+	return out
 }
 
 // splitStatements splits a migration file on semicolons that end a line,

@@ -9,14 +9,16 @@ import (
 // ProgressTable is the table the processors write their progress to.
 const ProgressTable = "consumer_progress"
 
+// consistentThrough reads the watermark of every partition of a topic.
+const consistentThrough = "SELECT partition, partitions, watermark FROM {db}.consumer_progress FINAL WHERE topic = {topic:String}"
+
 // ConsistentThrough returns the consistency watermark of topic: the minimum
 // watermark over every partition of the topic in consumer_progress (written by
 // the processor after each stored batch). Every statement stored at or before
 // it is visible. ok is false while some partition (per the partitions column)
 // has no row yet, i.e. nothing can be promised.
 func ConsistentThrough(ctx context.Context, e Engine, db, topic string) (t time.Time, ok bool, err error) {
-	rows, err := e.Query(ctx, "SELECT partition, partitions, watermark FROM "+Table(db, ProgressTable)+
-		" FINAL WHERE topic = "+String(topic))
+	rows, err := e.Query(ctx, Query{Text: InDB(consistentThrough, db), Params: Params{{"topic", topic}}})
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("read consumer progress of %s: %w", topic, err)
 	}

@@ -13,11 +13,11 @@ type progressEngine struct {
 	Engine
 	rows [][3]any // partition, partitions, watermark
 	err  error
-	sql  string
+	q    Query
 }
 
-func (e *progressEngine) Query(_ context.Context, sql string) (Rows, error) {
-	e.sql = sql
+func (e *progressEngine) Query(_ context.Context, q Query) (Rows, error) {
+	e.q = q
 	if e.err != nil {
 		return nil, e.err
 	}
@@ -59,8 +59,8 @@ func TestConsistentThrough(t *testing.T) {
 			if err != nil || ok != tc.wantOK || !got.Equal(tc.want) {
 				t.Fatalf("= %v, %v, %v; want %v, %v", got, ok, err, tc.want, tc.wantOK)
 			}
-			if !strings.Contains(e.sql, "FINAL") || !strings.Contains(e.sql, `'topic\'x'`) {
-				t.Fatalf("sql = %s", e.sql)
+			if v, _ := e.q.Params.Value("topic"); !strings.Contains(e.q.Text, "FINAL") || v != "topic'x" {
+				t.Fatalf("query = %+v", e.q)
 			}
 		})
 	}

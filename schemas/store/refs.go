@@ -23,6 +23,10 @@ type Referrer struct {
 	AuthorityKey string
 }
 
+// referrers reads the statementref rows naming any of targets.
+const referrers = "SELECT id, key, stored, authority_key FROM {db}.statement_index WHERE tenant = {tenant:String} " +
+	"AND kind = 'statementref' AND key IN {targets:Array(String)} LIMIT 1 BY id"
+
 // Referrers returns the stored statements targeting any of targets with a
 // StatementRef: point reads of the statementref rows of statement_index,
 // chunked.
@@ -31,9 +35,7 @@ func Referrers(ctx context.Context, e Engine, db string, targets []StatementKey)
 	for tenant, ids := range byTenant(targets) {
 		for start := 0; start < len(ids); start += maxLookup {
 			chunk := ids[start:min(start+maxLookup, len(ids))]
-			q := "SELECT id, key, stored, authority_key FROM " + Table(db, "statement_index") +
-				" WHERE tenant = " + String(tenant) + " AND kind = 'statementref' AND has(" + UUIDStringArray(chunk) + ", key)" +
-				" LIMIT 1 BY id"
+			q := Query{Text: InDB(referrers, db), Params: Params{{"tenant", tenant}, {"targets", chunk}}}
 			err := scanAll(ctx, e, q, func(r Rows) error {
 				var ref Referrer
 				var target string
@@ -93,9 +95,10 @@ func HeldLinks(ctx context.Context, e Engine, db string, links []Link) (map[Link
 			for v := range verbs {
 				verbList = append(verbList, v)
 			}
-			q := "SELECT id, via FROM " + Table(db, "statement_index") + " WHERE tenant = " + String(tenant) +
-				" AND kind = 'verb' AND key IN (" + Strings(verbList) + ") AND stored IN (" + timeList(times) + ")" +
-				" AND has(" + UUIDArray(owners) + ", id) AND has(" + UUIDArray(vias) + ", via)"
+			var ps Params
+			q := Query{Text: "SELECT id, via FROM " + Table(db, "statement_index") + " WHERE tenant = " + ps.String(tenant) +
+				" AND kind = 'verb' AND key IN " + ps.Strings(verbList) + " AND stored IN (" + timeList(&ps, times) + ")" +
+				" AND id IN " + ps.UUIDs(owners) + " AND via IN " + ps.UUIDs(vias), Params: ps}
 			err := scanAll(ctx, e, q, func(r Rows) error {
 				k := LinkKey{Owner: StatementKey{Tenant: tenant}}
 				if err := r.Scan(&k.Owner.ID, &k.Via); err != nil {
@@ -146,19 +149,16 @@ func InheritedBatch(db string, hs []Inheritance) *Batch {
 }
 
 // timeList renders the distinct times of ts for IN (...).
-func timeList(ts []time.Time) string {
+func timeList(ps *Params, ts []time.Time) string {
 	seen := map[int64]bool{}
-	var b strings.Builder
+	var list []string
 	for _, t := range ts {
 		if ms := t.UnixMilli(); !seen[ms] {
-			if len(seen) > 0 {
-				b.WriteString(", ")
-			}
 			seen[ms] = true
-			b.WriteString(Time(t))
+			list = append(list, ps.Time(t))
 		}
 	}
-	return b.String()
+	return strings.Join(list, ", ")
 }
 
 func byTenant(keys []StatementKey) map[string][]uuid.UUID {
@@ -170,7 +170,7 @@ func byTenant(keys []StatementKey) map[string][]uuid.UUID {
 }
 
 // scanAll runs q and calls row for every row.
-func scanAll(ctx context.Context, e Engine, q string, row func(Rows) error) error {
+func scanAll(ctx context.Context, e Engine, q Query, row func(Rows) error) error {
 	rows, err := e.Query(ctx, q)
 	if err != nil {
 		return err

@@ -308,12 +308,13 @@ func storedVersions(ctx context.Context, e Engine, db string, keys []StatementKe
 	for _, k := range keys {
 		byTenant[k.Tenant] = append(byTenant[k.Tenant], k.ID)
 	}
+	var ps Params
 	var where []string
 	for tenant, ids := range byTenant {
-		where = append(where, fmt.Sprintf("(tenant = %s AND has(%s, id))", String(tenant), UUIDArray(ids)))
+		where = append(where, "(tenant = "+ps.String(tenant)+" AND id IN "+ps.UUIDs(ids)+")")
 	}
-	q := fmt.Sprintf("SELECT tenant, id, any(content_hash), min(stored), argMin(batch, stored) FROM %s WHERE %s GROUP BY tenant, id",
-		Table(db, "statement_ids"), strings.Join(where, " OR "))
+	q := Query{Text: "SELECT tenant, id, any(content_hash), min(stored), argMin(batch, stored) FROM " +
+		Table(db, "statement_ids") + " WHERE " + strings.Join(where, " OR ") + " GROUP BY tenant, id", Params: ps}
 	rows, err := e.Query(ctx, q)
 	if err != nil {
 		return fmt.Errorf("look up statement ids: %w", err)
@@ -333,6 +334,11 @@ func storedVersions(ctx context.Context, e Engine, db string, keys []StatementKe
 	return nil
 }
 
+// statementsByID reads the stored bytes of the ids, each a primary key
+// lookup on (tenant, stored, id).
+const statementsByID = "SELECT id, raw FROM {db}.statements WHERE tenant = {tenant:String} AND (stored, id) IN " +
+	"(SELECT stored, id FROM {db}.statement_ids WHERE tenant = {tenant:String} AND id IN {ids:Array(UUID)}) LIMIT 1 BY id"
+
 // StatementsByID returns the stored bytes of every key that is stored. Keys
 // are resolved through statement_ids, so each read of statements is a primary
 // key lookup on (tenant, stored, id).
@@ -345,10 +351,7 @@ func StatementsByID(ctx context.Context, e Engine, db string, keys []StatementKe
 	for tenant, ids := range byTenant {
 		for start := 0; start < len(ids); start += maxLookup {
 			chunk := ids[start:min(start+maxLookup, len(ids))]
-			t := String(tenant)
-			q := fmt.Sprintf("SELECT id, raw FROM %s WHERE tenant = %s AND (stored, id) IN "+
-				"(SELECT stored, id FROM %s WHERE tenant = %s AND has(%s, id)) LIMIT 1 BY id",
-				Table(db, "statements"), t, Table(db, "statement_ids"), t, UUIDArray(chunk))
+			q := Query{Text: InDB(statementsByID, db), Params: Params{{"tenant", tenant}, {"ids", chunk}}}
 			rows, err := e.Query(ctx, q)
 			if err != nil {
 				return nil, fmt.Errorf("read statements by id: %w", err)

@@ -1,8 +1,13 @@
 SELECT stored, id
 FROM `lrs`.`statement_index`
-WHERE tenant = 'acme'
-  AND kind = 'activity'
-  AND key = 'http://example.com/act/1'
-  AND stored <= fromUnixTimestamp64Milli(toInt64(1709294400500), 'UTC')
+WHERE tenant = {tenant:String}
+  AND kind = {p4:String}
+  AND key = {p5:String}
+  AND stored <= fromUnixTimestamp64Milli({p3:Int64}, 'UTC')
 ORDER BY stored DESC, id DESC
-LIMIT 22
+LIMIT {p2:UInt64}
+-- tenant: "acme"
+-- p2: 22
+-- p3: 1709294400500
+-- p4: "activity"
+-- p5: "http://example.com/act/1"

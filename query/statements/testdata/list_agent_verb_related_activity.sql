@@ -1,17 +1,26 @@
 SELECT stored, id
 FROM `lrs`.`statement_index`
-WHERE tenant = 'acme'
-  AND kind = 'agent'
-  AND key = 'mbox:mailto:ann@example.com'
-  AND stored <= fromUnixTimestamp64Milli(toInt64(1709294400500), 'UTC')
-  AND verb = 'http://adlnet.gov/expapi/verbs/completed'
+WHERE tenant = {tenant:String}
+  AND kind = {p8:String}
+  AND key = {p9:String}
+  AND stored <= fromUnixTimestamp64Milli({p4:Int64}, 'UTC')
+  AND verb = {p2:String}
   AND (id, via) IN (
     SELECT id, via
     FROM `lrs`.`statement_index`
-    WHERE tenant = 'acme'
-      AND kind IN ('activity', 'related_activity')
-      AND key = 'http://example.com/act/1'
-      AND stored <= fromUnixTimestamp64Milli(toInt64(1709294400500), 'UTC')
+    WHERE tenant = {tenant:String}
+      AND kind IN ({p5:String}, {p6:String})
+      AND key = {p7:String}
+      AND stored <= fromUnixTimestamp64Milli({p4:Int64}, 'UTC')
   )
 ORDER BY stored DESC, id DESC
-LIMIT 22
+LIMIT {p3:UInt64}
+-- tenant: "acme"
+-- p2: "http://adlnet.gov/expapi/verbs/completed"
+-- p3: 22
+-- p4: 1709294400500
+-- p5: "activity"
+-- p6: "related_activity"
+-- p7: "http://example.com/act/1"
+-- p8: "agent"
+-- p9: "mbox:mailto:ann@example.com"

@@ -1,10 +1,16 @@
 SELECT stored, id
 FROM `lrs`.`statement_index`
-WHERE tenant = 'acme'
-  AND kind = 'verb'
-  AND key = 'http://adlnet.gov/expapi/verbs/completed'
-  AND authority_key = 'account:http://lrs|k1'
-  AND via_authority_key = 'account:http://lrs|k1'
-  AND stored <= fromUnixTimestamp64Milli(toInt64(1709294400500), 'UTC')
+WHERE tenant = {tenant:String}
+  AND kind = {p5:String}
+  AND key = {p6:String}
+  AND authority_key = {p2:String}
+  AND via_authority_key = {p2:String}
+  AND stored <= fromUnixTimestamp64Milli({p4:Int64}, 'UTC')
 ORDER BY stored DESC, id DESC
-LIMIT 22
+LIMIT {p3:UInt64}
+-- tenant: "acme"
+-- p2: "account:http://lrs|k1"
+-- p3: 22
+-- p4: 1709294400500
+-- p5: "verb"
+-- p6: "http://adlnet.gov/expapi/verbs/completed"

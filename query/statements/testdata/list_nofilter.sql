@@ -1,6 +1,9 @@
 SELECT stored, id
 FROM `lrs`.`statements`
-WHERE tenant = 'acme'
-  AND stored <= fromUnixTimestamp64Milli(toInt64(1709294400500), 'UTC')
+WHERE tenant = {tenant:String}
+  AND stored <= fromUnixTimestamp64Milli({p3:Int64}, 'UTC')
 ORDER BY stored DESC, id DESC
-LIMIT 22
+LIMIT {p2:UInt64}
+-- tenant: "acme"
+-- p2: 22
+-- p3: 1709294400500

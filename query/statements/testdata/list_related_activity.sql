@@ -4,24 +4,31 @@ FROM
     (
         SELECT stored, id
         FROM `lrs`.`statement_index`
-        WHERE tenant = 'acme'
-          AND kind = 'activity'
-          AND key = 'http://example.com/act/1'
-          AND stored <= fromUnixTimestamp64Milli(toInt64(1709294400500), 'UTC')
+        WHERE tenant = {tenant:String}
+          AND kind = {p4:String}
+          AND key = {p5:String}
+          AND stored <= fromUnixTimestamp64Milli({p3:Int64}, 'UTC')
         ORDER BY stored DESC, id DESC
-        LIMIT 22
+        LIMIT {p2:UInt64}
     )
     UNION ALL
     (
         SELECT stored, id
         FROM `lrs`.`statement_index`
-        WHERE tenant = 'acme'
-          AND kind = 'related_activity'
-          AND key = 'http://example.com/act/1'
-          AND stored <= fromUnixTimestamp64Milli(toInt64(1709294400500), 'UTC')
+        WHERE tenant = {tenant:String}
+          AND kind = {p6:String}
+          AND key = {p7:String}
+          AND stored <= fromUnixTimestamp64Milli({p3:Int64}, 'UTC')
         ORDER BY stored DESC, id DESC
-        LIMIT 22
+        LIMIT {p2:UInt64}
     )
 )
 ORDER BY stored DESC, id DESC
-LIMIT 22
+LIMIT {p2:UInt64}
+-- tenant: "acme"
+-- p2: 22
+-- p3: 1709294400500
+-- p4: "activity"
+-- p5: "http://example.com/act/1"
+-- p6: "related_activity"
+-- p7: "http://example.com/act/1"

@@ -9,9 +9,9 @@
 // reference-counted by Open and Close: a few writer connections that only
 // Insert uses, and reader connections for everything else, so a query never
 // waits behind an insert. A connection runs one call at a time. Session
-// settings (SET) are per connection; query parameters are not used (they are
-// not isolated between parallel connections in libchdb), values reach SQL as
-// literals. The C calls cannot be interrupted: a context bounds the wait for a
+// settings (SET) are per connection; query parameters are not sent to
+// libchdb (they are not isolated between parallel connections there): Render
+// binds a store.Query's parameters as literals, the one encoder of values. The C calls cannot be interrupted: a context bounds the wait for a
 // connection, not the call.
 //
 // One process at a time: Open locks the data directory (tributary.lock, with
@@ -158,7 +158,11 @@ func (e *Engine) Close() error {
 }
 
 // Exec runs a statement that returns no rows.
-func (e *Engine) Exec(ctx context.Context, sql string) error {
+func (e *Engine) Exec(ctx context.Context, q store.Query) error {
+	sql, err := Render(q)
+	if err != nil {
+		return fmt.Errorf("chdb exec: %w", err)
+	}
 	if _, err := e.Raw(ctx, sql, "Null"); err != nil {
 		return fmt.Errorf("chdb exec: %w", err)
 	}
@@ -174,7 +178,11 @@ func (e *Engine) Ping(ctx context.Context) error {
 }
 
 // Query runs a SELECT and returns its rows.
-func (e *Engine) Query(ctx context.Context, sql string) (store.Rows, error) {
+func (e *Engine) Query(ctx context.Context, q store.Query) (store.Rows, error) {
+	sql, err := Render(q)
+	if err != nil {
+		return nil, fmt.Errorf("chdb query: %w", err)
+	}
 	buf, err := e.Raw(ctx, sql, "RowBinaryWithNamesAndTypes")
 	if err != nil {
 		return nil, fmt.Errorf("chdb query: %w", err)
@@ -186,7 +194,7 @@ func (e *Engine) Query(ctx context.Context, sql string) (store.Rows, error) {
 	return rows, nil
 }
 
-// Raw runs sql with the output format on a reader connection and returns
+// Raw runs sql, text without parameters, with the output format on a reader connection and returns
 // the output, copied into Go memory. Engine errors are *store.ServerError.
 // Exported for tools that need a format of their own, such as the ClickHouse
 // HTTP test server.

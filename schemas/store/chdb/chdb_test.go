@@ -70,7 +70,7 @@ func TestReopenAfterLastClose(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	if err := e.Exec(ctx, "CREATE DATABASE IF NOT EXISTS reopen"); err != nil {
+	if err := e.Exec(ctx, store.SQL("CREATE DATABASE IF NOT EXISTS reopen")); err != nil {
 		t.Fatal(err)
 	}
 	if err := e.Close(); err != nil {
@@ -86,7 +86,7 @@ func TestContextCheckedBeforeCall(t *testing.T) {
 	e := open(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := e.Exec(ctx, "SELECT 1"); !errors.Is(err, context.Canceled) {
+	if err := e.Exec(ctx, store.SQL("SELECT 1")); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Exec with cancelled context = %v, want context.Canceled", err)
 	}
 }
@@ -98,7 +98,7 @@ func TestInsertIsSynchronous(t *testing.T) {
 		"CREATE DATABASE IF NOT EXISTS sync_insert",
 		"CREATE TABLE IF NOT EXISTS sync_insert.t (id UUID, s String) ENGINE = MergeTree ORDER BY id",
 	} {
-		if err := e.Exec(ctx, sql); err != nil {
+		if err := e.Exec(ctx, store.SQL(sql)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -142,10 +142,10 @@ func TestInsertCleansTempFiles(t *testing.T) {
 	e := open(t)
 	e.tmpDir = t.TempDir()
 	ctx := context.Background()
-	if err := e.Exec(ctx, "CREATE DATABASE IF NOT EXISTS tmpfiles"); err != nil {
+	if err := e.Exec(ctx, store.SQL("CREATE DATABASE IF NOT EXISTS tmpfiles")); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.Exec(ctx, "CREATE TABLE IF NOT EXISTS tmpfiles.t (s String) ENGINE = Memory"); err != nil {
+	if err := e.Exec(ctx, store.SQL("CREATE TABLE IF NOT EXISTS tmpfiles.t (s String) ENGINE = Memory")); err != nil {
 		t.Fatal(err)
 	}
 	ok := &store.Batch{Table: "tmpfiles.t", Columns: []store.Column{{Name: "s", Data: []string{"x"}}}}
@@ -164,7 +164,7 @@ func TestInsertCleansTempFiles(t *testing.T) {
 
 func scanOne(t *testing.T, e *Engine, sql string, dest ...any) {
 	t.Helper()
-	rows, err := e.Query(context.Background(), sql)
+	rows, err := e.Query(context.Background(), store.SQL(sql))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +184,7 @@ func BenchmarkInsert5k(b *testing.B) {
 		"CREATE DATABASE IF NOT EXISTS bench",
 		"CREATE TABLE IF NOT EXISTS bench.t (id UUID, stored DateTime64(3, 'UTC'), raw String) ENGINE = MergeTree ORDER BY id",
 	} {
-		if err := e.Exec(ctx, sql); err != nil {
+		if err := e.Exec(ctx, store.SQL(sql)); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -213,7 +213,7 @@ func TestConcurrentUse(t *testing.T) {
 		"CREATE DATABASE IF NOT EXISTS conc",
 		"CREATE TABLE IF NOT EXISTS conc.t (g UInt8, s String) ENGINE = MergeTree ORDER BY g",
 	} {
-		if err := e.Exec(ctx, sql); err != nil {
+		if err := e.Exec(ctx, store.SQL(sql)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -229,7 +229,7 @@ func TestConcurrentUse(t *testing.T) {
 					errs <- err
 					return
 				}
-				rows, err := e.Query(ctx, "SELECT count() FROM conc.t")
+				rows, err := e.Query(ctx, store.SQL("SELECT count() FROM conc.t"))
 				if err != nil {
 					errs <- err
 					return

@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -45,35 +43,11 @@ func (e *Engine) Insert(ctx context.Context, b *store.Batch) error {
 		cols[i] = store.Ident(c.Name)
 	}
 	sql := "INSERT INTO " + b.Table + " (" + strings.Join(cols, ", ") + ") FROM INFILE " +
-		store.String(f.Name()) + " SETTINGS " + insertSettings(b.DedupToken) + " FORMAT Native"
+		Literal(f.Name()) + " SETTINGS " + insertSettings(b.DedupToken) + " FORMAT Native"
 	if _, err := e.run(ctx, e.pool.writers, sql, "Null"); err != nil {
 		return fmt.Errorf("chdb insert into %s: %w", b.Table, err)
 	}
 	return nil
-}
-
-// insertSettings is the SETTINGS clause of an insert: synchronous, and
-// idempotent under token when there is one (store.DedupSettings).
-func insertSettings(token string) string {
-	out := "async_insert = 0"
-	if token == "" {
-		return out
-	}
-	set := store.DedupSettings(token)
-	names := make([]string, 0, len(set))
-	for name := range set {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		switch v := set[name].(type) {
-		case string:
-			out += ", " + name + " = " + store.String(v)
-		case int:
-			out += ", " + name + " = " + strconv.Itoa(v)
-		}
-	}
-	return out
 }
 
 // WriteNative writes a batch to w as one block of ClickHouse's Native format

@@ -17,10 +17,10 @@ import (
 func TestQueriesAndInsertsRunBesideALongQuery(t *testing.T) {
 	e := open(t)
 	ctx := context.Background()
-	if err := e.Exec(ctx, "CREATE DATABASE IF NOT EXISTS pool"); err != nil {
+	if err := e.Exec(ctx, store.SQL("CREATE DATABASE IF NOT EXISTS pool")); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.Exec(ctx, "CREATE TABLE IF NOT EXISTS pool.t (id UUID) ENGINE = MergeTree ORDER BY id"); err != nil {
+	if err := e.Exec(ctx, store.SQL("CREATE TABLE IF NOT EXISTS pool.t (id UUID) ENGINE = MergeTree ORDER BY id")); err != nil {
 		t.Fatal(err)
 	}
 	const marker = "pool-test-long-query"

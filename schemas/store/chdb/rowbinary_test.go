@@ -5,15 +5,17 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/tributary-lrs/tributary/schemas/store"
 )
 
 // TestDecodeMoreTypes covers the decoders the conformance suite does not:
 // Nullable, Date, Date32, signed narrow ints, floats, negative DateTime64.
 func TestDecodeMoreTypes(t *testing.T) {
 	e := open(t)
-	rs, err := e.Query(context.Background(), `SELECT
+	rs, err := e.Query(context.Background(), store.SQL(`SELECT
 		CAST(NULL AS Nullable(String)), CAST('x' AS Nullable(String)), toDate('2020-02-03'), toDate32('1950-01-02'),
-		toInt8(-5), toFloat64(1.5), toDateTime64('1960-05-06 07:08:09.123456', 6, 'UTC'), [toUInt8(1), 2]`)
+		toInt8(-5), toFloat64(1.5), toDateTime64('1960-05-06 07:08:09.123456', 6, 'UTC'), [toUInt8(1), 2]`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +38,7 @@ func TestDecodeMoreTypes(t *testing.T) {
 	if rs.Next() {
 		t.Error("second row from a one-row result")
 	}
-	if _, err := e.Query(context.Background(), "SELECT map('a', 1)"); err == nil {
+	if _, err := e.Query(context.Background(), store.SQL("SELECT map('a', 1)")); err == nil {
 		t.Error("Query of an unsupported type succeeded, want error")
 	}
 }

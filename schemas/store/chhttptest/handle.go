@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/tributary-lrs/tributary/schemas/store"
+	"github.com/tributary-lrs/tributary/schemas/store/chdb"
 )
 
 // maxBody bounds a request body (queries and insert data).
@@ -51,6 +52,9 @@ func (s *Server) handle(r *http.Request) ([]byte, string, error) {
 		return nil, "", &store.ServerError{Code: 62, Name: "SYNTAX_ERROR", Message: "Empty query."}
 	}
 	s.record(sql, params)
+	if sql, err = bindParams(sql, params); err != nil {
+		return nil, "", err
+	}
 	out, err := s.engine.Raw(r.Context(), sql, format)
 	if err != nil {
 		return nil, "", err
@@ -86,7 +90,7 @@ func (s *Server) insert(r *http.Request, sql string, body []byte) error {
 	if werr != nil {
 		return fmt.Errorf("chhttptest: insert: write data: %w", werr)
 	}
-	q := m[1] + " FROM INFILE " + store.String(f.Name()) + insertSettingsClause(m[2], settingsOf(r.URL.Query())) + " FORMAT " + m[3]
+	q := m[1] + " FROM INFILE " + chdb.Literal(f.Name()) + insertSettingsClause(m[2], settingsOf(r.URL.Query())) + " FORMAT " + m[3]
 	_, err = s.engine.Raw(r.Context(), q, "Null")
 	return err
 }
@@ -105,11 +109,7 @@ func insertSettingsClause(own string, url map[string]string) string {
 	}
 	sort.Strings(names)
 	for _, k := range names {
-		v := url[k]
-		if _, err := strconv.ParseInt(v, 10, 64); err != nil {
-			v = store.String(v)
-		}
-		parts = append(parts, store.Ident(k)+" = "+v)
+		parts = append(parts, store.Ident(k)+" = "+chdb.SettingLiteral(url[k]))
 	}
 	if len(parts) == 0 {
 		return ""

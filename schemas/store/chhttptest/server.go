@@ -9,6 +9,9 @@
 // ClickHouse's shape (status 500, "Code: N. DB::Exception: ..." body,
 // X-ClickHouse-Exception-Code header).
 //
+// Query parameters (param_<name>) are bound to the placeholders {name:Type}
+// as the server binds them (params.go).
+//
 // Not supported: HTTP or native compression, sessions, the "database"
 // parameter (qualify table names), external tables. Other URL parameters are
 // settings: they are recorded (see Requests) and applied to inserts (added to

@@ -88,16 +88,24 @@ func (o Options) driverOptions() (*ch.Options, error) {
 }
 
 // Exec runs a statement that returns no rows.
-func (e *Engine) Exec(ctx context.Context, sql string) error {
-	if err := e.conn.Exec(ctx, sql); err != nil {
+func (e *Engine) Exec(ctx context.Context, q store.Query) error {
+	a, err := args(q.Params)
+	if err != nil {
+		return fmt.Errorf("clickhouse exec: %w", err)
+	}
+	if err := e.conn.Exec(ctx, q.Text, a...); err != nil {
 		return fmt.Errorf("clickhouse exec: %w", mapError(err))
 	}
 	return nil
 }
 
 // Query runs a SELECT.
-func (e *Engine) Query(ctx context.Context, sql string) (store.Rows, error) {
-	r, err := e.conn.Query(ctx, sql)
+func (e *Engine) Query(ctx context.Context, q store.Query) (store.Rows, error) {
+	a, err := args(q.Params)
+	if err != nil {
+		return nil, fmt.Errorf("clickhouse query: %w", err)
+	}
+	r, err := e.conn.Query(ctx, q.Text, a...)
 	if err != nil {
 		return nil, fmt.Errorf("clickhouse query: %w", mapError(err))
 	}

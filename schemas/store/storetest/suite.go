@@ -29,7 +29,9 @@ func Run(t *testing.T, open func(t *testing.T) store.Engine) {
 		{"ScanConversions", testScanConversions},
 		{"ScanRejectsBadDestinations", testScanRejects},
 		{"StringsRoundTripExactly", testStringsRoundTrip},
-		{"LiteralsRoundTrip", testLiterals},
+		{"Issue9_ValuesRoundTripAsParameters", testParamsRoundTrip},
+		{"Issue9_PlaceholderInsideAValueStaysText", testPlaceholderInValue},
+		{"Issue9_MissingParameterIsAnError", testMissingParam},
 		{"SyntaxErrorIsServerError62", testSyntaxError},
 		{"UnknownTableIsServerError", testUnknownTable},
 		{"MigrateIsIdempotent", testMigrate},
@@ -82,8 +84,15 @@ func ctx(t *testing.T) context.Context {
 func exec(t *testing.T, e store.Engine, sqls ...string) {
 	t.Helper()
 	for _, sql := range sqls {
-		if err := e.Exec(ctx(t), sql); err != nil {
-			t.Fatalf("Exec(%.200s): %v", sql, err)
+		execQ(t, e, store.SQL(sql))
+	}
+}
+
+func execQ(t *testing.T, e store.Engine, qs ...store.Query) {
+	t.Helper()
+	for _, q := range qs {
+		if err := e.Exec(ctx(t), q); err != nil {
+			t.Fatalf("Exec(%.200s): %v", q.Text, err)
 		}
 	}
 }
@@ -96,7 +105,14 @@ func createDB(t *testing.T, e store.Engine, db string) {
 // queryRows runs sql and calls scan for every row.
 func queryRows(t *testing.T, e store.Engine, sql string, scan func(r store.Rows) error) {
 	t.Helper()
-	rows, err := e.Query(ctx(t), sql)
+	queryRowsQ(t, e, store.SQL(sql), scan)
+}
+
+// queryRowsQ runs q and calls scan for every row.
+func queryRowsQ(t *testing.T, e store.Engine, q store.Query, scan func(r store.Rows) error) {
+	t.Helper()
+	sql := q.Text
+	rows, err := e.Query(ctx(t), q)
 	if err != nil {
 		t.Fatalf("Query(%.200s): %v", sql, err)
 	}
@@ -117,8 +133,15 @@ func queryRows(t *testing.T, e store.Engine, sql string, scan func(r store.Rows)
 // queryOne scans the single row of sql into dest.
 func queryOne(t *testing.T, e store.Engine, sql string, dest ...any) {
 	t.Helper()
+	queryOneQ(t, e, store.SQL(sql), dest...)
+}
+
+// queryOneQ scans the single row of q into dest.
+func queryOneQ(t *testing.T, e store.Engine, q store.Query, dest ...any) {
+	t.Helper()
+	sql := q.Text
 	n := 0
-	queryRows(t, e, sql, func(r store.Rows) error {
+	queryRowsQ(t, e, q, func(r store.Rows) error {
 		n++
 		return r.Scan(dest...)
 	})
@@ -149,20 +172,21 @@ func testExecDDL(t *testing.T, e store.Engine, db string) {
 		t.Fatalf("got (%d, %q, %d), want (1, \"one\", 7)", k, v, w)
 	}
 	var n uint64
-	queryOne(t, e, "SELECT count() FROM system.tables WHERE database = "+store.String(db)+" AND name = 'ddl'", &n)
+	queryOneQ(t, e, store.Query{Text: "SELECT count() FROM system.tables WHERE database = {db:String} AND name = 'ddl'",
+		Params: store.Params{{Name: "db", Value: db}}}, &n)
 	if n != 1 {
 		t.Fatalf("system.tables count = %d, want 1", n)
 	}
 	// No DROP: on chDB 26.5 a DROP can hang the session (see package chdb).
 	exec(t, e, "ALTER TABLE "+tbl+" ADD COLUMN IF NOT EXISTS extra String")
-	if err := e.Exec(ctx(t), "CREATE TABLE "+tbl+" (k UInt64) ENGINE = NoSuchEngine"); store.ServerCode(err) == 0 {
+	if err := e.Exec(ctx(t), store.SQL("CREATE TABLE "+tbl+" (k UInt64) ENGINE = NoSuchEngine")); store.ServerCode(err) == 0 {
 		t.Fatalf("CREATE TABLE with an unknown engine = %v, want *store.ServerError", err)
 	}
 }
 
 func testSyntaxError(t *testing.T, e store.Engine, _ string) {
 	checks := map[string]error{
-		"Exec":  e.Exec(ctx(t), "SELEC 1"),
+		"Exec":  e.Exec(ctx(t), store.SQL("SELEC 1")),
 		"Query": queryErr(t, e, "SELEC 1"),
 	}
 	for op, err := range checks {
@@ -195,7 +219,12 @@ func testUnknownTable(t *testing.T, e store.Engine, db string) {
 // queryErr runs a query and returns its error, including one reported while
 // reading the rows.
 func queryErr(t *testing.T, e store.Engine, sql string) error {
-	rows, err := e.Query(ctx(t), sql)
+	return queryErrQ(t, e, store.SQL(sql))
+}
+
+func queryErrQ(t *testing.T, e store.Engine, q store.Query) error {
+	sql := q.Text
+	rows, err := e.Query(ctx(t), q)
 	if err != nil {
 		return err
 	}

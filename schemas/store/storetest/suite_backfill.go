@@ -78,8 +78,8 @@ func testIndexAuthorityBackfill(t *testing.T, e store.Engine, db string) {
 		t.Errorf("statement_index after migration:\n got %q\nwant %q", got, want)
 	}
 	var stale uint64
-	queryOne(t, e, "SELECT count() FROM "+store.Table(db, "statement_index")+" WHERE id = "+store.UUID(later.ID)+
-		" AND authority_key = ''", &stale)
+	queryOneQ(t, e, store.Query{Text: "SELECT count() FROM " + store.Table(db, "statement_index") + " WHERE id = {id:UUID}" +
+		" AND authority_key = ''", Params: store.Params{{Name: "id", Value: later.ID}}}, &stale)
 	if stale != 0 {
 		t.Errorf("a statement stored after the migration has %d rows without authority (an old view still runs)", stale)
 	}
@@ -90,7 +90,8 @@ func testIndexAuthorityBackfill(t *testing.T, e store.Engine, db string) {
 func insertAsOf(t *testing.T, e store.Engine, db string, rows []store.StatementRow) {
 	t.Helper()
 	has := map[string]bool{}
-	queryRows(t, e, "SELECT name FROM system.columns WHERE database = "+store.String(db)+" AND table = 'statements_in'",
+	queryRowsQ(t, e, store.Query{Text: "SELECT name FROM system.columns WHERE database = {db:String} AND table = 'statements_in'",
+		Params: store.Params{{Name: "db", Value: db}}},
 		func(r store.Rows) error {
 			var name string
 			err := r.Scan(&name)

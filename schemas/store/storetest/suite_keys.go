@@ -31,7 +31,7 @@ func testCursorKey(t *testing.T, e store.Engine, db string) {
 	}
 	for _, m := range ms {
 		if m.Version == 13 {
-			exec(t, e, m.Statements...)
+			execQ(t, e, m.Statements...)
 		}
 	}
 	if _, err := store.Migrate(ctx(t), e, db); err != nil {

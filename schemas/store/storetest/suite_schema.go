@@ -172,15 +172,16 @@ func testStatementsIn(t *testing.T, e store.Engine, db string) {
 		}
 	}
 	var raw, hash string
-	queryOne(t, e, "SELECT raw FROM "+store.Table(db, "statements")+" WHERE id = "+store.UUID(c.id), &raw)
-	queryOne(t, e, "SELECT content_hash FROM "+store.Table(db, "statement_ids")+" WHERE id = "+store.UUID(c.id), &hash)
+	byID := store.Params{{Name: "id", Value: c.id}}
+	queryOneQ(t, e, store.Query{Text: "SELECT raw FROM " + store.Table(db, "statements") + " WHERE id = {id:UUID}", Params: byID}, &raw)
+	queryOneQ(t, e, store.Query{Text: "SELECT content_hash FROM " + store.Table(db, "statement_ids") + " WHERE id = {id:UUID}", Params: byID}, &hash)
 	if raw != rawOf(c) || hash != "hash-"+c.id.String() {
 		t.Errorf("statement %s: raw %q, content hash %q", c.id, raw, hash)
 	}
 	// Migration 0017: statements keeps the bytes and their position only.
 	var cols []string
-	queryOne(t, e, "SELECT groupArray(name) FROM (SELECT name FROM system.columns WHERE database = "+store.String(db)+
-		" AND table = 'statements' ORDER BY position)", &cols)
+	queryOneQ(t, e, store.Query{Text: "SELECT groupArray(name) FROM (SELECT name FROM system.columns WHERE database = {db:String}" +
+		" AND table = 'statements' ORDER BY position)", Params: store.Params{{Name: "db", Value: db}}}, &cols)
 	if want := []string{"tenant", "id", "stored", "raw"}; !slices.Equal(cols, want) {
 		t.Errorf("statements columns %q, want %q", cols, want)
 	}

@@ -77,8 +77,8 @@ func Database(t testing.TB, e store.Engine) string {
 func RecreateView(t testing.TB, e store.Engine, db, view string) {
 	t.Helper()
 	ctx := context.Background()
-	rows, err := e.Query(ctx, "SELECT create_table_query FROM system.tables WHERE database = "+
-		store.String(db)+" AND name = "+store.String(view))
+	rows, err := e.Query(ctx, store.Query{Text: "SELECT create_table_query FROM system.tables WHERE database = {db:String} AND name = {view:String}",
+		Params: store.Params{{Name: "db", Value: db}, {Name: "view", Value: view}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +92,7 @@ func RecreateView(t testing.TB, e store.Engine, db, view string) {
 	if create == "" {
 		t.Fatalf("no view %s.%s", db, view)
 	}
-	for _, q := range []string{"DROP VIEW " + store.Table(db, view), create} {
+	for _, q := range []store.Query{store.SQL("DROP VIEW " + store.Table(db, view)), store.SQL(create)} {
 		if err := e.Exec(ctx, q); err != nil {
 			t.Fatalf("recreate view %s.%s: %v", db, view, err)
 		}
