@@ -166,4 +166,3 @@ func (s *stack) intents() map[uint32]string {
 	}
 	return out
 }
-
