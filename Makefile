@@ -6,12 +6,12 @@ SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := build
 
-MODULES     := schemas ingest processor query .
+MODULES     := schemas platform ingest processor query .
 SERVICES    := ingest processor query
 CHDB_VERSION ?= 26.5.3
 export CHDB_VERSION
 LIBCHDB     := $(CURDIR)/.cache/chdb/$(CHDB_VERSION)/libchdb.so
-LIBPATH_PKG := github.com/tributary-lrs/tributary/schemas/store/chdb/libpath
+LIBPATH_PKG := github.com/tributary-lrs/tributary/platform/store/chdb/libpath
 BUILDINFO_PKG := github.com/tributary-lrs/tributary/internal/buildinfo
 # What `tributary version` prints: the nearest tag (else "dev") and the commit,
 # marked -dirty when the checkout has uncommitted changes.

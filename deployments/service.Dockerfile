@@ -13,6 +13,7 @@ ENV CGO_ENABLED=0 GOTOOLCHAIN=local
 # Module files first, so the download layer is cached across source changes.
 COPY go.work go.work.sum* go.mod go.sum* ./
 COPY schemas/go.mod schemas/go.sum* schemas/
+COPY platform/go.mod platform/go.sum* platform/
 COPY ingest/go.mod ingest/go.sum* ingest/
 COPY processor/go.mod processor/go.sum* processor/
 COPY query/go.mod query/go.sum* query/

@@ -11,6 +11,7 @@ require (
 	github.com/hashicorp/raft-wal v0.4.0
 	github.com/prometheus/client_golang v1.25.0
 	github.com/segmentio/kafka-go v0.4.51
+	github.com/tributary-lrs/tributary/platform v0.0.0
 	github.com/tributary-lrs/tributary/schemas v0.0.0
 	github.com/twmb/franz-go/pkg/kfake v0.0.0-20260918054303-01f206a7e32c
 	go.uber.org/goleak v1.3.0
@@ -72,5 +73,7 @@ require (
 	golang.org/x/text v0.44.0 // indirect
 	google.golang.org/protobuf v1.36.12 // indirect
 )
+
+replace github.com/tributary-lrs/tributary/platform => ../platform
 
 replace github.com/tributary-lrs/tributary/schemas => ../schemas

@@ -11,7 +11,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/tributary-lrs/tributary/schemas/xapihttp"
+	"github.com/tributary-lrs/tributary/platform/xapihttp"
 )
 
 func altGet(e *env, version string, params url.Values) *httptest.ResponseRecorder {

@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tributary-lrs/tributary/platform/store/chdb/chdbtest"
 	"github.com/tributary-lrs/tributary/schemas/store"
-	"github.com/tributary-lrs/tributary/schemas/store/chdb/chdbtest"
 )
 
 // gatedEngine holds every read by id until open is closed, and counts them.

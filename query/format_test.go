@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tributary-lrs/tributary/platform/xapihttp"
 	"github.com/tributary-lrs/tributary/query/definitions/definitionstest"
-	"github.com/tributary-lrs/tributary/schemas/xapihttp"
 )
 
 // defineActivity stores a definition of activity as the processor does: its

@@ -15,11 +15,11 @@ import (
 	"github.com/google/uuid"
 	"github.com/gorilla/mux"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/tributary-lrs/tributary/platform/store/chdb"
+	"github.com/tributary-lrs/tributary/platform/store/chdb/chdbtest"
+	"github.com/tributary-lrs/tributary/platform/xapihttp"
+	"github.com/tributary-lrs/tributary/platform/xapihttp/xapihttptest"
 	"github.com/tributary-lrs/tributary/schemas/store"
-	"github.com/tributary-lrs/tributary/schemas/store/chdb"
-	"github.com/tributary-lrs/tributary/schemas/store/chdb/chdbtest"
-	"github.com/tributary-lrs/tributary/schemas/xapihttp"
-	"github.com/tributary-lrs/tributary/schemas/xapihttp/xapihttptest"
 )
 
 var engine *chdb.Engine

@@ -5,7 +5,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/tributary-lrs/tributary/schemas/xapihttp"
+	"github.com/tributary-lrs/tributary/platform/xapihttp"
 )
 
 // Communication 2.1.3 types every GET parameter (verb and activity: IRI,

@@ -15,10 +15,10 @@ import (
 	"github.com/google/uuid"
 	"github.com/gorilla/mux"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/tributary-lrs/tributary/platform/xapihttp"
 	"github.com/tributary-lrs/tributary/query/statements"
 	"github.com/tributary-lrs/tributary/schemas/store"
 	"github.com/tributary-lrs/tributary/schemas/xapi"
-	"github.com/tributary-lrs/tributary/schemas/xapihttp"
 )
 
 // Watermark reports the consistency watermark (see xapihttp.Watermark).

@@ -19,7 +19,7 @@ import (
 	"strings"
 
 	"github.com/tributary-lrs/tributary/internal/writecost"
-	"github.com/tributary-lrs/tributary/schemas/store/chdb"
+	"github.com/tributary-lrs/tributary/platform/store/chdb"
 )
 
 func main() {

@@ -8,11 +8,11 @@ import (
 	"github.com/tributary-lrs/tributary/ingest/inflight"
 	"github.com/tributary-lrs/tributary/ingest/publish"
 	"github.com/tributary-lrs/tributary/ingest/server"
-	"github.com/tributary-lrs/tributary/schemas/auth"
+	"github.com/tributary-lrs/tributary/platform/auth"
+	"github.com/tributary-lrs/tributary/platform/svc"
+	"github.com/tributary-lrs/tributary/platform/svc/svcauth"
+	"github.com/tributary-lrs/tributary/platform/xapihttp"
 	"github.com/tributary-lrs/tributary/schemas/store"
-	"github.com/tributary-lrs/tributary/schemas/svc"
-	"github.com/tributary-lrs/tributary/schemas/svc/svcauth"
-	"github.com/tributary-lrs/tributary/schemas/xapihttp"
 )
 
 // Setup implements svc.Setup for the ingest role.

@@ -3,7 +3,7 @@ package app
 import (
 	"github.com/tributary-lrs/tributary/ingest/publish"
 	"github.com/tributary-lrs/tributary/ingest/server"
-	"github.com/tributary-lrs/tributary/schemas/config"
+	"github.com/tributary-lrs/tributary/platform/config"
 )
 
 // ServerOptions are the options of the write API from the ingest.* keys.

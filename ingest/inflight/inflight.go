@@ -1,6 +1,6 @@
 // Package inflight tracks the statements an ingest instance has stored but
 // Kafka has not acknowledged yet, and derives the instance's low watermark
-// from them (see processor/watermark for how the processor uses it).
+// from them (see schemas/watermark for how the processor uses it).
 package inflight
 
 import (

@@ -8,8 +8,8 @@ import (
 
 	"github.com/segmentio/kafka-go"
 
+	"github.com/tributary-lrs/tributary/platform/kafkatopic"
 	"github.com/tributary-lrs/tributary/schemas/envelope"
-	"github.com/tributary-lrs/tributary/schemas/kafkatopic"
 )
 
 // explicit marks a message (in WriterData) that the balancer routes to its

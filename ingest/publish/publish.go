@@ -1,5 +1,5 @@
 // Package publish writes statement envelopes to Kafka and keeps the ingest
-// instance's heartbeats flowing (see processor/watermark for their meaning).
+// instance's heartbeats flowing (see schemas/watermark for their meaning).
 package publish
 
 import (

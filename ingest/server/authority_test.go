@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/tributary-lrs/tributary/schemas/xapihttp"
+	"github.com/tributary-lrs/tributary/platform/xapihttp"
 )
 
 // TestAuthorityOfEachPrincipal: Data 2.4.9 — the authority recorded is the

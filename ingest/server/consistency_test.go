@@ -9,8 +9,8 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/tributary-lrs/tributary/ingest/publish"
+	"github.com/tributary-lrs/tributary/platform/xapihttp"
 	"github.com/tributary-lrs/tributary/schemas/store"
-	"github.com/tributary-lrs/tributary/schemas/xapihttp"
 )
 
 // Communication 2.1.3: X-Experience-API-Consistent-Through is on "all

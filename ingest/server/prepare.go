@@ -7,9 +7,9 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/tributary-lrs/tributary/platform/xapihttp"
 	"github.com/tributary-lrs/tributary/schemas/store"
 	"github.com/tributary-lrs/tributary/schemas/xapi"
-	"github.com/tributary-lrs/tributary/schemas/xapihttp"
 )
 
 // prepared is what a request keeps of its statements once each one is

@@ -18,9 +18,9 @@ import (
 
 	"github.com/tributary-lrs/tributary/ingest/inflight"
 	"github.com/tributary-lrs/tributary/ingest/publish"
+	"github.com/tributary-lrs/tributary/platform/xapihttp"
 	"github.com/tributary-lrs/tributary/schemas/store"
 	"github.com/tributary-lrs/tributary/schemas/xapi"
-	"github.com/tributary-lrs/tributary/schemas/xapihttp"
 )
 
 // Lookup tells which statement ids are already stored, with their content hash.

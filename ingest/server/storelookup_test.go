@@ -10,8 +10,8 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/tributary-lrs/tributary/platform/store/chdb"
 	"github.com/tributary-lrs/tributary/schemas/store"
-	"github.com/tributary-lrs/tributary/schemas/store/chdb"
 )
 
 // TestStoreLookup_chDB checks the SQL of StoreLookup against the embedded

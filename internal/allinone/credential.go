@@ -10,7 +10,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/tributary-lrs/tributary/schemas/config"
+	"github.com/tributary-lrs/tributary/platform/config"
 )
 
 type credential struct {

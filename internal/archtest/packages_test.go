@@ -67,7 +67,7 @@ func wiring(p pkg) bool {
 		return true
 	}
 	rel := strings.TrimPrefix(p.Path, modulePath+"/")
-	for _, w := range []string{"schemas/config", "schemas/svc", "internal/allinone", "internal/roles", "internal/engine"} {
+	for _, w := range []string{"platform/config", "platform/svc", "internal/allinone", "internal/roles", "internal/engine"} {
 		if rel == w || strings.HasPrefix(rel, w+"/") {
 			return true
 		}

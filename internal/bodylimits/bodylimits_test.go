@@ -25,9 +25,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/tributary-lrs/tributary/internal/allinone"
-	"github.com/tributary-lrs/tributary/schemas/config"
-	"github.com/tributary-lrs/tributary/schemas/svc"
-	"github.com/tributary-lrs/tributary/schemas/xapihttp"
+	"github.com/tributary-lrs/tributary/platform/config"
+	"github.com/tributary-lrs/tributary/platform/svc"
+	"github.com/tributary-lrs/tributary/platform/xapihttp"
 )
 
 const (

@@ -14,15 +14,15 @@ import (
 	ingestapp "github.com/tributary-lrs/tributary/ingest/app"
 	"github.com/tributary-lrs/tributary/ingest/inflight"
 	"github.com/tributary-lrs/tributary/ingest/server"
+	"github.com/tributary-lrs/tributary/platform/auth"
+	"github.com/tributary-lrs/tributary/platform/config"
+	"github.com/tributary-lrs/tributary/platform/svc"
+	"github.com/tributary-lrs/tributary/platform/svc/svcauth"
+	"github.com/tributary-lrs/tributary/platform/xapihttp"
 	"github.com/tributary-lrs/tributary/processor/sink"
-	"github.com/tributary-lrs/tributary/schemas/auth"
-	"github.com/tributary-lrs/tributary/schemas/config"
 	"github.com/tributary-lrs/tributary/schemas/envelope"
 	"github.com/tributary-lrs/tributary/schemas/store"
-	"github.com/tributary-lrs/tributary/schemas/svc"
-	"github.com/tributary-lrs/tributary/schemas/svc/svcauth"
 	"github.com/tributary-lrs/tributary/schemas/xapi"
-	"github.com/tributary-lrs/tributary/schemas/xapihttp"
 )
 
 // pool is how many distinct statements a benchmark cycles through.

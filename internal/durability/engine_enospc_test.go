@@ -9,8 +9,8 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/tributary-lrs/tributary/platform/store/chdb"
 	"github.com/tributary-lrs/tributary/schemas/store"
-	"github.com/tributary-lrs/tributary/schemas/store/chdb"
 )
 
 // The embedded engine on a disk that runs out of space while it writes: an

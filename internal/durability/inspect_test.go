@@ -13,8 +13,8 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/tributary-lrs/tributary/platform/store/chdb"
 	"github.com/tributary-lrs/tributary/schemas/store"
-	"github.com/tributary-lrs/tributary/schemas/store/chdb"
 )
 
 // inspectEnv names the data directory a child process inspects: a process

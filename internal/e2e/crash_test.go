@@ -6,7 +6,7 @@ import (
 	"sync"
 
 	"github.com/tributary-lrs/tributary/processor/consumer"
-	"github.com/tributary-lrs/tributary/processor/watermark"
+	"github.com/tributary-lrs/tributary/schemas/watermark"
 )
 
 // crashingProgress ends the processor's goroutine on its after-th progress

@@ -23,6 +23,10 @@ import (
 	"github.com/tributary-lrs/tributary/ingest/inflight"
 	"github.com/tributary-lrs/tributary/ingest/publish"
 	"github.com/tributary-lrs/tributary/ingest/server"
+	"github.com/tributary-lrs/tributary/platform/config"
+	"github.com/tributary-lrs/tributary/platform/store/chdb"
+	"github.com/tributary-lrs/tributary/platform/store/chdb/chdbtest"
+	"github.com/tributary-lrs/tributary/platform/xapihttp"
 	processorapp "github.com/tributary-lrs/tributary/processor/app"
 	"github.com/tributary-lrs/tributary/processor/consumer"
 	"github.com/tributary-lrs/tributary/processor/progress"
@@ -30,11 +34,7 @@ import (
 	"github.com/tributary-lrs/tributary/query"
 	queryapp "github.com/tributary-lrs/tributary/query/app"
 	"github.com/tributary-lrs/tributary/query/resources"
-	"github.com/tributary-lrs/tributary/schemas/config"
 	"github.com/tributary-lrs/tributary/schemas/store"
-	"github.com/tributary-lrs/tributary/schemas/store/chdb"
-	"github.com/tributary-lrs/tributary/schemas/store/chdb/chdbtest"
-	"github.com/tributary-lrs/tributary/schemas/xapihttp"
 )
 
 const partitions = 3

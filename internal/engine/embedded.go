@@ -3,8 +3,8 @@
 package engine
 
 import (
+	"github.com/tributary-lrs/tributary/platform/store/chdb"
 	"github.com/tributary-lrs/tributary/schemas/store"
-	"github.com/tributary-lrs/tributary/schemas/store/chdb"
 )
 
 // Embedded reports whether this build includes chDB.

@@ -8,10 +8,10 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/tributary-lrs/tributary/schemas/config"
+	"github.com/tributary-lrs/tributary/platform/config"
+	"github.com/tributary-lrs/tributary/platform/store/clickhouse"
+	"github.com/tributary-lrs/tributary/platform/svc"
 	"github.com/tributary-lrs/tributary/schemas/store"
-	"github.com/tributary-lrs/tributary/schemas/store/clickhouse"
-	"github.com/tributary-lrs/tributary/schemas/svc"
 )
 
 // Open returns the configured engine.

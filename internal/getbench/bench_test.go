@@ -15,12 +15,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tributary-lrs/tributary/platform/config"
+	"github.com/tributary-lrs/tributary/platform/store/chdb"
+	"github.com/tributary-lrs/tributary/platform/xapihttp"
 	"github.com/tributary-lrs/tributary/query"
 	queryapp "github.com/tributary-lrs/tributary/query/app"
-	"github.com/tributary-lrs/tributary/schemas/config"
 	"github.com/tributary-lrs/tributary/schemas/store"
-	"github.com/tributary-lrs/tributary/schemas/store/chdb"
-	"github.com/tributary-lrs/tributary/schemas/xapihttp"
 )
 
 // Environment:

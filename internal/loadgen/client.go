@@ -10,7 +10,7 @@ import (
 
 	"github.com/valyala/fasthttp"
 
-	"github.com/tributary-lrs/tributary/schemas/xapihttp"
+	"github.com/tributary-lrs/tributary/platform/xapihttp"
 )
 
 // client is the HTTP client of a run. It is fasthttp's: a request costs the

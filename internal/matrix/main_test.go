@@ -27,10 +27,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/tributary-lrs/tributary/internal/allinone"
-	"github.com/tributary-lrs/tributary/schemas/auth"
-	"github.com/tributary-lrs/tributary/schemas/config"
-	"github.com/tributary-lrs/tributary/schemas/store/chdb"
-	"github.com/tributary-lrs/tributary/schemas/svc"
+	"github.com/tributary-lrs/tributary/platform/auth"
+	"github.com/tributary-lrs/tributary/platform/config"
+	"github.com/tributary-lrs/tributary/platform/store/chdb"
+	"github.com/tributary-lrs/tributary/platform/svc"
 )
 
 // scopes are every scope a credential may hold; each tenant gets one

@@ -19,13 +19,13 @@ import (
 	ingestapp "github.com/tributary-lrs/tributary/ingest/app"
 	"github.com/tributary-lrs/tributary/internal/allinone"
 	"github.com/tributary-lrs/tributary/internal/engine"
+	"github.com/tributary-lrs/tributary/platform/auth"
+	"github.com/tributary-lrs/tributary/platform/auth/admin"
+	"github.com/tributary-lrs/tributary/platform/config"
+	"github.com/tributary-lrs/tributary/platform/svc"
 	processorapp "github.com/tributary-lrs/tributary/processor/app"
 	queryapp "github.com/tributary-lrs/tributary/query/app"
-	"github.com/tributary-lrs/tributary/schemas/auth"
-	"github.com/tributary-lrs/tributary/schemas/auth/admin"
-	"github.com/tributary-lrs/tributary/schemas/config"
 	"github.com/tributary-lrs/tributary/schemas/store"
-	"github.com/tributary-lrs/tributary/schemas/svc"
 )
 
 const usage = `usage: tributary [all|ingest|processor|query|migrate] [flags]

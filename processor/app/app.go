@@ -6,10 +6,10 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/tributary-lrs/tributary/platform/svc"
 	"github.com/tributary-lrs/tributary/processor/consumer"
 	"github.com/tributary-lrs/tributary/processor/progress"
 	"github.com/tributary-lrs/tributary/processor/sink"
-	"github.com/tributary-lrs/tributary/schemas/svc"
 )
 
 // Setup implements svc.Setup for the processor role. Its HTTP handler serves

@@ -1,8 +1,8 @@
 package app
 
 import (
+	"github.com/tributary-lrs/tributary/platform/config"
 	"github.com/tributary-lrs/tributary/processor/consumer"
-	"github.com/tributary-lrs/tributary/schemas/config"
 )
 
 // ConsumerOptions are the options of the consumer from the kafka.* and

@@ -9,8 +9,8 @@ import (
 
 	"github.com/segmentio/kafka-go"
 
-	"github.com/tributary-lrs/tributary/processor/watermark"
 	"github.com/tributary-lrs/tributary/schemas/envelope"
+	"github.com/tributary-lrs/tributary/schemas/watermark"
 )
 
 // Headers of a dead-lettered message. Key, value and the original headers are

@@ -8,7 +8,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/segmentio/kafka-go"
 
-	"github.com/tributary-lrs/tributary/schemas/config"
+	"github.com/tributary-lrs/tributary/platform/config"
 )
 
 // BenchmarkBatchFill reports how big batches get under the default bounds

@@ -17,9 +17,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/segmentio/kafka-go"
 
-	"github.com/tributary-lrs/tributary/processor/watermark"
+	"github.com/tributary-lrs/tributary/platform/kafkatopic"
 	"github.com/tributary-lrs/tributary/schemas/envelope"
-	"github.com/tributary-lrs/tributary/schemas/kafkatopic"
+	"github.com/tributary-lrs/tributary/schemas/watermark"
 )
 
 // Sink stores statements.

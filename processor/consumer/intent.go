@@ -8,7 +8,7 @@ import (
 
 	"github.com/segmentio/kafka-go"
 
-	"github.com/tributary-lrs/tributary/processor/watermark"
+	"github.com/tributary-lrs/tributary/schemas/watermark"
 )
 
 // Intent is a batch a member is about to store: its deduplication token and

@@ -6,7 +6,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/tributary-lrs/tributary/processor/watermark"
+	"github.com/tributary-lrs/tributary/schemas/watermark"
 )
 
 // memProgress keeps progress rows in memory, serialized as progress.Store

@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/tributary-lrs/tributary/processor/consumer"
-	"github.com/tributary-lrs/tributary/processor/watermark"
 	"github.com/tributary-lrs/tributary/schemas/store"
+	"github.com/tributary-lrs/tributary/schemas/watermark"
 )
 
 // Store writes and loads consumer_progress rows. It is safe for concurrent use.

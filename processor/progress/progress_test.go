@@ -8,12 +8,12 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/tributary-lrs/tributary/platform/store/chdb"
+	"github.com/tributary-lrs/tributary/platform/store/chdb/chdbtest"
 	"github.com/tributary-lrs/tributary/processor/consumer"
-	"github.com/tributary-lrs/tributary/processor/watermark"
 	"github.com/tributary-lrs/tributary/schemas/envelope"
 	"github.com/tributary-lrs/tributary/schemas/store"
-	"github.com/tributary-lrs/tributary/schemas/store/chdb"
-	"github.com/tributary-lrs/tributary/schemas/store/chdb/chdbtest"
+	"github.com/tributary-lrs/tributary/schemas/watermark"
 )
 
 var eng store.Engine

@@ -9,9 +9,9 @@ import (
 	"github.com/google/uuid"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/tributary-lrs/tributary/platform/store/chdb"
 	"github.com/tributary-lrs/tributary/schemas/envelope"
 	"github.com/tributary-lrs/tributary/schemas/store"
-	"github.com/tributary-lrs/tributary/schemas/store/chdb"
 )
 
 func countIn(t *testing.T, db, table string, ids []uuid.UUID) uint64 {

@@ -6,15 +6,15 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/tributary-lrs/tributary/platform/auth"
+	"github.com/tributary-lrs/tributary/platform/auth/admin"
+	"github.com/tributary-lrs/tributary/platform/svc"
+	"github.com/tributary-lrs/tributary/platform/svc/svcauth"
+	"github.com/tributary-lrs/tributary/platform/xapihttp"
 	"github.com/tributary-lrs/tributary/query"
 	"github.com/tributary-lrs/tributary/query/documents"
 	"github.com/tributary-lrs/tributary/query/resources"
-	"github.com/tributary-lrs/tributary/schemas/auth"
-	"github.com/tributary-lrs/tributary/schemas/auth/admin"
 	"github.com/tributary-lrs/tributary/schemas/store"
-	"github.com/tributary-lrs/tributary/schemas/svc"
-	"github.com/tributary-lrs/tributary/schemas/svc/svcauth"
-	"github.com/tributary-lrs/tributary/schemas/xapihttp"
 )
 
 // Setup implements svc.Setup for the query role.

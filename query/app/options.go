@@ -1,8 +1,8 @@
 package app
 
 import (
+	"github.com/tributary-lrs/tributary/platform/config"
 	"github.com/tributary-lrs/tributary/query"
-	"github.com/tributary-lrs/tributary/schemas/config"
 )
 
 // Options are the options of the read API from the query.* keys.

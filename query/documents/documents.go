@@ -26,8 +26,8 @@ import (
 	"time"
 
 	"github.com/gorilla/mux"
+	"github.com/tributary-lrs/tributary/platform/xapihttp"
 	"github.com/tributary-lrs/tributary/schemas/store"
-	"github.com/tributary-lrs/tributary/schemas/xapihttp"
 )
 
 // DefaultMaxBytes bounds a document when Deps.MaxBytes is zero.

@@ -10,10 +10,10 @@ import (
 	"testing"
 
 	"github.com/gorilla/mux"
-	"github.com/tributary-lrs/tributary/schemas/store/chdb"
-	"github.com/tributary-lrs/tributary/schemas/store/chdb/chdbtest"
-	"github.com/tributary-lrs/tributary/schemas/xapihttp"
-	"github.com/tributary-lrs/tributary/schemas/xapihttp/xapihttptest"
+	"github.com/tributary-lrs/tributary/platform/store/chdb"
+	"github.com/tributary-lrs/tributary/platform/store/chdb/chdbtest"
+	"github.com/tributary-lrs/tributary/platform/xapihttp"
+	"github.com/tributary-lrs/tributary/platform/xapihttp/xapihttptest"
 )
 
 // One chDB per process (chDB has one session per process); a database per test.

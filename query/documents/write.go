@@ -11,8 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tributary-lrs/tributary/platform/xapihttp"
 	"github.com/tributary-lrs/tributary/schemas/xapi"
-	"github.com/tributary-lrs/tributary/schemas/xapihttp"
 )
 
 // writeTimeout bounds a decided write. The insert is not cancelled with the

@@ -10,12 +10,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tributary-lrs/tributary/platform/store/chdb"
+	"github.com/tributary-lrs/tributary/platform/store/chdb/chdbtest"
+	"github.com/tributary-lrs/tributary/platform/xapihttp"
+	"github.com/tributary-lrs/tributary/platform/xapihttp/xapihttptest"
 	"github.com/tributary-lrs/tributary/query/definitions/definitionstest"
 	"github.com/tributary-lrs/tributary/schemas/store"
-	"github.com/tributary-lrs/tributary/schemas/store/chdb"
-	"github.com/tributary-lrs/tributary/schemas/store/chdb/chdbtest"
-	"github.com/tributary-lrs/tributary/schemas/xapihttp"
-	"github.com/tributary-lrs/tributary/schemas/xapihttp/xapihttptest"
 )
 
 // One chDB instance per process (chDB has one session); each test gets its

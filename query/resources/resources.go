@@ -20,8 +20,8 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/tributary-lrs/tributary/platform/xapihttp"
 	"github.com/tributary-lrs/tributary/schemas/store"
-	"github.com/tributary-lrs/tributary/schemas/xapihttp"
 )
 
 // ReadScope is the scope both resources need. Communication 4 (scope table)

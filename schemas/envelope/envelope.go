@@ -9,7 +9,7 @@
 // on one partition, in order. Heartbeat messages carry no payload: each ingest
 // instance writes one to every partition periodically, stating that every
 // statement it stored at or before LowWatermark has already been acknowledged
-// by Kafka (see processor/watermark).
+// by Kafka (see schemas/watermark).
 package envelope
 
 import (

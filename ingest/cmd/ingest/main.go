@@ -6,8 +6,8 @@ import (
 	"os"
 
 	"github.com/tributary-lrs/tributary/ingest/app"
-	"github.com/tributary-lrs/tributary/schemas/config"
-	"github.com/tributary-lrs/tributary/schemas/svc"
+	"github.com/tributary-lrs/tributary/platform/config"
+	"github.com/tributary-lrs/tributary/platform/svc"
 )
 
 func main() {

@@ -5,9 +5,9 @@ package main
 import (
 	"os"
 
+	"github.com/tributary-lrs/tributary/platform/config"
+	"github.com/tributary-lrs/tributary/platform/svc"
 	"github.com/tributary-lrs/tributary/query/app"
-	"github.com/tributary-lrs/tributary/schemas/config"
-	"github.com/tributary-lrs/tributary/schemas/svc"
 )
 
 func main() {
