@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 
 	"github.com/google/uuid"
 	"github.com/hashicorp/go-hclog"
@@ -75,27 +76,20 @@ func Open(dir string, log *slog.Logger, opts ...Option) (*Log, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("wal: create %s: %w", dir, err)
 	}
-	bolt := &metadb.BoltMetaDB{}
-	var meta types.MetaStore = bolt
-	if o.meta != nil {
-		meta = o.meta(bolt)
-	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	files := segment.NewFiler(dir, o.fs)
-	if err := completeRotation(dir, meta, files); err != nil {
-		_ = meta.Close()
+	w, meta, err := openLog(dir, o, log)
+	if errors.Is(err, syscall.ENOSPC) && releaseReserve(dir) {
+		// Killed while the disk was full: the reserve makes the room the
+		// log needs to open (and the store to be read) again.
+		log.Warn("disk full: released the write-ahead log's reserve to open it", "dir", dir)
+		w, meta, err = openLog(dir, o, log)
+	}
+	if err != nil {
 		return nil, err
 	}
-	hlog := hclog.FromStandardLogger(slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-		&hclog.LoggerOptions{Name: "wal", Level: hclog.Warn})
-	w, err := rwal.Open(dir, rwal.WithMetaStore(meta), rwal.WithSegmentFiler(files),
-		rwal.WithSegmentSize(o.segmentSize), rwal.WithLogger(hlog))
-	if err != nil {
-		_ = meta.Close()
-		return nil, fmt.Errorf("wal: open %s: %w", dir, err)
-	}
+	keepReserve(dir, log)
 	l := &Log{w: w, meta: meta}
 	first, last, err := l.bounds()
 	if err != nil {
@@ -118,6 +112,30 @@ func Open(dir string, log *slog.Logger, opts ...Option) (*Log, error) {
 	}
 	l.epoch = string(epoch)
 	return l, nil
+}
+
+// openLog opens the raft-wal log in dir, first completing a rotation a
+// crash interrupted.
+func openLog(dir string, o options, log *slog.Logger) (*rwal.WAL, types.MetaStore, error) {
+	bolt := &metadb.BoltMetaDB{}
+	var meta types.MetaStore = bolt
+	if o.meta != nil {
+		meta = o.meta(bolt)
+	}
+	files := segment.NewFiler(dir, o.fs)
+	if err := completeRotation(dir, meta, files); err != nil {
+		_ = meta.Close()
+		return nil, nil, err
+	}
+	hlog := hclog.FromStandardLogger(slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		&hclog.LoggerOptions{Name: "wal", Level: hclog.Warn})
+	w, err := rwal.Open(dir, rwal.WithMetaStore(meta), rwal.WithSegmentFiler(files),
+		rwal.WithSegmentSize(o.segmentSize), rwal.WithLogger(hlog))
+	if err != nil {
+		_ = meta.Close()
+		return nil, nil, fmt.Errorf("wal: open %s: %w", dir, err)
+	}
+	return w, meta, nil
 }
 
 // Epoch names the log's index space (see the package comment).
