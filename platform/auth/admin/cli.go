@@ -72,21 +72,16 @@ func Credentials(args []string, stdout, stderr io.Writer, st *auth.Store) int {
 		if err != nil {
 			return c.failed(cmd, err, 1)
 		}
-		if *asJSON {
-			return printJSON(stdout, stderr, cs)
-		}
-		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "TENANT\tKEY\tNAME\tSCOPES\tCREATED\tREVOKED")
-		for _, cr := range cs {
-			revoked := "-"
-			if cr.IsRevoked() {
-				revoked = cr.Revoked.Format(time.RFC3339)
+		return c.list(*asJSON, cs, "TENANT\tKEY\tNAME\tSCOPES\tCREATED\tREVOKED", func(tw io.Writer) {
+			for _, cr := range cs {
+				revoked := "-"
+				if cr.IsRevoked() {
+					revoked = cr.Revoked.Format(time.RFC3339)
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", cr.Tenant, cr.Key, dash(cr.Name), strings.Join(cr.Scopes, ","),
+					cr.Created.Format(time.RFC3339), revoked)
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", cr.Tenant, cr.Key, dash(cr.Name), strings.Join(cr.Scopes, ","),
-				cr.Created.Format(time.RFC3339), revoked)
-		}
-		_ = tw.Flush()
-		return 0
+		})
 	default: // revoke
 		k, ok := operand(fs, *key)
 		if !ok {
@@ -140,16 +135,11 @@ func Tenants(args []string, stdout, stderr io.Writer, st *auth.Store) int {
 	if err != nil {
 		return c.failed(cmd, err, 1)
 	}
-	if *asJSON {
-		return printJSON(stdout, stderr, ts)
-	}
-	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "TENANT\tCREATED")
-	for _, t := range ts {
-		fmt.Fprintf(tw, "%s\t%s\n", t.Name, t.Created.Format(time.RFC3339))
-	}
-	_ = tw.Flush()
-	return 0
+	return c.list(*asJSON, ts, "TENANT\tCREATED", func(tw io.Writer) {
+		for _, t := range ts {
+			fmt.Fprintf(tw, "%s\t%s\n", t.Name, t.Created.Format(time.RFC3339))
+		}
+	})
 }
 
 // cli is one command group of the tributary command line (`tributary
@@ -182,6 +172,19 @@ func (c cli) command(args []string, cmds ...string) (cmd string, fs *flag.FlagSe
 	fs.SetOutput(c.stderr)
 	fs.Usage = func() { fmt.Fprint(c.stderr, c.usage) }
 	return cmd, fs, rest, 0
+}
+
+// list prints v as JSON when asJSON is set, else as a table: header, then
+// the lines rows writes (tab-separated columns).
+func (c cli) list(asJSON bool, v any, header string, rows func(tw io.Writer)) int {
+	if asJSON {
+		return printJSON(c.stdout, c.stderr, v)
+	}
+	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, header)
+	rows(tw)
+	_ = tw.Flush()
+	return 0
 }
 
 // misused prints what is wrong with the command line of cmd and the usage,
