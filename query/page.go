@@ -3,7 +3,6 @@ package query
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/google/uuid"
 
@@ -73,20 +72,12 @@ func (s *Service) page(ctx context.Context, v statements.Viewer, c statements.Cu
 
 // positions runs a CandidatesSQL query.
 func (s *Service) positions(ctx context.Context, q store.Query) ([]statements.Position, error) {
-	rows, err := s.d.Engine.Query(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var out []statements.Position
-	for rows.Next() {
-		var p statements.Position
-		if err := rows.Scan(&p.Stored, &p.ID); err != nil {
-			return nil, fmt.Errorf("scan candidate: %w", err)
-		}
-		out = append(out, p)
+	var p statements.Position
+	if err := store.EachRow(ctx, s.d.Engine, q, func() { out = append(out, p) }, &p.Stored, &p.ID); err != nil {
+		return nil, fmt.Errorf("read candidates: %w", err)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // excluded returns the ids among ps that a list leaves out.
@@ -95,19 +86,12 @@ func (s *Service) excluded(ctx context.Context, tenant string, ps []statements.P
 	if len(ps) == 0 {
 		return out, nil
 	}
-	rows, err := s.d.Engine.Query(ctx, statements.ExcludedSQL(s.d.Database, tenant, ps))
-	if err != nil {
-		return nil, err
+	var id uuid.UUID
+	q := statements.ExcludedSQL(s.d.Database, tenant, ps)
+	if err := store.EachRow(ctx, s.d.Engine, q, func() { out[id] = true }, &id); err != nil {
+		return nil, fmt.Errorf("read excluded ids: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id uuid.UUID
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("scan excluded id: %w", err)
-		}
-		out[id] = true
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // raws reads the stored bytes of ps, returned in the order of ps.
@@ -120,26 +104,15 @@ func (s *Service) raws(ctx context.Context, tenant string, ps []statements.Posit
 	for i, p := range ps {
 		at[statements.Position{Stored: p.Stored.UTC(), ID: p.ID}] = i
 	}
-	rows, err := s.d.Engine.Query(ctx, statements.RawSQL(s.d.Database, tenant, ps))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var (
-			id     uuid.UUID
-			stored time.Time
-			raw    []byte
-		)
-		if err := rows.Scan(&id, &stored, &raw); err != nil {
-			return nil, fmt.Errorf("scan statement: %w", err)
-		}
-		if i, ok := at[statements.Position{Stored: stored.UTC(), ID: id}]; ok {
+	var p statements.Position
+	var raw []byte
+	err := store.EachRow(ctx, s.d.Engine, statements.RawSQL(s.d.Database, tenant, ps), func() {
+		if i, ok := at[statements.Position{Stored: p.Stored.UTC(), ID: p.ID}]; ok {
 			out[i] = raw
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
+	}, &p.ID, &p.Stored, &raw)
+	if err != nil {
+		return nil, fmt.Errorf("read statements: %w", err)
 	}
 	for i, r := range out {
 		if r == nil {

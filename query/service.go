@@ -16,6 +16,7 @@ import (
 	"github.com/gorilla/mux"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/tributary-lrs/tributary/platform/xapihttp"
+	"github.com/tributary-lrs/tributary/query/internal/svcdeps"
 	"github.com/tributary-lrs/tributary/query/statements"
 	"github.com/tributary-lrs/tributary/schemas/store"
 	"github.com/tributary-lrs/tributary/schemas/xapi"
@@ -84,16 +85,7 @@ const retryAfter = time.Second
 
 // New checks d and builds the service.
 func New(d Deps) (*Service, error) {
-	var errs []error
-	if d.Engine == nil {
-		errs = append(errs, errors.New("query: Engine is required"))
-	}
-	if d.Database == "" {
-		errs = append(errs, errors.New("query: Database is required"))
-	}
-	if d.Auth == nil {
-		errs = append(errs, errors.New("query: Auth is required"))
-	}
+	errs := svcdeps.Missing("query", d.Engine, d.Database, d.Auth)
 	if d.Watermark == nil {
 		errs = append(errs, errors.New("query: Watermark is required"))
 	}
@@ -111,10 +103,7 @@ func New(d Deps) (*Service, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	log := d.Log
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
+	log := svcdeps.Logger(d.Log)
 	s := &Service{
 		d: d, log: log,
 		byID: &byIDReader{engine: d.Engine, db: d.Database, timeout: c.Timeout},

@@ -8,7 +8,6 @@ import (
 	"github.com/tributary-lrs/tributary/ingest/inflight"
 	"github.com/tributary-lrs/tributary/ingest/publish"
 	"github.com/tributary-lrs/tributary/ingest/server"
-	"github.com/tributary-lrs/tributary/platform/auth"
 	"github.com/tributary-lrs/tributary/platform/svc"
 	"github.com/tributary-lrs/tributary/platform/svc/svcauth"
 	"github.com/tributary-lrs/tributary/platform/xapihttp"
@@ -51,10 +50,7 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	}
 	r := xapihttp.NewRouter()
 	srv.Routes(r)
-	// CORS outermost: a preflight is answered before authentication. Every
-	// Statement resource response carries the watermark, also those given
-	// before a route is reached (405, 429).
-	return xapihttp.CORS(cfg.HTTP.CORS.AllowedOrigins, cfg.HTTP.CORS.MaxAge)(srv.ConsistentThrough(auth.Limit(svcauth.RequestLimit(cfg.Auth), authn, r))), nil
+	return svcauth.Handler(cfg, authn, srv.ConsistentThrough, r), nil
 }
 
 func readiness(p *publish.Kafka) func(context.Context) error {

@@ -1,9 +1,9 @@
 package server
 
 import (
-	"fmt"
-
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/tributary-lrs/tributary/platform/promreg"
 )
 
 type metrics struct {
@@ -14,22 +14,17 @@ type metrics struct {
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
+	var s promreg.Set
 	m := &metrics{
-		statements: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "lrs_ingest_statements_total",
-			Help: "Statements received, by outcome (published, unchanged, conflict, invalid, unavailable).",
-		}, []string{"outcome"}),
-		publish: prometheus.NewHistogram(prometheus.HistogramOpts{
-			Name:    "lrs_ingest_publish_duration_seconds",
-			Help:    "Time from the start of a publish to the durable acknowledgement of all its statements.",
-			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16),
-		}),
+		statements: s.CounterVec("lrs_ingest_statements_total",
+			"Statements received, by outcome (published, unchanged, conflict, invalid, unavailable).", "outcome"),
+		publish: s.Histogram("lrs_ingest_publish_duration_seconds",
+			"Time from the start of a publish to the durable acknowledgement of all its statements.",
+			prometheus.ExponentialBuckets(0.0005, 2, 16)),
 	}
 	m.published, m.unchanged = m.statements.WithLabelValues("published"), m.statements.WithLabelValues("unchanged")
-	for _, c := range []prometheus.Collector{m.statements, m.publish} {
-		if err := reg.Register(c); err != nil {
-			return nil, fmt.Errorf("register ingest metrics: %w", err)
-		}
+	if err := s.Register(reg, "ingest"); err != nil {
+		return nil, err
 	}
 	return m, nil
 }

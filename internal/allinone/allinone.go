@@ -17,8 +17,6 @@ import (
 	"github.com/tributary-lrs/tributary/ingest/inflight"
 	"github.com/tributary-lrs/tributary/ingest/server"
 	"github.com/tributary-lrs/tributary/internal/engine"
-	"github.com/tributary-lrs/tributary/platform/auth"
-	"github.com/tributary-lrs/tributary/platform/auth/admin"
 	"github.com/tributary-lrs/tributary/platform/config"
 	"github.com/tributary-lrs/tributary/platform/svc"
 	"github.com/tributary-lrs/tributary/platform/svc/svcauth"
@@ -27,8 +25,6 @@ import (
 	"github.com/tributary-lrs/tributary/processor/walqueue"
 	"github.com/tributary-lrs/tributary/query"
 	queryapp "github.com/tributary-lrs/tributary/query/app"
-	"github.com/tributary-lrs/tributary/query/documents"
-	"github.com/tributary-lrs/tributary/query/resources"
 	"github.com/tributary-lrs/tributary/schemas/store"
 	"github.com/tributary-lrs/tributary/schemas/watermark"
 )
@@ -103,38 +99,18 @@ func Setup(ctx context.Context, env svc.Env) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	keys, err := query.CursorKeys(ctx, cfg.Query.CursorSecret, eng, db)
-	if err != nil {
-		return nil, err
-	}
-	q, err := query.New(query.Deps{Engine: eng, Database: db, Auth: authn, Watermark: wm, Local: queue,
-		CursorKeys: keys, Options: queryapp.Options(cfg.Query), Log: env.Log, Registry: env.Registry})
-	if err != nil {
-		return nil, err
-	}
-	res, err := resources.New(resources.Deps{Engine: eng, Database: db, Auth: authn, Log: env.Log})
-	if err != nil {
-		return nil, err
-	}
-	docs, err := documents.New(documents.Deps{Engine: eng, Database: db, Auth: authn,
-		MaxBytes: cfg.Query.MaxDocumentBytes, Log: env.Log})
-	if err != nil {
-		return nil, err
-	}
 	r := xapihttp.NewRouter()
 	ing.Routes(r)
-	q.Routes(r)
-	res.Routes(r)
-	docs.Routes(r)
-	env.Admin.Handle(svc.AdminPrefix, admin.Handler(admin.Options{Store: basic.Store,
-		Key: cfg.Auth.Admin.Key, Secret: cfg.Auth.Admin.Secret, Invalidate: basic.Invalidate, SignIns: basic}))
+	q, err := queryapp.ReadAPI(ctx, cfg.Query, query.Deps{Engine: eng, Database: db, Auth: authn, Watermark: wm, Local: queue,
+		Log: env.Log, Registry: env.Registry}, r)
+	if err != nil {
+		return nil, err
+	}
+	env.Admin.Handle(svc.AdminPrefix, svcauth.AdminHandler(cfg.Auth, basic))
 	// The listeners are bound (svc.Main binds before setup): the addresses
 	// printed are the ones being served.
 	banner(env, cfg, cred, generated, created)
-	// CORS outermost: a preflight is answered before authentication. Every
-	// Statement resource response carries the watermark, also those given
-	// before a route is reached (405, 429).
-	return xapihttp.CORS(cfg.HTTP.CORS.AllowedOrigins, cfg.HTTP.CORS.MaxAge)(q.ConsistentThrough(auth.Limit(svcauth.RequestLimit(cfg.Auth), authn, r))), nil
+	return svcauth.Handler(cfg, authn, q.ConsistentThrough, r), nil
 }
 
 func banner(env svc.Env, cfg config.Config, c credential, generated, created bool) {

@@ -8,12 +8,18 @@ import (
 	"time"
 )
 
+// problems collects what is wrong with a configuration, each error naming
+// its key.
+type problems []error
+
+func (p *problems) add(key, format string, args ...any) {
+	*p = append(*p, fmt.Errorf("%s: %s", key, fmt.Sprintf(format, args...)))
+}
+
 // Validate reports every problem of the configuration for the given role at once.
 func (c Config) Validate(role string) error {
-	var errs []error
-	bad := func(key, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%s: %s", key, fmt.Sprintf(format, args...)))
-	}
+	var p problems
+	bad := p.add
 	distributed := role != RoleAll
 	needsKafka := role == RoleIngest || role == RoleProcessor
 	needsStore := true // every role reads or writes the store; ingest reads ids for 409
@@ -61,8 +67,8 @@ func (c Config) Validate(role string) error {
 	if c.Auth.RateLimit < 0 || (c.Auth.RateLimit > 0 && c.Auth.RateBurst < 1) {
 		bad("auth.rate_limit", "must be 0 (unlimited) or positive with auth.rate_burst at least 1")
 	}
-	errs = append(errs, c.Auth.validateGuessing()...)
-	errs = append(errs, c.HTTP.validateLimits()...)
+	c.Auth.validateGuessing(&p)
+	c.HTTP.validateLimits(&p)
 	if needsKafka {
 		if len(c.Kafka.Brokers) == 0 {
 			bad("kafka.brokers", "at least one broker is needed")
@@ -144,5 +150,5 @@ func (c Config) Validate(role string) error {
 	if c.Log.Format != "json" && c.Log.Format != "text" {
 		bad("log.format", "%q: want json or text", c.Log.Format)
 	}
-	return errors.Join(errs...)
+	return errors.Join(p...)
 }

@@ -7,12 +7,10 @@ import (
 	"strings"
 )
 
-// validateGuessing checks the keys that bound password guessing.
-func (a Auth) validateGuessing() []error {
-	var errs []error
-	bad := func(key, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%s: %s", key, fmt.Sprintf(format, args...)))
-	}
+// validateGuessing adds to p the problems of the keys that bound password
+// guessing.
+func (a Auth) validateGuessing(p *problems) {
+	bad := p.add
 	if a.CacheSize < 1 {
 		bad("auth.cache_size", "must be at least 1")
 	}
@@ -37,7 +35,6 @@ func (a Auth) validateGuessing() []error {
 			bad("auth.trusted_proxies", "%v", err)
 		}
 	}
-	return errs
 }
 
 // ParsePrefix reads a trusted proxy: a CIDR prefix ("10.0.0.0/8") or one
@@ -58,12 +55,10 @@ func ParsePrefix(s string) (netip.Prefix, error) {
 	return netip.PrefixFrom(a, a.BitLen()), nil
 }
 
-// validateLimits checks the header limit and the CORS origins.
-func (h HTTP) validateLimits() []error {
-	var errs []error
-	bad := func(key, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%s: %s", key, fmt.Sprintf(format, args...)))
-	}
+// validateLimits adds to p the problems of the header limit and the CORS
+// origins.
+func (h HTTP) validateLimits(p *problems) {
+	bad := p.add
 	if h.MaxHeaderBytes < 4096 {
 		bad("http.max_header_bytes", "must be at least 4096")
 	}
@@ -75,7 +70,6 @@ func (h HTTP) validateLimits() []error {
 	if h.CORS.MaxAge < 0 {
 		bad("http.cors.max_age", "must not be negative")
 	}
-	return errs
 }
 
 // validOrigin: "*", or an http(s) origin whose host may hold one "*".

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/tributary-lrs/tributary/platform/promreg"
 )
 
 type metrics struct {
@@ -21,38 +23,32 @@ type metrics struct {
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
+	var s promreg.Set
 	m := &metrics{
-		appended: prometheus.NewCounter(prometheus.CounterOpts{Name: "lrs_wal_statements_appended_total",
-			Help: "Statements written to the write-ahead log (acknowledged)."}),
-		stored: prometheus.NewCounter(prometheus.CounterOpts{Name: "lrs_wal_statements_stored_total",
-			Help: "Statements of the write-ahead log inserted into the store."}),
-		rejected: prometheus.NewCounter(prometheus.CounterOpts{Name: "lrs_wal_statements_rejected_total",
-			Help: "Acknowledged statements the store refused (kept in the dead-letter file; a bug if ever non-zero)."}),
-		refused: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "lrs_wal_statements_refused_total",
-			Help: "Statements not written to the log, by reason (conflict, backlog, client_gone, disk_full)."}, []string{"reason"}),
-		appendSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "lrs_wal_append_duration_seconds",
-			Help: "Duration of one group-committed append (write + fsync).", Buckets: prometheus.ExponentialBuckets(0.0001, 2, 16)}),
-		appendFailures: prometheus.NewCounter(prometheus.CounterOpts{Name: "lrs_wal_append_failures_total",
-			Help: "Appends that failed (disk full, I/O error): their requests got 503."}),
-		reopened: prometheus.NewCounter(prometheus.CounterOpts{Name: "lrs_wal_reopens_total",
-			Help: "Times the write-ahead log was closed and opened again after a failed append."}),
-		lookupSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "lrs_wal_id_lookup_duration_seconds",
-			Help: "Duration of the store lookup of client-chosen ids before an append.", Buckets: prometheus.ExponentialBuckets(0.0001, 2, 16)}),
-		insertSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "lrs_wal_insert_duration_seconds",
-			Help: "Duration of one batch insert into the store.", Buckets: prometheus.ExponentialBuckets(0.001, 2, 14)}),
-		insertFailures: prometheus.NewCounter(prometheus.CounterOpts{Name: "lrs_wal_insert_failures_total",
-			Help: "Batch inserts that failed and were retried."}),
-		batchRows: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "lrs_wal_batch_statements",
-			Help: "Statements per batch insert.", Buckets: prometheus.ExponentialBuckets(1, 4, 10)}),
+		appended: s.Counter("lrs_wal_statements_appended_total",
+			"Statements written to the write-ahead log (acknowledged)."),
+		stored: s.Counter("lrs_wal_statements_stored_total",
+			"Statements of the write-ahead log inserted into the store."),
+		rejected: s.Counter("lrs_wal_statements_rejected_total",
+			"Acknowledged statements the store refused (kept in the dead-letter file; a bug if ever non-zero)."),
+		refused: s.CounterVec("lrs_wal_statements_refused_total",
+			"Statements not written to the log, by reason (conflict, backlog, client_gone, disk_full).", "reason"),
+		appendSeconds: s.Histogram("lrs_wal_append_duration_seconds",
+			"Duration of one group-committed append (write + fsync).", prometheus.ExponentialBuckets(0.0001, 2, 16)),
+		appendFailures: s.Counter("lrs_wal_append_failures_total",
+			"Appends that failed (disk full, I/O error): their requests got 503."),
+		reopened: s.Counter("lrs_wal_reopens_total",
+			"Times the write-ahead log was closed and opened again after a failed append."),
+		lookupSeconds: s.Histogram("lrs_wal_id_lookup_duration_seconds",
+			"Duration of the store lookup of client-chosen ids before an append.", prometheus.ExponentialBuckets(0.0001, 2, 16)),
+		insertSeconds: s.Histogram("lrs_wal_insert_duration_seconds",
+			"Duration of one batch insert into the store.", prometheus.ExponentialBuckets(0.001, 2, 14)),
+		insertFailures: s.Counter("lrs_wal_insert_failures_total", "Batch inserts that failed and were retried."),
+		batchRows: s.Histogram("lrs_wal_batch_statements", "Statements per batch insert.",
+			prometheus.ExponentialBuckets(1, 4, 10)),
 	}
-	if reg == nil {
-		return m, nil
-	}
-	for _, c := range []prometheus.Collector{m.appended, m.stored, m.rejected, m.refused, m.appendSeconds,
-		m.appendFailures, m.reopened, m.lookupSeconds, m.insertSeconds, m.insertFailures, m.batchRows} {
-		if err := reg.Register(c); err != nil {
-			return nil, fmt.Errorf("register write-ahead log metrics: %w", err)
-		}
+	if err := s.Register(reg, "write-ahead log"); err != nil {
+		return nil, err
 	}
 	return m, nil
 }

@@ -27,6 +27,7 @@ import (
 
 	"github.com/gorilla/mux"
 	"github.com/tributary-lrs/tributary/platform/xapihttp"
+	"github.com/tributary-lrs/tributary/query/internal/svcdeps"
 	"github.com/tributary-lrs/tributary/schemas/store"
 )
 
@@ -53,16 +54,7 @@ type Service struct {
 
 // New checks d and builds the service.
 func New(d Deps) (*Service, error) {
-	var errs []error
-	if d.Engine == nil {
-		errs = append(errs, errors.New("documents: Engine is required"))
-	}
-	if d.Database == "" {
-		errs = append(errs, errors.New("documents: Database is required"))
-	}
-	if d.Auth == nil {
-		errs = append(errs, errors.New("documents: Auth is required"))
-	}
+	errs := svcdeps.Missing("documents", d.Engine, d.Database, d.Auth)
 	if d.MaxBytes < 0 {
 		errs = append(errs, errors.New("documents: MaxBytes must not be negative"))
 	}
@@ -72,11 +64,7 @@ func New(d Deps) (*Service, error) {
 	if d.MaxBytes == 0 {
 		d.MaxBytes = DefaultMaxBytes
 	}
-	log := d.Log
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	s := &Service{d: d, log: log, now: time.Now}
+	s := &Service{d: d, log: svcdeps.Logger(d.Log), now: time.Now}
 	s.locks.seed = maphash.MakeSeed()
 	return s, nil
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/tributary-lrs/tributary/platform/xapihttp"
+	"github.com/tributary-lrs/tributary/query/internal/svcdeps"
 	"github.com/tributary-lrs/tributary/schemas/store"
 )
 
@@ -53,24 +54,10 @@ type Service struct {
 
 // New checks d and returns the service.
 func New(d Deps) (*Service, error) {
-	var errs []error
-	if d.Engine == nil {
-		errs = append(errs, errors.New("resources: Engine is required"))
-	}
-	if d.Database == "" {
-		errs = append(errs, errors.New("resources: Database is required"))
-	}
-	if d.Auth == nil {
-		errs = append(errs, errors.New("resources: Auth is required"))
-	}
-	if err := errors.Join(errs...); err != nil {
+	if err := errors.Join(svcdeps.Missing("resources", d.Engine, d.Database, d.Auth)...); err != nil {
 		return nil, err
 	}
-	log := d.Log
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	return &Service{d: d, log: log}, nil
+	return &Service{d: d, log: svcdeps.Logger(d.Log)}, nil
 }
 
 // Routes mounts GET and HEAD /xapi/agents and /xapi/activities on r, each

@@ -63,20 +63,9 @@ const attachmentsBySHA2 = "SELECT sha2, content_type, content FROM {db}.attachme
 	"AND sha2 IN {sha2s:Array(String)} LIMIT 1 BY sha2"
 
 func scanAttachments(ctx context.Context, e Engine, q Query, out map[string]Attachment) error {
-	rows, err := e.Query(ctx, q)
-	if err != nil {
+	var a Attachment
+	if err := EachRow(ctx, e, q, func() { out[a.SHA2] = a }, &a.SHA2, &a.ContentType, &a.Content); err != nil {
 		return fmt.Errorf("look up attachments: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var a Attachment
-		if err := rows.Scan(&a.SHA2, &a.ContentType, &a.Content); err != nil {
-			return fmt.Errorf("scan attachments: %w", err)
-		}
-		out[a.SHA2] = a
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("read attachments: %w", err)
 	}
 	return nil
 }

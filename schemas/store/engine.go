@@ -50,6 +50,25 @@ type Rows interface {
 	Close() error
 }
 
+// EachRow runs q and, for every row, scans it into dest and calls row, which
+// reads the values dest points to before the next row overwrites them (every
+// Scan stores new values: a []byte or []string kept from one row is not
+// reused by the next).
+func EachRow(ctx context.Context, e Engine, q Query, row func(), dest ...any) error {
+	rows, err := e.Query(ctx, q)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		row()
+	}
+	return rows.Err()
+}
+
 // Batch is a columnar insert into one table. Every column holds one typed
 // slice, and all slices have the same length.
 type Batch struct {

@@ -24,20 +24,10 @@ func VoidingStatements(ctx context.Context, e Engine, db, tenant string, ids []u
 	if len(ids) == 0 {
 		return out, nil
 	}
-	rows, err := e.Query(ctx, Query{Text: InDB(voidingStatements, db), Params: Params{{"tenant", tenant}, {"ids", ids}}})
-	if err != nil {
+	q := Query{Text: InDB(voidingStatements, db), Params: Params{{"tenant", tenant}, {"ids", ids}}}
+	var id uuid.UUID
+	if err := EachRow(ctx, e, q, func() { out[id] = true }, &id); err != nil {
 		return nil, fmt.Errorf("look up voiding statements: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id uuid.UUID
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("scan voiding statements: %w", err)
-		}
-		out[id] = true
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read voiding statements: %w", err)
 	}
 	return out, nil
 }
@@ -46,22 +36,13 @@ func VoidingStatements(ctx context.Context, e Engine, db, tenant string, ids []u
 // targets (the kind = 'voids' rows of statement_index), in any order, maybe
 // more than once.
 func VoidedTargets(ctx context.Context, e Engine, db string, fn func(StatementKey)) error {
-	rows, err := e.Query(ctx, SQL(InDB(voidedTargets, db)))
+	var tenant, key string
+	err := EachRow(ctx, e, SQL(InDB(voidedTargets, db)), func() {
+		if id, err := uuid.Parse(key); err == nil {
+			fn(StatementKey{Tenant: tenant, ID: id})
+		}
+	}, &tenant, &key)
 	if err != nil {
-		return fmt.Errorf("read voided statements: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var k StatementKey
-		var key string
-		if err := rows.Scan(&k.Tenant, &key); err != nil {
-			return fmt.Errorf("scan voided statements: %w", err)
-		}
-		if k.ID, err = uuid.Parse(key); err == nil {
-			fn(k)
-		}
-	}
-	if err := rows.Err(); err != nil {
 		return fmt.Errorf("read voided statements: %w", err)
 	}
 	return nil
@@ -70,18 +51,11 @@ func VoidedTargets(ctx context.Context, e Engine, db string, fn func(StatementKe
 // StatementCount returns how many rows statement_ids holds (a statement
 // redelivered before a merge counts twice).
 func StatementCount(ctx context.Context, e Engine, db string) (uint64, error) {
-	rows, err := e.Query(ctx, SQL(InDB(statementCount, db)))
-	if err != nil {
+	var n uint64
+	if err := EachRow(ctx, e, SQL(InDB(statementCount, db)), func() {}, &n); err != nil {
 		return 0, fmt.Errorf("count statements: %w", err)
 	}
-	defer rows.Close()
-	var n uint64
-	for rows.Next() {
-		if err := rows.Scan(&n); err != nil {
-			return 0, fmt.Errorf("count statements: %w", err)
-		}
-	}
-	return n, rows.Err()
+	return n, nil
 }
 
 // ForEachStatementID calls fn with the key of every stored statement, in
@@ -95,21 +69,8 @@ func ForEachStatementID(ctx context.Context, e Engine, db string, chunkRows uint
 	chunks := max(n/max(chunkRows, 1)+1, 1)
 	for c := uint64(0); c < chunks; c++ {
 		q := Query{Text: InDB(statementIDsChunk, db), Params: Params{{"chunks", chunks}, {"chunk", c}}}
-		rows, err := e.Query(ctx, q)
-		if err != nil {
-			return fmt.Errorf("read statement ids: %w", err)
-		}
-		for rows.Next() {
-			var k StatementKey
-			if err := rows.Scan(&k.Tenant, &k.ID); err != nil {
-				rows.Close()
-				return fmt.Errorf("scan statement ids: %w", err)
-			}
-			fn(k)
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
+		var k StatementKey
+		if err := EachRow(ctx, e, q, func() { fn(k) }, &k.Tenant, &k.ID); err != nil {
 			return fmt.Errorf("read statement ids: %w", err)
 		}
 	}

@@ -32,25 +32,16 @@ const referrers = "SELECT id, key, stored, authority_key FROM {db}.statement_ind
 // chunked.
 func Referrers(ctx context.Context, e Engine, db string, targets []StatementKey) ([]Referrer, error) {
 	var out []Referrer
-	for tenant, ids := range byTenant(targets) {
-		for start := 0; start < len(ids); start += maxLookup {
-			chunk := ids[start:min(start+maxLookup, len(ids))]
-			q := Query{Text: InDB(referrers, db), Params: Params{{"tenant", tenant}, {"targets", chunk}}}
-			err := scanAll(ctx, e, q, func(r Rows) error {
-				var ref Referrer
-				var target string
-				if err := r.Scan(&ref.Key.ID, &target, &ref.Stored, &ref.AuthorityKey); err != nil {
-					return err
-				}
-				ref.Key.Tenant = tenant
-				ref.Target = uuid.MustParse(target) // one of the keys asked for
-				out = append(out, ref)
-				return nil
-			})
-			if err != nil {
-				return nil, fmt.Errorf("read StatementRef referrers: %w", err)
-			}
-		}
+	err := inChunks(targets, func(tenant string, ids []uuid.UUID) error {
+		q := Query{Text: InDB(referrers, db), Params: Params{{"tenant", tenant}, {"targets", ids}}}
+		ref, target := Referrer{Key: StatementKey{Tenant: tenant}}, ""
+		return EachRow(ctx, e, q, func() {
+			ref.Target = uuid.MustParse(target) // one of the keys asked for
+			out = append(out, ref)
+		}, &ref.Key.ID, &target, &ref.Stored, &ref.AuthorityKey)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read StatementRef referrers: %w", err)
 	}
 	return out, nil
 }
@@ -99,15 +90,8 @@ func HeldLinks(ctx context.Context, e Engine, db string, links []Link) (map[Link
 			q := Query{Text: "SELECT id, via FROM " + Table(db, "statement_index") + " WHERE tenant = " + ps.String(tenant) +
 				" AND kind = 'verb' AND key IN " + ps.Strings(verbList) + " AND stored IN (" + timeList(&ps, times) + ")" +
 				" AND id IN " + ps.UUIDs(owners) + " AND via IN " + ps.UUIDs(vias), Params: ps}
-			err := scanAll(ctx, e, q, func(r Rows) error {
-				k := LinkKey{Owner: StatementKey{Tenant: tenant}}
-				if err := r.Scan(&k.Owner.ID, &k.Via); err != nil {
-					return err
-				}
-				out[k] = true
-				return nil
-			})
-			if err != nil {
+			k := LinkKey{Owner: StatementKey{Tenant: tenant}}
+			if err := EachRow(ctx, e, q, func() { out[k] = true }, &k.Owner.ID, &k.Via); err != nil {
 				return nil, fmt.Errorf("read inherited rows: %w", err)
 			}
 		}
@@ -169,17 +153,15 @@ func byTenant(keys []StatementKey) map[string][]uuid.UUID {
 	return out
 }
 
-// scanAll runs q and calls row for every row.
-func scanAll(ctx context.Context, e Engine, q Query, row func(Rows) error) error {
-	rows, err := e.Query(ctx, q)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := row(rows); err != nil {
-			return err
+// inChunks calls fn with the ids of keys, tenant by tenant, at most
+// maxLookup at a time.
+func inChunks(keys []StatementKey, fn func(tenant string, ids []uuid.UUID) error) error {
+	for tenant, ids := range byTenant(keys) {
+		for start := 0; start < len(ids); start += maxLookup {
+			if err := fn(tenant, ids[start:min(start+maxLookup, len(ids))]); err != nil {
+				return err
+			}
 		}
 	}
-	return rows.Err()
+	return nil
 }

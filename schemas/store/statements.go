@@ -304,32 +304,17 @@ func storedVersions(ctx context.Context, e Engine, db string, keys []StatementKe
 	if len(keys) == 0 {
 		return nil
 	}
-	byTenant := map[string][]uuid.UUID{}
-	for _, k := range keys {
-		byTenant[k.Tenant] = append(byTenant[k.Tenant], k.ID)
-	}
 	var ps Params
 	var where []string
-	for tenant, ids := range byTenant {
+	for tenant, ids := range byTenant(keys) {
 		where = append(where, "(tenant = "+ps.String(tenant)+" AND id IN "+ps.UUIDs(ids)+")")
 	}
 	q := Query{Text: "SELECT tenant, id, any(content_hash), min(stored), argMin(batch, stored) FROM " +
 		Table(db, "statement_ids") + " WHERE " + strings.Join(where, " OR ") + " GROUP BY tenant, id", Params: ps}
-	rows, err := e.Query(ctx, q)
-	if err != nil {
+	var k StatementKey
+	var v StoredVersion
+	if err := EachRow(ctx, e, q, func() { out[k] = v }, &k.Tenant, &k.ID, &v.ContentHash, &v.Stored, &v.Batch); err != nil {
 		return fmt.Errorf("look up statement ids: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var k StatementKey
-		var v StoredVersion
-		if err := rows.Scan(&k.Tenant, &k.ID, &v.ContentHash, &v.Stored, &v.Batch); err != nil {
-			return fmt.Errorf("scan statement ids: %w", err)
-		}
-		out[k] = v
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("read statement ids: %w", err)
 	}
 	return nil
 }
@@ -344,33 +329,13 @@ const statementsByID = "SELECT id, raw FROM {db}.statements WHERE tenant = {tena
 // key lookup on (tenant, stored, id).
 func StatementsByID(ctx context.Context, e Engine, db string, keys []StatementKey) (map[StatementKey][]byte, error) {
 	out := make(map[StatementKey][]byte, len(keys))
-	byTenant := map[string][]uuid.UUID{}
-	for _, k := range keys {
-		byTenant[k.Tenant] = append(byTenant[k.Tenant], k.ID)
-	}
-	for tenant, ids := range byTenant {
-		for start := 0; start < len(ids); start += maxLookup {
-			chunk := ids[start:min(start+maxLookup, len(ids))]
-			q := Query{Text: InDB(statementsByID, db), Params: Params{{"tenant", tenant}, {"ids", chunk}}}
-			rows, err := e.Query(ctx, q)
-			if err != nil {
-				return nil, fmt.Errorf("read statements by id: %w", err)
-			}
-			for rows.Next() {
-				var id uuid.UUID
-				var raw []byte
-				if err := rows.Scan(&id, &raw); err != nil {
-					rows.Close()
-					return nil, fmt.Errorf("scan statements by id: %w", err)
-				}
-				out[StatementKey{Tenant: tenant, ID: id}] = raw
-			}
-			err = rows.Err()
-			rows.Close()
-			if err != nil {
-				return nil, fmt.Errorf("read statements by id: %w", err)
-			}
-		}
+	err := inChunks(keys, func(tenant string, ids []uuid.UUID) error {
+		q := Query{Text: InDB(statementsByID, db), Params: Params{{"tenant", tenant}, {"ids", ids}}}
+		k, raw := StatementKey{Tenant: tenant}, []byte(nil)
+		return EachRow(ctx, e, q, func() { out[k] = raw }, &k.ID, &raw)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read statements by id: %w", err)
 	}
 	return out, nil
 }

@@ -212,3 +212,41 @@ func TestIssue19_AdminSignInsLimited(t *testing.T) {
 		t.Fatalf("right secret while limited: %d, want 429", code)
 	}
 }
+
+// TestCLI_UsageHelpAndOperands: help prints the usage on stdout (exit 0); a
+// missing, unknown or misused command prints it on stderr (exit 2); an
+// operand is given once, as a flag or as the only argument; an invalid
+// tenant name is a usage error, not a failure.
+func TestCLI_UsageHelpAndOperands(t *testing.T) {
+	st := newStore(t)
+	creds := func(a []string, o, e *bytes.Buffer) int { return Credentials(a, o, e, st) }
+	tenants := func(a []string, o, e *bytes.Buffer) int { return Tenants(a, o, e, st) }
+	for _, c := range []struct {
+		name   string
+		f      func([]string, *bytes.Buffer, *bytes.Buffer) int
+		args   []string
+		code   int
+		stdout string
+		stderr string
+	}{
+		{"credentials help", creds, []string{"help"}, 0, "usage: tributary credentials", ""},
+		{"tenants --help", tenants, []string{"--help"}, 0, "usage: tributary tenants", ""},
+		{"tenants nothing", tenants, nil, 2, "", "usage: tributary tenants"},
+		{"tenants unknown", tenants, []string{"drop"}, 2, "", "tributary tenants: unknown command \"drop\"\n\nusage:"},
+		{"tenants create two names", tenants, []string{"create", "a", "b"}, 2, "", "tributary tenants create: give exactly one NAME\n\nusage:"},
+		{"tenants create flag and name", tenants, []string{"create", "--name", "a", "b"}, 2, "", "give exactly one NAME"},
+		{"tenants create invalid", tenants, []string{"create", "no spaces allowed"}, 2, "", "tributary tenants create: "},
+		{"revoke flag and key", creds, []string{"revoke", "--key", "k1", "k2"}, 2, "", "tributary credentials revoke: give exactly one KEY\n\nusage:"},
+		{"revoke unknown by flag", creds, []string{"revoke", "--key", "nope"}, 1, "", "tributary credentials revoke: "},
+		{"create bad scope", creds, []string{"create", "--tenant", "t", "--scopes", "root"}, 2, "", "tributary credentials create: "},
+		{"create without scopes", creds, []string{"create", "--tenant", "t"}, 2, "", "tributary credentials create: --tenant and --scopes are required\n\nusage:"},
+		{"bad flag", creds, []string{"list", "--frob"}, 2, "", "flag provided but not defined"},
+	} {
+		code, out, errOut := run(t, c.f, c.args...)
+		if code != c.code || !strings.HasPrefix(out, c.stdout) || !strings.Contains(errOut, c.stderr) ||
+			(c.stdout == "" && out != "") {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q; want exit %d, stdout %q…, stderr containing %q",
+				c.name, code, out, errOut, c.code, c.stdout, c.stderr)
+		}
+	}
+}

@@ -78,33 +78,22 @@ func writeLiteral(b *strings.Builder, typ string, v any) error {
 // as a bare number (LIMIT n, x % n).
 func writeInteger(b *strings.Builder, typ string, v any) error {
 	var text string
+	var ok bool // v's Go type is the one of typ
 	switch n := v.(type) {
 	case int64:
-		if typ == "Int64" {
-			text = strconv.FormatInt(n, 10)
-		}
+		text, ok = strconv.FormatInt(n, 10), typ == "Int64"
 	case int32:
-		if typ == "Int32" {
-			text = strconv.FormatInt(int64(n), 10)
-		}
+		text, ok = strconv.FormatInt(int64(n), 10), typ == "Int32"
 	case uint64:
-		if typ == "UInt64" {
-			text = strconv.FormatUint(n, 10)
-		}
+		text, ok = strconv.FormatUint(n, 10), typ == "UInt64"
 	case uint32:
-		if typ == "UInt32" {
-			text = strconv.FormatUint(uint64(n), 10)
-		}
+		text, ok = strconv.FormatUint(uint64(n), 10), typ == "UInt32"
 	case uint16:
-		if typ == "UInt16" {
-			text = strconv.FormatUint(uint64(n), 10)
-		}
+		text, ok = strconv.FormatUint(uint64(n), 10), typ == "UInt16"
 	case uint8:
-		if typ == "UInt8" {
-			text = strconv.FormatUint(uint64(n), 10)
-		}
+		text, ok = strconv.FormatUint(uint64(n), 10), typ == "UInt8"
 	}
-	if text == "" {
+	if !ok {
 		return fmt.Errorf("value of Go type %T", v)
 	}
 	if typ[0] == 'U' { // unsigned: a bare number, as LIMIT n was always written

@@ -5,10 +5,12 @@ package svcauth
 
 import (
 	"fmt"
+	"net/http"
 
 	"golang.org/x/time/rate"
 
 	"github.com/tributary-lrs/tributary/platform/auth"
+	"github.com/tributary-lrs/tributary/platform/auth/admin"
 	"github.com/tributary-lrs/tributary/platform/config"
 	"github.com/tributary-lrs/tributary/platform/xapihttp"
 	"github.com/tributary-lrs/tributary/schemas/store"
@@ -63,4 +65,20 @@ func Options(c config.Auth) (auth.Options, error) {
 // of c.
 func RequestLimit(c config.Auth) auth.RequestLimit {
 	return auth.RequestLimit{PerSecond: c.RateLimit, Burst: c.RateBurst}
+}
+
+// Handler is how a role serves its xAPI routes r: CORS outermost (a
+// preflight is answered before authentication), then consistentThrough (every
+// Statement resource response carries the watermark, also those given before
+// a route is reached: 405, 429), then the per-credential request limit of
+// c.Auth for the callers authn authenticates.
+func Handler(c config.Config, authn xapihttp.Authenticator, consistentThrough func(http.Handler) http.Handler, r http.Handler) http.Handler {
+	return xapihttp.CORS(c.HTTP.CORS.AllowedOrigins, c.HTTP.CORS.MaxAge)(consistentThrough(auth.Limit(RequestLimit(c.Auth), authn, r)))
+}
+
+// AdminHandler is the admin API (tenants, credentials) on the store of
+// basic, behind the admin credential of c (off unless c.Admin.Key is set).
+func AdminHandler(c config.Auth, basic *auth.Authenticator) http.Handler {
+	return admin.Handler(admin.Options{Store: basic.Store, Key: c.Admin.Key, Secret: c.Admin.Secret,
+		Invalidate: basic.Invalidate, SignIns: basic})
 }
