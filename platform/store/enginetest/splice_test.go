@@ -175,4 +175,3 @@ func splicesInFile(t *testing.T, path string, src []byte) []string {
 	}
 	return c.found
 }
-
