@@ -14,15 +14,11 @@ import (
 // otherwise). An unknown id, or one not the viewer's own (statements/read/
 // mine: a point read of its authority row), has no row.
 func ByIDSQL(db string, v Viewer, ids []uuid.UUID, askVoided bool) store.Query {
-	keys := make([]string, len(ids))
-	for i, id := range ids {
-		keys[i] = id.String()
-	}
 	ps := store.Params{{Name: "tenant", Value: v.Tenant}, {Name: "ids", Value: ids}}
 	text := byIDHead
 	if askVoided {
 		text = byIDHeadVoided
-		ps = append(ps, store.Param{Name: "keys", Value: keys})
+		ps = append(ps, store.Param{Name: "keys", Value: ids}) // the voids keys: the ids' text
 	}
 	if v.Authority != "" {
 		text += byIDMine

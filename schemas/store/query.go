@@ -107,10 +107,6 @@ func (ps *Params) Strings(ss []string) string { return ps.add("Array(String)", s
 // rows against 0.1 s).
 func (ps *Params) UUIDs(ids []uuid.UUID) string { return ps.add("Array(UUID)", ids) }
 
-// UUIDStrings adds ids as an Array(String) of their canonical text and
-// returns its placeholder, for a String column holding UUIDs.
-func (ps *Params) UUIDStrings(ids []uuid.UUID) string { return ps.add("Array(String)", ids) }
-
 // UInt64 adds n and returns its UInt64 placeholder.
 func (ps *Params) UInt64(n uint64) string { return ps.add("UInt64", n) }
 

@@ -31,7 +31,7 @@ var (
 	expectsValue  = regexp.MustCompile(`('|=|<|>|\bIN \(|\bLIMIT|\bOFFSET)[ \t]*$`)
 	printfFuncs   = map[string]bool{"Sprintf": true, "Sprint": true, "Sprintln": true, "Fprintf": true, "Appendf": true}
 	identFuncs    = map[string]bool{"Table": true, "Ident": true, "InDB": true, "Literal": true, "SettingLiteral": true}
-	placeholderFn = map[string]bool{"String": true, "UUID": true, "Strings": true, "UUIDs": true, "UUIDStrings": true,
+	placeholderFn = map[string]bool{"String": true, "UUID": true, "Strings": true, "UUIDs": true,
 		"UInt64": true, "Time": true}
 )
 

@@ -6,4 +6,4 @@ WHERE tenant = {tenant:String}
 LIMIT 1 BY id
 -- tenant: "acme"
 -- ids: [6690e6c9-3ef0-4ed3-8b37-7f3964730bee 0ed3cdb4-5f3a-4e5b-9d5e-9c1c1a9b7c11]
--- keys: ["6690e6c9-3ef0-4ed3-8b37-7f3964730bee" "0ed3cdb4-5f3a-4e5b-9d5e-9c1c1a9b7c11"]
+-- keys: [6690e6c9-3ef0-4ed3-8b37-7f3964730bee 0ed3cdb4-5f3a-4e5b-9d5e-9c1c1a9b7c11]

@@ -7,5 +7,5 @@ WHERE tenant = {tenant:String}
 LIMIT 1 BY id
 -- tenant: "acme"
 -- ids: [6690e6c9-3ef0-4ed3-8b37-7f3964730bee]
--- keys: ["6690e6c9-3ef0-4ed3-8b37-7f3964730bee"]
+-- keys: [6690e6c9-3ef0-4ed3-8b37-7f3964730bee]
 -- authority: "account:http://lrs|k1"
